@@ -1,0 +1,88 @@
+// lmul/format_traits.hpp -- one trait struct describes every small binary float format.
+//
+// A format has 1 sign bit, E exponent bits and M fraction bits (spec section 1). Two special-value
+// policies exist: IEEE-style (exponent field all ones = inf or NaN) and OCP "fn" (finite only: no
+// infinities, NaN only when every magnitude bit is set, as in float8_e4m3fn).
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace lmul {
+
+/// How a format spends its all-ones exponent field.
+enum class special_values {
+  ieee,        ///< all-ones exponent: f == 0 is +-inf, f != 0 is NaN
+  finite_only  ///< OCP "fn": no infinities; NaN only at S.1111.111 (all magnitude bits set)
+};
+
+/// What happens to a finite value whose rounded magnitude exceeds the largest finite value.
+enum class overflow_mode {
+  non_saturating,  ///< +-inf (IEEE-style formats) or NaN (finite_only formats): the default
+  saturating       ///< +-max finite, also for +-inf inputs (as CUDA's __NV_SATFINITE)
+};
+
+/// How a conversion rounds a value that falls between two neighbours.
+enum class rounding_mode {
+  nearest_even,  ///< round to nearest, ties to even (the default and the IEEE default)
+  toward_zero    ///< truncate the magnitude (used by accuracy studies, spec section 6)
+};
+
+namespace detail {
+// The smallest unsigned integer that holds `bits` bits.
+template <int bits>
+using storage_for = std::conditional_t<
+    (bits <= 8), std::uint8_t, std::conditional_t<(bits <= 16), std::uint16_t, std::uint32_t>>;
+}  // namespace detail
+
+/// Bit layout, bias, masks and specials of a format with M fraction and E exponent bits.
+template <int M, int E, special_values Specials = special_values::ieee>
+struct format_traits {
+  static_assert(E >= 2, "lmul: exponent bits E must be at least 2");
+  static_assert(E <= 8, "lmul: exponent bits E must be at most 8 (values must be exact in float)");
+  static_assert(M >= 1, "lmul: mantissa (fraction) bits M must be at least 1");
+  static_assert(1 + E + M <= 32, "lmul: 1 + E + M must be at most 32 bits");
+
+  static constexpr int mantissa_bits = M;
+  static constexpr int exponent_bits = E;
+  static constexpr int total_bits = 1 + E + M;
+  static constexpr special_values specials = Specials;
+  static constexpr bool has_infinity = Specials == special_values::ieee;
+
+  using storage = detail::storage_for<total_bits>;
+
+  static constexpr int bias = (1 << (E - 1)) - 1;
+  static constexpr storage sign_mask = storage(std::uint32_t{1} << (E + M));
+  static constexpr storage fraction_mask = storage((std::uint32_t{1} << M) - 1);
+  static constexpr storage exponent_mask = storage(((std::uint32_t{1} << E) - 1) << M);
+  static constexpr storage magnitude_mask = storage(exponent_mask | fraction_mask);
+
+  /// Magnitude code of +inf (IEEE-style formats only).
+  static constexpr storage infinity_code = exponent_mask;
+  /// Magnitude code of the canonical quiet NaN this library writes.
+  static constexpr storage nan_code =
+      has_infinity ? storage(exponent_mask | (storage(1) << (M - 1))) : magnitude_mask;
+  /// Magnitude code of the largest finite value.
+  static constexpr storage max_finite_code =
+      has_infinity ? storage(exponent_mask - 1) : storage(magnitude_mask - 1);
+  /// Smallest and largest unbiased exponents of normal values.
+  static constexpr int min_exponent = 1 - bias;
+  static constexpr int max_exponent = int(max_finite_code >> M) - bias;
+
+  static constexpr bool is_nan_code(storage magnitude) {
+    return has_infinity ? (magnitude > infinity_code) : (magnitude == magnitude_mask);
+  }
+  static constexpr bool is_inf_code(storage magnitude) {
+    return has_infinity && magnitude == infinity_code;
+  }
+};
+
+/// fp32 seen as a format: the target of wide products and the operand format of float L-Mul.
+using float32_traits = format_traits<23, 8>;
+/// OCP FP8 E4M3 (finite only) and E5M2 (IEEE-style).
+using e4m3fn_traits = format_traits<3, 4, special_values::finite_only>;
+using e5m2_traits = format_traits<2, 5>;
+
+}  // namespace lmul

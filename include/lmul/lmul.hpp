@@ -1,0 +1,27 @@
+// lmul/lmul.hpp -- the public header of lmul, a header-only C++20 library for L-Mul.
+//
+// L-Mul (Luo & Sun, arXiv 2410.00907) replaces a floating-point multiply by one integer addition of
+// the operands' bit patterns plus a small constant: (1 + a)(1 + b) ~ 1 + a + b + 2^-l(M).
+// The numeric contract, bit for bit, is docs/spec.md (a copy of the project's lmul-spec.md).
+//
+// Types (all trivially copyable, sizeof == the storage integer):
+//   lmul::lmul<M, E>       M fraction bits, E exponent bits (2..8), IEEE-style inf/NaN;
+//                          operator* is L-Mul, +, -, / are correctly rounded through double.
+//   lmul::float8_e4m3fn    OCP E4M3 (no inf, max 448); operator* is the exactly rounded product.
+//   lmul::float8_e5m2      OCP E5M2 (IEEE-style, max 57344); operator* exactly rounded.
+//   Each has from_bits / bits, explicit conversions from float and double (round to nearest even,
+//   one rounding, optional lmul::overflow_mode::saturating) and an exact conversion to float,
+//   IEEE comparisons, isnan / isinf / isfinite / signbit / abs, operator<< and numeric_limits.
+//
+// Scalar L-Mul for every element type T (float, the float8 types, lmul<M,E>):
+//   T     lmul::lmul_product(T x, T y)        L-Mul rounded to T (spec section 3)
+//   float lmul::lmul_wide_product(T x, T y)   L-Mul rounded to fp32 (the dot-product term)
+//   float lmul::lmul_simulated<M>(float x, float y, rounding)   operands rounded to M bits first
+#pragma once
+
+#include "convert.hpp"
+#include "format_traits.hpp"
+#include "limits.hpp"
+#include "product.hpp"
+#include "scalar.hpp"
+#include "small_float.hpp"

@@ -1,0 +1,141 @@
+// lmul/small_float.hpp -- the scalar types: lmul<M,E> and the OCP float8 types.
+//
+// All of them are one class template over a format (format_traits) and a multiplication policy:
+// lmul<M,E> multiplies with L-Mul, float8_e4m3fn / float8_e5m2 multiply exactly rounded (they are
+// the fp8 reference the paper compares against). Everything else is shared.
+#pragma once
+
+#include <compare>
+#include <concepts>
+#include <cstdint>
+#include <ostream>
+#include <type_traits>
+
+#include "convert.hpp"
+#include "format_traits.hpp"
+#include "product.hpp"
+
+namespace lmul {
+
+/// operator* is the L-Mul product of spec section 3, rounded to the format.
+struct lmul_multiplication {
+  template <class F>
+  static constexpr typename F::storage multiply(typename F::storage x, typename F::storage y) {
+    return detail::lmul_codes<F>(x, y);
+  }
+};
+
+/// operator* is the exactly rounded product (IEEE semantics, round to nearest even).
+struct exact_multiplication {
+  template <class F>
+  static constexpr typename F::storage multiply(typename F::storage x, typename F::storage y) {
+    return detail::exact_product_codes<F>(x, y);
+  }
+};
+
+/// A small binary float: format `Format` (a format_traits), multiplication policy `Multiplication`.
+template <class Format, class Multiplication>
+class small_float {
+ public:
+  using format = Format;
+  using multiplication = Multiplication;
+  using storage = typename Format::storage;
+
+  constexpr small_float() = default;  // +0
+
+  /// The value with code `bits` (no check: every code is a value or a NaN).
+  static constexpr small_float from_bits(storage bits) {
+    small_float out;
+    out.bits_ = bits;
+    return out;
+  }
+  constexpr storage bits() const { return bits_; }
+
+  /// Round to nearest even; overflow judged after rounding (spec section 2).
+  constexpr explicit small_float(float x, overflow_mode overflow = overflow_mode::non_saturating)
+      : small_float(double(x), overflow) {}
+  /// One rounding straight from double (no double rounding through float).
+  constexpr explicit small_float(double x, overflow_mode overflow = overflow_mode::non_saturating)
+      : bits_(detail::encode<Format>(x, overflow)) {}
+  template <std::integral I>
+  constexpr explicit small_float(I x) : small_float(double(x)) {}
+
+  /// Exact: every value of a format with E <= 8 and M <= 23 is a float.
+  constexpr explicit operator float() const { return detail::decode<Format>(bits_); }
+  constexpr explicit operator double() const { return double(detail::decode<Format>(bits_)); }
+
+  constexpr small_float operator-() const { return from_bits(storage(bits_ ^ Format::sign_mask)); }
+  constexpr small_float operator+() const { return *this; }
+
+  /// L-Mul (lmul<M,E>) or the exactly rounded product (float8 types).
+  friend constexpr small_float operator*(small_float x, small_float y) {
+    return from_bits(Multiplication::template multiply<Format>(x.bits_, y.bits_));
+  }
+  /// +, - and / are computed in double and rounded once to the format. For p <= 24 significant
+  /// bits, 53 >= 2p + 2 makes that the correctly rounded result (no double-rounding error).
+  friend constexpr small_float operator+(small_float x, small_float y) {
+    return small_float(double(x) + double(y));
+  }
+  friend constexpr small_float operator-(small_float x, small_float y) {
+    return small_float(double(x) - double(y));
+  }
+  friend constexpr small_float operator/(small_float x, small_float y) {
+    return small_float(double(x) / double(y));
+  }
+  constexpr small_float& operator*=(small_float y) { return *this = *this * y; }
+  constexpr small_float& operator+=(small_float y) { return *this = *this + y; }
+  constexpr small_float& operator-=(small_float y) { return *this = *this - y; }
+  constexpr small_float& operator/=(small_float y) { return *this = *this / y; }
+
+  /// IEEE comparisons: NaN is unordered, -0 == +0.
+  friend constexpr bool operator==(small_float x, small_float y) { return float(x) == float(y); }
+  friend constexpr std::partial_ordering operator<=>(small_float x, small_float y) {
+    return float(x) <=> float(y);
+  }
+
+ private:
+  storage bits_ = 0;
+};
+
+/// The L-Mul scalar type: M fraction bits, E exponent bits, IEEE-style specials.
+template <int M, int E>
+using lmul = small_float<format_traits<M, E>, lmul_multiplication>;
+
+/// OCP FP8 E4M3 (no infinities, NaN = S.1111.111, max 448) with exactly rounded arithmetic.
+using float8_e4m3fn = small_float<e4m3fn_traits, exact_multiplication>;
+/// OCP FP8 E5M2 (IEEE-style, max 57344) with exactly rounded arithmetic.
+using float8_e5m2 = small_float<e5m2_traits, exact_multiplication>;
+
+/// True for lmul<M,E>, float8_e4m3fn, float8_e5m2 and any other small_float.
+template <class T>
+inline constexpr bool is_small_float_v = false;
+template <class F, class P>
+inline constexpr bool is_small_float_v<small_float<F, P>> = true;
+
+template <class F, class P>
+constexpr bool isnan(small_float<F, P> x) {
+  return F::is_nan_code(typename F::storage(x.bits() & F::magnitude_mask));
+}
+template <class F, class P>
+constexpr bool isinf(small_float<F, P> x) {
+  return F::is_inf_code(typename F::storage(x.bits() & F::magnitude_mask));
+}
+template <class F, class P>
+constexpr bool isfinite(small_float<F, P> x) {
+  return !isnan(x) && !isinf(x);
+}
+template <class F, class P>
+constexpr bool signbit(small_float<F, P> x) {
+  return (x.bits() & F::sign_mask) != 0;
+}
+template <class F, class P>
+constexpr small_float<F, P> abs(small_float<F, P> x) {
+  return small_float<F, P>::from_bits(typename F::storage(x.bits() & F::magnitude_mask));
+}
+/// Prints the exact value as a float would print.
+template <class F, class P>
+std::ostream& operator<<(std::ostream& os, small_float<F, P> x) {
+  return os << float(x);
+}
+
+}  // namespace lmul
