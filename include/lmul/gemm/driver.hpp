@@ -1,0 +1,142 @@
+// lmul/gemm/driver.hpp -- cache blocking, the exact fallback for special tiles, and threads.
+//
+// The loop nest is the classic five-loop GEMM (Goto & van de Geijn; BLIS):
+//   columns of C in blocks of NC      -> a KC x NC panel of B is packed (stays in L3)
+//     depth in blocks of KC           -> an MC x KC block of A is packed (stays in L2)
+//       micro-panels of B (NR columns) and of A (MR rows) -> micro_kernel (KC x NR of B in L1)
+// A tile whose panels could produce a NaN, an inf, or an fp32 result outside the normal range
+// (possible for fp32 operands only; never for 8-bit formats) is computed instead by the scalar
+// wide product of spec section 3, so the special-value table holds exactly.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "../scalar.hpp"
+#include "micro_kernel.hpp"
+#include "packing.hpp"
+
+namespace lmul::gemm_detail {
+
+/// Depth of a packed block: a B micro-panel (KC x NR words and masks) fits the 32 KiB L1 for
+/// AVX2 (256 * 16 * 8 B) and L2 otherwise; the A block of MC rows fits L2.
+inline constexpr std::size_t depth_block = 256;
+inline constexpr std::size_t row_micro_panels_per_block = 16;     // MC = 16 * MR
+inline constexpr std::size_t column_micro_panels_per_block = 64;  // NC = 64 * NR
+
+/// A buffer of words aligned to a cache line.
+class word_buffer {
+ public:
+  explicit word_buffer(std::size_t count)
+      : data_(static_cast<std::uint32_t*>(
+            ::operator new(std::max<std::size_t>(count, 1) * sizeof(std::uint32_t),
+                           std::align_val_t{64}))) {}
+  ~word_buffer() { ::operator delete(data_, std::align_val_t{64}); }
+  word_buffer(const word_buffer&) = delete;
+  word_buffer& operator=(const word_buffer&) = delete;
+  std::uint32_t* data() { return data_; }
+
+ private:
+  std::uint32_t* data_;
+};
+
+/// C (m x n, row stride ldc) = A (m x k) * B (k x n) with L-Mul products, one thread.
+template <class Arch, class T>
+void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
+                 strided_matrix<T> b, float* c, std::size_t ldc) {
+  using shape = kernel_shape<Arch>;
+  constexpr std::size_t MR = shape::mr;
+  constexpr std::size_t NR = shape::nr;
+  constexpr std::size_t KC = depth_block;
+  constexpr std::size_t MC = MR * row_micro_panels_per_block;
+  constexpr std::size_t NC = NR * column_micro_panels_per_block;
+
+  if (m == 0 || n == 0) return;
+  if (k == 0) {  // the empty sum
+    for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
+    return;
+  }
+  word_buffer a_packed(MC * KC * 2);
+  word_buffer b_packed(NC * KC * 2);
+  std::vector<panel_summary> a_summary(MC / MR);
+  std::vector<panel_summary> b_summary(NC / NR);
+  alignas(64) float tile[MR * NR];
+
+  for (std::size_t jc = 0; jc < n; jc += NC) {
+    const std::size_t nc = std::min(NC, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += KC) {
+      const std::size_t kc = std::min(KC, k - pc);
+      const bool first_block = pc == 0;  // C = first block's sum, later blocks add to it
+      for (std::size_t jr = 0; jr < nc; jr += NR) {
+        const auto b_element = [&](std::size_t col, std::size_t p) { return b(pc + p, jc + jr + col); };
+        b_summary[jr / NR] = pack_micro_panel<T>(b_element, std::min(NR, nc - jr), kc, NR, false,
+                                                 b_packed.data() + jr * kc * 2);
+      }
+      for (std::size_t ic = 0; ic < m; ic += MC) {
+        const std::size_t mc = std::min(MC, m - ic);
+        for (std::size_t ir = 0; ir < mc; ir += MR) {
+          const auto a_element = [&](std::size_t row, std::size_t p) { return a(ic + ir + row, pc + p); };
+          a_summary[ir / MR] = pack_micro_panel<T>(a_element, std::min(MR, mc - ir), kc, MR, true,
+                                                   a_packed.data() + ir * kc * 2);
+        }
+        for (std::size_t jr = 0; jr < nc; jr += NR) {
+          const std::size_t cols = std::min(NR, nc - jr);
+          for (std::size_t ir = 0; ir < mc; ir += MR) {
+            const std::size_t rows = std::min(MR, mc - ir);
+            if (additive_kernel_is_exact(a_summary[ir / MR], b_summary[jr / NR])) {
+              micro_kernel<Arch>(kc, a_packed.data() + ir * kc * 2, b_packed.data() + jr * kc * 2,
+                                 tile);
+            } else {  // special values or extreme exponents: the exact scalar wide product
+              for (std::size_t i = 0; i < rows; ++i) {
+                for (std::size_t j = 0; j < cols; ++j) {
+                  float sum = 0.0f;
+                  for (std::size_t p = 0; p < kc; ++p) {
+                    sum += lmul_wide_product(a(ic + ir + i, pc + p), b(pc + p, jc + jr + j));
+                  }
+                  tile[i * NR + j] = sum;
+                }
+              }
+            }
+            for (std::size_t i = 0; i < rows; ++i) {
+              float* c_row = c + (ic + ir + i) * ldc + jc + jr;
+              const float* tile_row = tile + i * NR;
+              if (first_block) {
+                std::copy(tile_row, tile_row + cols, c_row);
+              } else {
+                for (std::size_t j = 0; j < cols; ++j) c_row[j] += tile_row[j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Split the rows of C into `threads` contiguous bands (whole micro-panels) and run each band on
+/// its own std::thread; each thread packs its own copies of B (the price of needing no locks).
+template <class Arch, class T>
+void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
+                   strided_matrix<T> b, float* c, std::size_t ldc, unsigned threads) {
+  constexpr std::size_t MR = kernel_shape<Arch>::mr;
+  const std::size_t panels = (m + MR - 1) / MR;
+  const std::size_t bands = std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(panels, 1));
+  if (bands <= 1) return gemm_serial<Arch, T>(m, n, k, a, b, c, ldc);
+  std::vector<std::thread> workers;
+  workers.reserve(bands - 1);
+  const auto run_band = [&](std::size_t band) {
+    const std::size_t first = std::min(m, (panels * band / bands) * MR);
+    const std::size_t last = std::min(m, (panels * (band + 1) / bands) * MR);
+    strided_matrix<T> a_band{a.data + first * a.row_stride, a.row_stride, a.col_stride};
+    gemm_serial<Arch, T>(last - first, n, k, a_band, b, c + first * ldc, ldc);
+  };
+  for (std::size_t band = 1; band < bands; ++band) workers.emplace_back(run_band, band);
+  run_band(0);
+  for (auto& worker : workers) worker.join();
+}
+
+}  // namespace lmul::gemm_detail

@@ -1,0 +1,77 @@
+// lmul/gemm/micro_kernel.hpp -- the SIMD inner loop: an MR x NR tile of C from packed panels.
+//
+// Per step p and per row i it broadcasts A's word and mask, and for each of NV vectors of B:
+//     product = (a_word + b_word) AND (a_mask AND b_mask)     one integer add + one 3-input AND
+//     acc    += bit_cast<float>(product)                       one fp32 add
+// No multiplication anywhere: that is L-Mul (operand_words.hpp explains why the sum is the product).
+// The accumulators stay in registers: MR * NV of them, sized to the register file of the arch.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <xsimd/xsimd.hpp>
+
+namespace lmul::gemm_detail {
+
+/// Tile geometry of an instruction set: NR = NV vectors of B per row, MR rows of A.
+template <class Arch>
+struct kernel_shape {
+  using word_batch = xsimd::batch<std::uint32_t, Arch>;
+  using float_batch = xsimd::batch<float, Arch>;
+  static constexpr std::size_t lanes = word_batch::size;
+  static constexpr std::size_t vectors_per_row = 2;  // NV
+  static constexpr std::size_t nr = lanes * vectors_per_row;
+  // Accumulators MR * NV + 2 * NV B registers + 3 temporaries must fit the register file:
+  // 32 vector registers with AVX-512 (8 * 2 + 4 + 3 = 23), 16 with SSE/AVX (4 * 2 + 4 + 3 = 15).
+  static constexpr std::size_t mr = lanes >= 16 ? 8 : 4;
+};
+
+/// tile[i * NR + j] = sum over p < depth of the L-Mul products of packed row i and column j.
+template <class Arch>
+void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
+                  float* tile) {
+  using shape = kernel_shape<Arch>;
+  using word_batch = typename shape::word_batch;
+  using float_batch = typename shape::float_batch;
+  constexpr std::size_t MR = shape::mr;
+  constexpr std::size_t NV = shape::vectors_per_row;
+  constexpr std::size_t L = shape::lanes;
+  constexpr std::size_t NR = shape::nr;
+
+  // Every loop over i and v is unrolled so that acc lives in registers (not on the stack).
+  float_batch acc[MR][NV];
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) acc[i][v] = float_batch(0.0f);
+  }
+  for (std::size_t p = 0; p < depth; ++p) {
+    word_batch b_word[NV];
+    word_batch b_mask[NV];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) {
+      b_word[v] = word_batch::load_unaligned(b_panel + v * L);
+      b_mask[v] = word_batch::load_unaligned(b_panel + NR + v * L);
+    }
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < MR; ++i) {
+      const word_batch a_word(a_panel[i]);
+      const word_batch a_mask(a_panel[MR + i]);
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) {
+        const word_batch product = (a_word + b_word[v]) & (a_mask & b_mask[v]);
+        acc[i][v] += xsimd::bitwise_cast<float_batch>(product);
+      }
+    }
+    a_panel += 2 * MR;
+    b_panel += 2 * NR;
+  }
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(tile + i * NR + v * L);
+  }
+}
+
+}  // namespace lmul::gemm_detail
