@@ -1,0 +1,217 @@
+// lmul/corrected.hpp -- corrected L-Mul: still one integer addition, with a tabled offset.
+//
+// L-Mul approximates the significand product (1 + a)(1 + b) by 1 + a + b + c with one constant c
+// (spec section 3). The error it leaves, ab - c (and its carry-region counterpart), depends mostly
+// on where a and b lie. The corrected variant looks c up in a small table indexed by the top t bits
+// of both normalised fractions (t = correction_index_bits(M), a 2^t x 2^t table), and adds the
+// entry to the integer sum k instead of the paper's constant. Hardware cost: one table read
+// indexed by 2t wires plus the same adder; no multiplier.
+//
+// The table is not typed in: derive_correction_table(M) computes it once per M (on first use,
+// thread-safe) from this criterion, written down so anyone can reproduce it:
+//
+//   For each cell (i, j), choose the integer c (in units of 2^-M) that minimises
+//     sum over points (a, b) in the cell of w(a, b) * |V(a + b + c 2^-M) / ((1 + a)(1 + b)) - 1|
+//   where V(s) = (1 + frac(s)) * 2^floor(s) is what the integer addition produces (a carry out of
+//   the fraction doubles the significand), and w(a, b) = 1 / ((1 + a)(1 + b)) is the density of
+//   log-distributed (scale-invariant, Benford) significands, which is what Gaussian and other
+//   wide data produce. The points are every M-bit fraction pair in the cell when a cell holds at
+//   most 2^5 fractions per axis, else the midpoints of a 16 x 16 subgrid (midpoint quadrature).
+//
+// Everything else (specials, subnormal operands, underflow, overflow) is exactly as L-Mul:
+// the generic detail::lmul_codes_with routine does it, only the offset differs.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <span>
+
+#include "convert.hpp"
+#include "detail/span_checks.hpp"
+#include "format_traits.hpp"
+#include "product.hpp"
+#include "scalar.hpp"
+
+namespace lmul {
+
+/// Fraction bits of each operand that index the correction table: t = min(M, 4).
+constexpr int correction_index_bits(int M) { return M < 4 ? M : 4; }
+
+/// The per-cell integer offsets of corrected L-Mul at M fraction bits (units of 2^-M).
+/// Entry [(i << t) | j] applies when the top t bits of x's fraction are i and of y's are j.
+struct correction_table {
+  int mantissa_bits = 0;
+  int index_bits = 0;
+  std::array<std::int32_t, 256> offset_units{};  // 2^t x 2^t used, t <= 4
+
+  /// The offset for normalised fractions fx, fy (M-bit integers).
+  constexpr std::int64_t lookup(std::uint32_t fx, std::uint32_t fy) const {
+    const int drop = mantissa_bits - index_bits;
+    return offset_units[((fx >> drop) << index_bits) | (fy >> drop)];
+  }
+};
+
+/// The offset functor detail::lmul_codes_with takes (a pointer: cheap to pass by value).
+struct correction_offset {
+  const correction_table* table;
+  constexpr std::int64_t operator()(std::uint32_t fx, std::uint32_t fy) const {
+    return table->lookup(fx, fy);
+  }
+};
+
+namespace detail {
+
+/// V(s) for s = a + b + c in [-1, 3): the significand the integer addition yields, relative to
+/// 2^(exponent sum). A borrow (s < 0) halves it, a carry (s >= 1) doubles it.
+inline double lmul_significand(double s) {
+  if (s < 0) return (2 + s) / 2;
+  if (s < 1) return 1 + s;
+  if (s < 2) return 2 * s;
+  return 4 * (s - 1);
+}
+
+/// One cell's objective: weighted mean |relative error| for offset c (units of 2^-M).
+struct correction_cell {
+  std::array<double, 32> a{}, b{};  // sample fractions along each axis
+  int count = 0;                    // points per axis
+
+  double weighted_error(double c) const {
+    double total = 0;
+    for (int i = 0; i < count; ++i) {
+      for (int j = 0; j < count; ++j) {
+        const double exact = (1 + a[i]) * (1 + b[j]);
+        const double relative = lmul_significand(a[i] + b[j] + c) / exact - 1;
+        total += std::abs(relative) / exact;  // weight w(a, b) = 1 / ((1 + a)(1 + b))
+      }
+    }
+    return total;
+  }
+};
+
+/// Sample fractions of cell index `cell` along one axis (see the criterion at the top).
+inline void fill_cell_axis(std::array<double, 32>& axis, int& count, int M, int t, int cell) {
+  const int per_cell_log2 = M - t;  // M-bit fractions per cell = 2^(M - t)
+  const double unit = std::ldexp(1.0, -M);
+  if (per_cell_log2 <= 5) {
+    count = 1 << per_cell_log2;
+    for (int u = 0; u < count; ++u) axis[u] = (double(cell) * count + u) * unit;
+  } else {
+    count = 16;
+    const double width = std::ldexp(1.0, -t);
+    for (int u = 0; u < count; ++u) axis[u] = (cell + (u + 0.5) / count) * width;
+  }
+}
+
+/// The integer in [lo, hi] minimising `objective`: a scan with 64 steps, then the same around the
+/// best point with a finer step, down to step 1 (exhaustive when hi - lo <= 64). Meant for the
+/// smooth, single-valley objectives of offset searches.
+template <class Objective>
+std::int64_t integer_argmin(std::int64_t lo, std::int64_t hi, Objective objective) {
+  std::int64_t best = lo;
+  double best_value = objective(lo);
+  while (true) {
+    const std::int64_t step = std::max<std::int64_t>(1, (hi - lo) / 64);
+    for (std::int64_t c = lo; c <= hi; c += step) {
+      const double value = objective(c);
+      if (value < best_value) {
+        best_value = value;
+        best = c;
+      }
+    }
+    if (step == 1) return best;
+    lo = best - step;
+    hi = best + step;
+  }
+}
+
+/// The integer c minimising the cell objective over [-2^M/8, 2^M/2] (the ideal real offset of
+/// every cell lies in [0, 1/4]; the margin covers quantisation).
+inline std::int32_t best_cell_offset(const correction_cell& cell, int M) {
+  const double unit = std::ldexp(1.0, -M);
+  return std::int32_t(integer_argmin(-(std::int64_t{1} << M) / 8 - 1,
+                                     (std::int64_t{1} << M) / 2 + 1,
+                                     [&](std::int64_t c) { return cell.weighted_error(double(c) * unit); }));
+}
+
+/// Derive the table for M fraction bits from the documented criterion.
+inline correction_table derive_correction_table(int M) {
+  correction_table table;
+  table.mantissa_bits = M;
+  table.index_bits = correction_index_bits(M);
+  const int t = table.index_bits;
+  correction_cell cell;
+  for (int i = 0; i < (1 << t); ++i) {
+    for (int j = 0; j < (1 << t); ++j) {
+      if (j < i) {  // the criterion is symmetric in (a, b)
+        table.offset_units[(i << t) | j] = table.offset_units[(j << t) | i];
+        continue;
+      }
+      fill_cell_axis(cell.a, cell.count, M, t, i);
+      fill_cell_axis(cell.b, cell.count, M, t, j);
+      table.offset_units[(i << t) | j] = best_cell_offset(cell, M);
+    }
+  }
+  return table;
+}
+
+/// The table for M fraction bits, derived once on first use (thread-safe static).
+template <int M>
+const correction_table& correction_table_for() {
+  static const correction_table table = derive_correction_table(M);
+  return table;
+}
+
+/// Corrected L-Mul on codes of format F, rounded to Out (F, or float32_traits for the wide product).
+template <class F, class Out = F>
+typename Out::storage corrected_codes(typename F::storage x, typename F::storage y,
+                                      overflow_mode overflow = overflow_mode::non_saturating) {
+  return lmul_codes_with<F, Out>(x, y, correction_offset{&correction_table_for<F::mantissa_bits>()},
+                                 overflow);
+}
+
+}  // namespace detail
+
+/// Corrected L-Mul of two values of one type, rounded to that type (same element types, specials,
+/// underflow and overflow as lmul_product; only the added offset comes from the table).
+template <lmul_element T>
+T lmul_product_corrected(T x, T y, overflow_mode overflow = overflow_mode::non_saturating) {
+  return from_code<T>(detail::corrected_codes<format_of_t<T>>(to_code(x), to_code(y), overflow));
+}
+
+/// The wide corrected product: V(k) rounded to fp32 instead of T (the dot-product term).
+template <lmul_element T>
+float lmul_wide_product_corrected(T x, T y) {
+  return std::bit_cast<float>(
+      detail::corrected_codes<format_of_t<T>, float32_traits>(to_code(x), to_code(y)));
+}
+
+/// Corrected L-Mul at M fraction bits in the fp32 exponent range: x and y rounded to lmul<M, 8>
+/// (with `rounding`), multiplied with the corrected offset; the result is exact as a float.
+template <int M>
+float lmul_simulated_corrected(float x, float y,
+                               rounding_mode rounding = rounding_mode::nearest_even) {
+  using F = format_traits<M, 8>;
+  const auto cx = detail::encode<F>(double(x), overflow_mode::non_saturating, rounding);
+  const auto cy = detail::encode<F>(double(y), overflow_mode::non_saturating, rounding);
+  return detail::decode<F>(detail::corrected_codes<F>(cx, cy));
+}
+
+/// out[i] = lmul_product_corrected(a[i], b[i]), bit-identical to the scalar function.
+/// Spans of different lengths, or an out that overlaps a or b other than exactly (in place),
+/// throw std::invalid_argument before anything is written (spec section 4).
+/// T is deduced from `out` when spans are passed; with containers, name it: <float>.
+template <lmul_element T>
+void lmul_multiply_corrected(std::span<const std::type_identity_t<T>> a,
+                             std::span<const std::type_identity_t<T>> b, std::span<T> out) {
+  detail::check_elementwise<T>("lmul_multiply_corrected", a, b, std::span<const T>(out));
+  using F = format_of_t<T>;
+  const correction_offset offset{&detail::correction_table_for<F::mantissa_bits>()};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = from_code<T>(detail::lmul_codes_with<F, F>(to_code(a[i]), to_code(b[i]), offset,
+                                                        overflow_mode::non_saturating));
+  }
+}
+
+}  // namespace lmul
