@@ -34,34 +34,79 @@ struct sweep_result {
   }
 };
 
-/// Expected result of converting the float with bit pattern `bits` (either sign, any class).
-/// `lo` must be table.floor_index(|x|) for finite x.
-inline expected expected_conversion(const format_table& table, std::uint32_t bits, std::size_t lo,
-                                    overflow mode, rounding rmode) {
-  const bool negative = (bits >> 31) != 0;
-  const std::uint32_t magnitude_bits = bits & 0x7FFFFFFFu;
-  if (magnitude_bits > 0x7F800000u) return {true, 0};  // NaN stays NaN in both modes
-  // +-inf: IEEE-style formats keep it, e4m3fn has none (NaN), saturating mode gives max finite.
-  if (magnitude_bits == 0x7F800000u) return table.overflowed(negative, mode);
-  const double magnitude = double(std::bit_cast<float>(magnitude_bits));
-  return table.round_from(lo, negative, magnitude, 0, mode, rmode);
-}
-
-template <class Convert>
-void check_one(const format_table& table, std::uint32_t bits, std::size_t lo, overflow mode,
-               rounding rmode, Convert& convert, sweep_result& result) {
-  const expected want = expected_conversion(table, bits, lo, mode, rmode);
-  const converted got = convert(std::bit_cast<float>(bits));
-  ++result.checked;
-  const bool ok = want.is_nan ? got.is_nan : (!got.is_nan && got.code == want.code);
-  if (ok) return;
-  if (++result.mismatches <= 5) {
-    std::ostringstream os;
-    os << "  float " << std::bit_cast<float>(bits) << " (bits 0x" << std::hex << bits
-       << "): expected " << describe(want) << ", got " << (got.is_nan ? "NaN" : "code")
-       << " 0x" << got.code << "\n";
-    result.first_mismatches += os.str();
+/// The expected result for every finite magnitude in [values[lo], values[lo + 1]): within such an
+/// interval round_from() depends only on how the magnitude compares with the interval's midpoint,
+/// so three calls of it cover the interval and each input costs one comparison.
+class interval_expectation {
+ public:
+  interval_expectation(const format_table& table, overflow mode, rounding rmode)
+      : table_(table), mode_(mode), rmode_(rmode) {
+    set(0);
   }
+
+  /// Expected result for the finite magnitude `m`, for ascending calls (moves lo forward).
+  const expected& at(double m) {
+    const std::vector<double>& values = table_.values();
+    if (lo_ + 1 < values.size() && values[lo_ + 1] <= m) {
+      std::size_t lo = lo_ + 1;
+      while (lo + 1 < values.size() && values[lo + 1] <= m) ++lo;
+      set(lo);
+    }
+    return m < mid_ ? below_ : (m > mid_ ? above_ : tie_);
+  }
+  /// Start again at the interval that holds `m` (for a sweep that does not start at zero).
+  void seek(double m) { set(table_.floor_index(m)); }
+
+ private:
+  void set(std::size_t lo) {
+    lo_ = lo;
+    const std::vector<double>& values = table_.values();
+    const double hi = lo + 1 < values.size() ? values[lo + 1] : table_.beyond_max();
+    mid_ = (values[lo] + hi) / 2;  // exact, see format_table::round_from
+    below_ = table_.round_from(lo, false, values[lo], 0, mode_, rmode_);
+    tie_ = table_.round_from(lo, false, mid_, 0, mode_, rmode_);
+    above_ = table_.round_from(lo, false, std::nextafter(mid_, hi), 0, mode_, rmode_);
+  }
+
+  const format_table& table_;
+  overflow mode_;
+  rounding rmode_;
+  std::size_t lo_ = 0;
+  double mid_ = 0;
+  expected below_, tie_, above_;
+};
+
+/// Check the conversion of +x and -x, where x has magnitude bit pattern `magnitude_bits` (inputs
+/// in ascending order). Rounding is symmetric in the sign (spec section 2), so the expectation for
+/// -x is the one for +x with the sign bit set.
+template <class Convert>
+inline void check_both_signs(const format_table& table, std::uint32_t magnitude_bits,
+                             interval_expectation& intervals, overflow mode, Convert& convert,
+                             sweep_result& result) {
+  expected positive;
+  if (magnitude_bits > 0x7F800000u) {
+    positive = {true, 0};  // NaN stays NaN in both modes
+  } else if (magnitude_bits == 0x7F800000u) {
+    // +inf: IEEE-style formats keep it, e4m3fn has none (NaN), saturating mode gives max finite.
+    positive = table.overflowed(false, mode);
+  } else {
+    positive = intervals.at(double(std::bit_cast<float>(magnitude_bits)));
+  }
+  const expected negative = {positive.is_nan, positive.code | table.desc().sign_bit()};
+  const auto check = [&](std::uint32_t bits, const expected& want) {
+    const converted got = convert(std::bit_cast<float>(bits));
+    ++result.checked;
+    if (want.is_nan ? got.is_nan : (!got.is_nan && got.code == want.code)) return;
+    if (++result.mismatches <= 5) {
+      std::ostringstream os;
+      os << "  float " << std::bit_cast<float>(bits) << " (bits 0x" << std::hex << bits
+         << "): expected " << describe(want) << ", got " << (got.is_nan ? "NaN" : "code")
+         << " 0x" << got.code << "\n";
+      result.first_mismatches += os.str();
+    }
+  };
+  check(magnitude_bits, positive);
+  check(magnitude_bits | 0x80000000u, negative);
 }
 
 /// Check every float whose magnitude bit pattern lies in [begin, end) (end <= 0x80000000), both
@@ -70,16 +115,10 @@ template <class Convert>
 sweep_result sweep_range(const format_table& table, std::uint32_t begin, std::uint32_t end,
                          overflow mode, rounding rmode, Convert convert) {
   sweep_result result;
-  const std::vector<double>& values = table.values();
-  std::size_t lo = table.floor_index(double(std::bit_cast<float>(std::min(begin, 0x7F7FFFFFu))));
+  interval_expectation intervals(table, mode, rmode);
+  intervals.seek(double(std::bit_cast<float>(std::min(begin, 0x7F7FFFFFu))));
   for (std::uint64_t b = begin; b < end; ++b) {
-    const std::uint32_t bits = std::uint32_t(b);
-    if (bits < 0x7F800000u) {
-      const double magnitude = double(std::bit_cast<float>(bits));
-      while (lo + 1 < values.size() && values[lo + 1] <= magnitude) ++lo;
-    }
-    check_one(table, bits, lo, mode, rmode, convert, result);
-    check_one(table, bits | 0x80000000u, lo, mode, rmode, convert, result);
+    check_both_signs(table, std::uint32_t(b), intervals, mode, convert, result);
   }
   return result;
 }
@@ -89,15 +128,9 @@ template <class Convert>
 sweep_result sweep_list(const format_table& table, const std::vector<std::uint32_t>& magnitudes,
                         overflow mode, rounding rmode, Convert convert) {
   sweep_result result;
-  const std::vector<double>& values = table.values();
-  std::size_t lo = 0;
+  interval_expectation intervals(table, mode, rmode);
   for (const std::uint32_t bits : magnitudes) {
-    if (bits < 0x7F800000u) {
-      const double magnitude = double(std::bit_cast<float>(bits));
-      while (lo + 1 < values.size() && values[lo + 1] <= magnitude) ++lo;
-    }
-    check_one(table, bits, lo, mode, rmode, convert, result);
-    check_one(table, bits | 0x80000000u, lo, mode, rmode, convert, result);
+    check_both_signs(table, bits, intervals, mode, convert, result);
   }
   return result;
 }
