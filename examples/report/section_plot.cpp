@@ -97,7 +97,10 @@ std::string accuracy_svg(const product_study& products, const offset_study& offs
       {"corrected L-Mul (add-only), RNE operands", "#2ca02c", "",
        [](const offset_row& r) { return r.nearest_even.corrected.mean(); }},
   };
-  double legend_y = bottom - 60;
+  // Legend in the lower left, where the curves never go (errors there are below fp16's).
+  double legend_y = bottom - 54;
+  svg.rect(left + 8, legend_y - 12, 290, 16.0 * std::size(lines) + 8,
+           "fill:white;fill-opacity:0.9;stroke:#999999;stroke-width:0.5");
   for (const series& s : lines) {
     std::vector<std::pair<double, double>> points;
     for (const offset_row& row : offsets.rows) {
@@ -106,8 +109,8 @@ std::string accuracy_svg(const product_study& products, const offset_study& offs
     const std::string style = std::string("stroke:") + s.colour + ";stroke-width:2" + s.dash;
     svg.polyline(points, style);
     for (const auto& [x, y] : points) svg.circle(x, y, 3, std::string("fill:") + s.colour);
-    svg.line(left + 330, legend_y, left + 360, legend_y, style);
-    svg.text(left + 366, legend_y + 4, s.label, "start", 11);
+    svg.line(left + 14, legend_y, left + 44, legend_y, style);
+    svg.text(left + 50, legend_y + 4, s.label, "start", 11);
     legend_y += 16;
   }
 
@@ -119,17 +122,23 @@ std::string accuracy_svg(const product_study& products, const offset_study& offs
     bool strict;
   };
   const claim_mark claims[] = {{4, "e4m3fn", "claim: M=4 as precise as e4m3", false},
-                               {3, "e5m2", "claim: M=3 better than e5m2", true}};
+                               {3, "e5m2", "claim: M=3 more precise than e5m2", true}};
   double label_y = top + 18;
   for (const claim_mark& c : claims) {
-    const double lmul_error = offsets.rows[std::size_t(c.bits - 1)].nearest_even.paper.mean();
+    const offset_row& row = offsets.rows[std::size_t(c.bits - 1)];
+    const double lmul_error = row.nearest_even.paper.mean();
+    const double trunc_error = row.truncated.paper.mean();
     const double fp8_error = products.at(d, c.fp8_key).mean();
-    const bool holds = c.strict ? lmul_error < fp8_error : lmul_error <= fp8_error;
+    auto verdict_of = [&](double e) {
+      return (c.strict ? e < fp8_error : e <= fp8_error) ? "holds" : "fails";
+    };
     const double x = ax.x(c.bits);
     svg.line(x, ax.y(lmul_error), x, ax.y(fp8_error), "stroke:black;stroke-width:2");
     svg.circle(x, ax.y(lmul_error), 6, "fill:none;stroke:black;stroke-width:2");
-    const std::string verdict = std::string(c.text) + " (RNE): " + (holds ? "holds" : "fails") +
-                                format(", %.2e vs %.2e", lmul_error, fp8_error);
+    const std::string verdict =
+        std::string(c.text) + format(" (%.2e): RNE %s (%.2e), trunc %s (%.2e)", fp8_error,
+                                     verdict_of(lmul_error), lmul_error, verdict_of(trunc_error),
+                                     trunc_error);
     svg.text(x + 10, label_y, verdict, "start", 11);
     svg.line(x, ax.y(lmul_error), x + 8, label_y - 4, "stroke:black;stroke-width:0.5");
     label_y += 16;
