@@ -1,0 +1,86 @@
+// lmul/kernels/arch.hpp -- the instruction sets the kernels are written for, and how one is picked.
+//
+// Every kernel is a template over an architecture tag:
+//   lmul::kernels::scalar        plain C++ loops over the scalar definition (always available);
+//   xsimd::sse4_2, xsimd::avx2, xsimd::avx512bw (or an xsimd arch derived from them, e.g.
+//                                fma3<avx2>): xsimd batches, byte tables looked up with pshufb;
+//   lmul::kernels::avx512_vbmi   AVX-512 with VBMI (vpermi2b: 128-byte tables), BF16 (vdpbf16ps
+//                                as an fp32 adder) and BMI2 (pext), which xsimd 8.1 does not wrap.
+// kernels::default_arch is the best of these that the compiler flags allow (-march=native picks
+// the best of the build machine); runtime dispatch is in kernels/dispatch.hpp.
+#pragma once
+
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+namespace lmul::kernels {
+
+/// The portable fallback: one element at a time through the scalar definition (or its tables).
+struct scalar {
+  static constexpr const char* name() { return "scalar"; }
+  static bool available() { return true; }
+};
+
+/// AVX-512 BW plus VBMI, BF16 and BMI2. Its kernels carry GCC/Clang target attributes, so this
+/// arch compiles in any translation unit built for AVX-512 BW; run it only where available().
+struct avx512_vbmi {
+  static constexpr const char* name() { return "avx512_vbmi"; }
+  static bool available() {
+    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+           __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+  }
+};
+
+namespace detail {
+/// The xsimd arch whose kernels serve Arch, or void for scalar. avx512_vbmi falls back to its
+/// AVX-512 BW base for the parts (16-bit and float kernels) that need no newer instruction.
+template <class Arch>
+struct xsimd_arch_of {
+  using type = Arch;
+};
+template <>
+struct xsimd_arch_of<scalar> {
+  using type = void;
+};
+template <>
+struct xsimd_arch_of<avx512_vbmi> {
+  using type = xsimd::avx512bw;
+};
+
+template <class Arch>
+using xsimd_arch_t = typename xsimd_arch_of<Arch>::type;
+
+/// True for an xsimd arch with pshufb (SSSE3) or better that the kernels support.
+template <class A>
+inline constexpr bool is_supported_xsimd_arch =
+    std::is_base_of_v<xsimd::sse4_2, A> || std::is_base_of_v<xsimd::avx2, A> ||
+    std::is_base_of_v<xsimd::avx512bw, A>;
+}  // namespace detail
+
+/// True when Arch can be used with the kernels at all (it may still be absent on the running CPU).
+template <class Arch>
+inline constexpr bool is_kernel_arch =
+    std::is_same_v<Arch, scalar> || std::is_same_v<Arch, avx512_vbmi> ||
+    detail::is_supported_xsimd_arch<Arch>;
+
+/// The best arch the compile flags allow.
+#if defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__) && defined(__AVX512BW__)
+using default_arch = avx512_vbmi;
+#else
+using default_arch =
+    std::conditional_t<detail::is_supported_xsimd_arch<xsimd::default_arch>, xsimd::default_arch,
+                       scalar>;
+#endif
+
+/// Whether the running CPU has Arch (xsimd's cpuid for xsimd archs).
+template <class Arch>
+bool arch_available() {
+  if constexpr (std::is_same_v<Arch, scalar> || std::is_same_v<Arch, avx512_vbmi>) {
+    return Arch::available();
+  } else {
+    return xsimd::available_architectures().best >= Arch::version();
+  }
+}
+
+}  // namespace lmul::kernels

@@ -1,0 +1,68 @@
+// lmul/kernels/byte_lookup.hpp -- table lookups on bytes for xsimd archs with pshufb (SSSE3+).
+//
+// pshufb looks up 16 bytes per 128-bit lane. A table of N bytes is split into 16-byte chunks, each
+// replicated into every lane; chunk j answers the indices 16j..16j+15. Indices past the table give 0.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <immintrin.h>
+#include <xsimd/xsimd.hpp>
+
+namespace lmul::kernels::detail {
+
+/// A byte table laid out for lookup(): chunk j of 16 bytes repeated 4 times (64 bytes: a zmm).
+template <std::size_t Chunks>
+struct lane_table {
+  alignas(64) std::array<std::uint8_t, Chunks * 64> bytes{};
+};
+
+/// The first `count` bytes of `table`, laid out for lookup(); the rest of the last chunk is 0.
+template <std::size_t Chunks, std::size_t N>
+constexpr lane_table<Chunks> make_lane_table(const std::array<std::uint8_t, N>& table,
+                                             std::size_t begin, std::size_t count) {
+  lane_table<Chunks> out;
+  for (std::size_t j = 0; j < Chunks; ++j) {
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      for (std::size_t k = 0; k < 16; ++k) {
+        const std::size_t i = j * 16 + k;
+        out.bytes[j * 64 + lane * 16 + k] = i < count ? table[begin + i] : 0;
+      }
+    }
+  }
+  return out;
+}
+
+/// pshufb on the native register of an xsimd batch: out[i] = table[idx[i] & 15] within each
+/// 128-bit lane, or 0 where idx[i] has bit 7 set.
+template <class A>
+xsimd::batch<std::uint8_t, A> shuffle_bytes(xsimd::batch<std::uint8_t, A> table,
+                                            xsimd::batch<std::uint8_t, A> idx) {
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
+    return _mm512_shuffle_epi8(table, idx);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+    return _mm256_shuffle_epi8(table, idx);
+  } else {
+    return _mm_shuffle_epi8(table, idx);
+  }
+}
+
+/// table[idx] for every byte lane (0 where idx is past the table).
+template <class A, std::size_t Chunks>
+xsimd::batch<std::uint8_t, A> lookup(const lane_table<Chunks>& table,
+                                     xsimd::batch<std::uint8_t, A> idx) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  bytes result(std::uint8_t(0));
+  for (std::size_t j = 0; j < Chunks; ++j) {
+    const bytes chunk = bytes::load_aligned(&table.bytes[j * 64]);
+    const bytes relative = idx - bytes(std::uint8_t(16 * j));  // wraps for idx < 16j
+    // Adding 0x70 (saturating) sets bit 7 exactly when relative >= 16 and keeps its low nibble.
+    result |= shuffle_bytes<A>(chunk, xsimd::sadd(relative, bytes(std::uint8_t(0x70))));
+  }
+  return result;
+}
+
+}  // namespace lmul::kernels::detail

@@ -1,0 +1,154 @@
+// lmul/kernels/dot.hpp -- lmul_dot: the sum of wide L-Mul products, accumulated in fp32.
+//
+// Any summation order is allowed (spec section 4: error <= gamma_n * sum |p_i|), so the kernels
+// keep several vector accumulators and add lanes in whatever order the data layout gives.
+// * 8-bit formats: every wide product is a bfloat16 (M + 1 <= 8 significant bits, fp32 exponent
+//   range), with bits (u(x) + u(y) + wide_bias) << (7 - M) | sign (byte_tables.hpp). The kernel
+//   builds those bf16 words from byte tables in 16-bit lanes and widens them to fp32 by a shift.
+//   A register holding a NaN or inf operand is summed with the scalar definition instead.
+// * 16-bit formats and float: the linear kernel of multiply.hpp; a lane whose L-Mul result is a
+//   normal code of the format is widened to fp32 exactly, other lanes use lmul_wide.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../product.hpp"
+#include "multiply.hpp"
+
+namespace lmul::kernels::detail {
+
+/// Four fp32 vector accumulators (independent add chains) plus a scalar one for patched lanes.
+template <class A>
+struct fp32_accumulators {
+  using floats = xsimd::batch<float, A>;
+  floats acc[4] = {floats(0.f), floats(0.f), floats(0.f), floats(0.f)};
+  float scalar = 0.f;
+
+  float total() const {
+    return xsimd::hadd((acc[0] + acc[1]) + (acc[2] + acc[3])) + scalar;
+  }
+};
+
+/// Sum of wide products of n codes, one element at a time (patched blocks, tails, scalar arch).
+template <class F>
+float dot_codes_scalar(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
+  float sum = 0.f;
+  for (std::size_t i = 0; i < n; ++i) sum += ::lmul::detail::lmul_wide<F>(a[i], b[i]);
+  return sum;
+}
+
+/// One register of 8-bit operands into the accumulators (pshufb archs).
+template <class F, class A>
+void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
+               fp32_accumulators<A>& acc) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  using words = xsimd::batch<std::uint16_t, A>;
+  using swords = xsimd::batch<std::int16_t, A>;
+  using dwords = xsimd::batch<std::uint32_t, A>;
+  using floats = xsimd::batch<float, A>;
+  constexpr auto& t = byte_tables_v<F>;
+  static_assert(t.wide_by_index);
+  constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
+
+  const bytes magnitude_mask(std::uint8_t(0x7F));
+  const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
+  const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
+  const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
+  // 0xFF in the bytes whose product is nonzero (zero operands give +-0: nothing to add).
+  const bytes nonzero = xsimd::select((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
+                                      bytes(std::uint8_t(0)), bytes(std::uint8_t(0xFF)));
+  const swords keep = xsimd::bitwise_cast<swords>(nonzero);
+  const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
+  const words keep_odd = xsimd::bitwise_cast<words>(keep >> 8);
+  const words signs = xsimd::bitwise_cast<words>(a ^ b);
+  const words low_byte(std::uint16_t(0x00FF)), sign_bit(std::uint16_t(0x8000));
+  const words bias(std::uint16_t(t.wide_bias));
+
+  const words even = ((((ua & low_byte) + (ub & low_byte) + bias) << shift) |
+                      ((signs << 8) & sign_bit)) & keep_even;
+  const words odd = ((((ua >> 8) + (ub >> 8) + bias) << shift) | (signs & sign_bit)) & keep_odd;
+  // A bf16 word w is the fp32 with bits w << 16.
+  const dwords high_half(0xFFFF0000u);
+  const dwords e = xsimd::bitwise_cast<dwords>(even), o = xsimd::bitwise_cast<dwords>(odd);
+  acc.acc[0] += xsimd::bitwise_cast<floats>(e << 16);
+  acc.acc[1] += xsimd::bitwise_cast<floats>(e & high_half);
+  acc.acc[2] += xsimd::bitwise_cast<floats>(o << 16);
+  acc.acc[3] += xsimd::bitwise_cast<floats>(o & high_half);
+}
+
+/// True if any byte lane holds a NaN or inf code.
+template <class F, class A>
+bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  const bytes magnitude_mask(std::uint8_t(0x7F));
+  // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
+  const bytes first_special(std::uint8_t(F::has_infinity ? F::infinity_code : F::nan_code));
+  return xsimd::any(xsimd::max(a & magnitude_mask, b & magnitude_mask) >= first_special);
+}
+
+/// One register of 16-bit or float operands into the accumulators.
+template <class F, class A>
+void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
+                fp32_accumulators<A>& acc) {
+  using S = typename F::storage;
+  using codes = xsimd::batch<S, A>;
+  using floats = xsimd::batch<float, A>;
+  using dwords = xsimd::batch<std::uint32_t, A>;
+  using sdwords = xsimd::batch<std::int32_t, A>;
+  const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
+  const linear_products<F, A> p(va, vb);
+  const codes product = xsimd::select(p.exact, p.product, codes(S(0)));
+  if constexpr (sizeof(S) == 4) {
+    acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
+  } else {
+    // A normal code of F widens to fp32 bits ((code & magnitude) + (127 - bias) << M) << (23 - M).
+    constexpr int M = F::mantissa_bits;
+    const dwords pair = xsimd::bitwise_cast<dwords>(product);
+    const sdwords keep = xsimd::bitwise_cast<sdwords>(
+        xsimd::select(p.exact, codes(S(0xFFFF)), codes(S(0))));
+    const dwords keep_low = xsimd::bitwise_cast<dwords>((keep << 16) >> 16);
+    const dwords keep_high = xsimd::bitwise_cast<dwords>(keep >> 16);
+    const dwords magnitude(std::uint32_t(F::magnitude_mask)), bias(std::uint32_t(127 - F::bias) << M);
+    const auto widen = [&](dwords code) {
+      return (((code & magnitude) + bias) << (23 - M)) | ((code & dwords(0x8000u)) << 16);
+    };
+    acc.acc[0] += xsimd::bitwise_cast<floats>(widen(pair & dwords(0xFFFFu)) & keep_low);
+    acc.acc[1] += xsimd::bitwise_cast<floats>(widen(pair >> 16) & keep_high);
+  }
+  if (!xsimd::all(p.exact)) {
+    std::array<S, codes::size> exact;
+    xsimd::select(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+    for (std::size_t j = 0; j < codes::size; ++j) {
+      if (!exact[j]) acc.scalar += ::lmul::detail::lmul_wide<F>(pa[j], pb[j]);
+    }
+  }
+}
+
+/// Sum of wide L-Mul products of n codes for xsimd arch A.
+template <class F, class A>
+float dot_codes(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
+  using S = typename F::storage;
+  fp32_accumulators<A> acc;
+  std::size_t i = 0;
+  if constexpr (is_byte_format<F>) {
+    using bytes = xsimd::batch<std::uint8_t, A>;
+    for (; i + bytes::size <= n; i += bytes::size) {
+      const bytes va = bytes::load_unaligned(a + i), vb = bytes::load_unaligned(b + i);
+      if (any_special_byte<F, A>(va, vb)) {
+        acc.scalar += dot_codes_scalar<F>(a + i, b + i, bytes::size);
+      } else {
+        dot_bytes<F, A>(va, vb, acc);
+      }
+    }
+  } else {
+    using codes = xsimd::batch<S, A>;
+    for (; i + codes::size <= n; i += codes::size) dot_linear<F, A>(a + i, b + i, acc);
+  }
+  return acc.total() + dot_codes_scalar<F>(a + i, b + i, n - i);
+}
+
+}  // namespace lmul::kernels::detail

@@ -1,0 +1,178 @@
+// lmul/kernels/multiply.hpp -- element-wise L-Mul, bit-identical to lmul_product (spec section 4).
+//
+// Two kernels, chosen by the element width:
+// * 8-bit formats ("class" kernel): u(x) + u(y) through byte tables (byte_tables.hpp), with zero,
+//   inf and NaN operands patched by masks. 64 elements per AVX-512 register.
+// * 16-bit formats and float ("linear" kernel): the spec's one integer addition
+//   |x| + |y| - (bias << M) + 2^(M - l(M)) on the codes, valid when both operands and the result
+//   are normal; lanes outside that range (zero, subnormal, inf, NaN, underflow, overflow) are
+//   recomputed with the scalar definition, so the result is exact for every input.
+// The tail of a span (fewer elements than a register) goes through the same kernel, padded.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../format_traits.hpp"
+#include "../product.hpp"
+#include "arch.hpp"
+#include "byte_lookup.hpp"
+#include "byte_tables.hpp"
+
+namespace lmul::kernels::detail {
+
+/// Runs `block(a, b, out)` on full registers of `lanes` elements, then once on the zero-padded tail.
+template <std::size_t lanes, class S, class Block>
+void for_each_block(const S* a, const S* b, S* out, std::size_t n, Block block) {
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) block(a + i, b + i, out + i);
+  if (i < n) {
+    std::array<S, lanes> ta{}, tb{}, to{};
+    std::memcpy(ta.data(), a + i, (n - i) * sizeof(S));
+    std::memcpy(tb.data(), b + i, (n - i) * sizeof(S));
+    block(ta.data(), tb.data(), to.data());
+    std::memcpy(out + i, to.data(), (n - i) * sizeof(S));
+  }
+}
+
+/// Constants of the class kernel for a pshufb arch, laid out for lookup().
+template <class F>
+struct byte_lane_tables {
+  static constexpr auto& t = byte_tables_v<F>;
+  static constexpr int M = F::mantissa_bits;
+  static_assert((1 << M) <= 32, "8-bit formats have at most 32 subnormal codes");
+  /// u(c) for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
+  static constexpr lane_table<2> subnormal_index = make_lane_table<2>(t.index, 0, 1 << M);
+  static constexpr std::size_t low_count = std::size_t(t.normal_begin - t.low_begin);
+  static constexpr lane_table<(low_count + 15) / 16> low_product =
+      make_lane_table<(low_count + 15) / 16>(t.low, 0, low_count);
+};
+
+/// u(c) of magnitude codes (NaN/inf codes give don't-care values: callers mask them).
+template <class F, class A>
+xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  using L = byte_lane_tables<F>;
+  constexpr int k_min_magnitude = -int(::lmul::detail::magnitude_index<F>(1));  // u(c) = c + this
+  const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
+  const bytes subnormal = lookup<A>(L::subnormal_index, magnitude);
+  return xsimd::select(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+}
+
+/// Masks of the special rows of spec 3's table for byte magnitudes.
+template <class F, class A>
+struct byte_specials {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  xsimd::batch_bool<std::uint8_t, A> zero, infinity, nan;
+
+  byte_specials(bytes ma, bytes mb) {
+    const bytes none(std::uint8_t(0));
+    const auto zero_a = ma == none, zero_b = mb == none;
+    zero = zero_a | zero_b;
+    if constexpr (F::has_infinity) {
+      const bytes inf_code(std::uint8_t(F::infinity_code));
+      const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
+      infinity = inf_a | inf_b;
+      nan = (ma > inf_code) | (mb > inf_code) | (inf_a & zero_b) | (inf_b & zero_a);
+    } else {
+      infinity = none != none;
+      nan = (ma == bytes(std::uint8_t(F::nan_code))) | (mb == bytes(std::uint8_t(F::nan_code)));
+    }
+  }
+};
+
+/// One register of 8-bit L-Mul products (pshufb archs).
+template <class F, class A>
+xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
+                                             xsimd::batch<std::uint8_t, A> b) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  constexpr auto& t = byte_tables_v<F>;
+  static_assert(t.product_by_class && t.piecewise_matches);
+  const bytes magnitude_mask(std::uint8_t(0x7F));
+  const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
+  const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
+  // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
+  const bytes low = lookup<A>(byte_lane_tables<F>::low_product,
+                              xsimd::ssub(cls, bytes(std::uint8_t(t.low_begin))));
+  const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
+  bytes magnitude = xsimd::select(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
+  if constexpr (t.overflow_begin < 256) {
+    magnitude = xsimd::select(cls >= bytes(std::uint8_t(t.overflow_begin)),
+                              bytes(t.overflow_magnitude), magnitude);
+  }
+  const byte_specials<F, A> s(ma, mb);
+  magnitude = xsimd::select(s.zero, bytes(std::uint8_t(0)), magnitude);
+  magnitude = xsimd::select(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
+  magnitude = xsimd::select(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
+  return magnitude | ((a ^ b) & bytes(std::uint8_t(0x80)));
+}
+
+/// The linear kernel's fast path: the product code of each lane, and which lanes it is exact for.
+template <class F, class A>
+struct linear_products {
+  using S = typename F::storage;
+  using codes = xsimd::batch<S, A>;
+  codes product;
+  xsimd::batch_bool<S, A> exact;
+
+  linear_products(codes a, codes b) {
+    constexpr int M = F::mantissa_bits;
+    constexpr S min_normal = S(S(1) << M);
+    constexpr S normal_span = S(F::max_finite_code - min_normal);
+    constexpr S bias_units = S(S(F::bias) << M);
+    constexpr S offset = S(S(1) << (M - ::lmul::paper_offset_exponent(M)));
+    const codes magnitude_mask(S(F::magnitude_mask));
+    const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
+    // |x| + |y| < 2^bits: no wrap. k = sum - bias_units wraps (to huge) when the result underflows.
+    const codes k = ax + ay + codes(S(offset - bias_units));
+    // x normal <=> x - min_normal <= normal_span as unsigned (values below min_normal wrap).
+    const auto in_normal_range = [&](codes x) { return (x - codes(min_normal)) <= codes(normal_span); };
+    exact = in_normal_range(ax) & in_normal_range(ay) & in_normal_range(k);
+    product = k | ((a ^ b) & codes(S(F::sign_mask)));
+  }
+};
+
+/// Element-wise L-Mul of n codes for xsimd arch A.
+template <class F, class A>
+void multiply_codes(const typename F::storage* a, const typename F::storage* b,
+                    typename F::storage* out, std::size_t n) {
+  using S = typename F::storage;
+  if constexpr (is_byte_format<F> && !has_byte_classes<F>()) {
+    // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
+    static constexpr auto& table = pair_table_v<F>;
+    for (std::size_t i = 0; i < n; ++i) {
+      out[i] = S(table[(a[i] & 0x7F) * 128 + (b[i] & 0x7F)] | ((a[i] ^ b[i]) & 0x80));
+    }
+  } else if constexpr (is_byte_format<F>) {
+    using bytes = xsimd::batch<std::uint8_t, A>;
+    for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
+      multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
+    });
+  } else {
+    using codes = xsimd::batch<S, A>;
+    for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
+      const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
+      const linear_products<F, A> p(va, vb);
+      if (xsimd::all(p.exact)) {
+        p.product.store_unaligned(po);
+        return;
+      }
+      // Keep the operands: po may be pa or pb (in place).
+      std::array<S, codes::size> xa, xb, exact;
+      va.store_unaligned(xa.data());
+      vb.store_unaligned(xb.data());
+      xsimd::select(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+      p.product.store_unaligned(po);
+      for (std::size_t j = 0; j < codes::size; ++j) {
+        if (!exact[j]) po[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);
+      }
+    });
+  }
+}
+
+}  // namespace lmul::kernels::detail

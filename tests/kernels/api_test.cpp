@@ -1,0 +1,85 @@
+// Public API of the kernels: overloads for spans and containers, argument checks, in place, empty.
+#include <array>
+#include <cmath>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/kernels.hpp>
+
+namespace {
+
+using e4m3 = lmul::float8_e4m3fn;
+
+TEST(KernelApi, VectorsArraysAndSpans) {
+  std::vector<float> a{1.5f, -2.f, 3.f}, b{2.f, 0.25f, -0.5f}, out(3);
+  lmul::lmul_multiply(a, b, out);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(out[i], lmul::lmul_product(a[i], b[i]));
+  std::array<float, 3> arr_out{};
+  lmul::lmul_multiply(std::span<const float>(a), std::span<const float>(b), std::span<float>(arr_out));
+  EXPECT_EQ(arr_out[0], out[0]);
+  const float expected = lmul::lmul_wide_product(a[0], b[0]) + lmul::lmul_wide_product(a[1], b[1]) +
+                         lmul::lmul_wide_product(a[2], b[2]);
+  EXPECT_FLOAT_EQ(lmul::lmul_dot(a, b), expected);
+  EXPECT_FLOAT_EQ(lmul::lmul_dot(std::span<const float>(a), std::span<const float>(b)), expected);
+
+  std::array<e4m3, 4> x{e4m3(1.f), e4m3(2.f), e4m3(-3.f), e4m3(0.5f)};
+  std::array<e4m3, 4> y{e4m3(4.f), e4m3(0.f), e4m3(1.5f), e4m3(-8.f)};
+  std::vector<e4m3> z(4);
+  lmul::lmul_multiply(x, y, z);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(z[i].bits(), lmul::lmul_product(x[i], y[i]).bits());
+  float wide = 0;
+  for (int i = 0; i < 4; ++i) wide += lmul::lmul_wide_product(x[i], y[i]);
+  EXPECT_EQ(lmul::lmul_dot(x, y), wide);      // small integers: exact in any order
+  EXPECT_EQ(lmul::lmul_dot_exact(x, y), wide);
+  std::vector<lmul::lmul<10, 5>> h{lmul::lmul<10, 5>(1.25f)}, g{lmul::lmul<10, 5>(3.f)};
+  EXPECT_EQ(lmul::lmul_dot(h, g), lmul::lmul_wide_product(h[0], g[0]));
+}
+
+TEST(KernelApi, LengthMismatchThrowsAndWritesNothing) {
+  std::vector<float> a(5, 1.f), b(4, 1.f), out(5, 7.f);
+  EXPECT_THROW(lmul::lmul_multiply(a, b, out), std::invalid_argument);
+  std::vector<float> b5(5, 1.f), out4(4, 7.f);
+  EXPECT_THROW(lmul::lmul_multiply(a, b5, out4), std::invalid_argument);
+  for (float x : out) EXPECT_EQ(x, 7.f);
+  for (float x : out4) EXPECT_EQ(x, 7.f);
+  EXPECT_THROW((void)lmul::lmul_dot(a, b), std::invalid_argument);
+  std::vector<e4m3> c(3), d(2);
+  EXPECT_THROW((void)lmul::lmul_dot_exact(c, d), std::invalid_argument);
+}
+
+TEST(KernelApi, PartialOverlapThrowsInPlaceWorks) {
+  std::vector<float> buf{1.f, 2.f, 3.f, 4.f, 5.f, 6.f};
+  const std::vector<float> before = buf;
+  const std::span<float> all(buf);
+  EXPECT_THROW(lmul::lmul_multiply(std::span<const float>(all.first(4)),
+                                   std::span<const float>(all.first(4)), all.subspan(1, 4)),
+               std::invalid_argument);
+  EXPECT_EQ(buf, before);
+  lmul::lmul_multiply(std::span<const float>(all.first(3)), std::span<const float>(all.last(3)),
+                      all.first(3));  // out = a: in place
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(buf[i], lmul::lmul_product(before[i], before[i + 3]));
+}
+
+TEST(KernelApi, EmptySpans) {
+  std::vector<e4m3> a, b, out;
+  lmul::lmul_multiply(a, b, out);
+  EXPECT_EQ(lmul::lmul_dot(a, b), 0.f);
+  EXPECT_EQ(lmul::lmul_dot_exact(a, b), 0.f);
+}
+
+TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {
+  // This test is built with -march=native (LMUL_NATIVE): on an AVX-512 VBMI/BF16 machine the
+  // default must be the VBMI kernels, so that the headline figures use them.
+#if defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__)
+  EXPECT_TRUE((std::is_same_v<lmul::kernels::default_arch, lmul::kernels::avx512_vbmi>));
+#elif defined(__AVX512BW__)
+  EXPECT_TRUE((std::is_base_of_v<xsimd::avx512bw, lmul::kernels::default_arch>));
+#else
+  GTEST_SKIP() << "built without AVX-512";
+#endif
+}
+
+}  // namespace

@@ -1,0 +1,296 @@
+// tests/kernels/arch_tests.hpp -- the kernel tests for one instruction set.
+//
+// Each arch_<name>.cpp defines LMUL_TEST_ARCH and includes this file; CMake compiles each of them
+// into its own executable with that arch's flags (no -march=native), so every instruction set the
+// CPU supports is tested, not only the best one. A test skips when the running CPU lacks the arch.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/kernels.hpp>
+
+#include "reference.hpp"
+
+#ifndef LMUL_TEST_ARCH
+#error "define LMUL_TEST_ARCH before including arch_tests.hpp"
+#endif
+
+namespace {
+
+using arch = LMUL_TEST_ARCH;
+using namespace lmul_test;
+
+#define LMUL_REQUIRE_ARCH()                                                                     \
+  if (!lmul::kernels::arch_available<arch>()) GTEST_SKIP() << "this CPU lacks the instruction set"
+
+template <class T>
+void multiply(const std::vector<T>& a, const std::vector<T>& b, std::vector<T>& out) {
+  lmul::kernels::multiply<arch>(a.data(), b.data(), out.data(), a.size());
+}
+
+/// Index of the first element where out differs from the scalar L-Mul, or -1.
+template <class T>
+long first_mismatch(const T* a, const T* b, const T* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto expected = lmul::detail::lmul_codes<format_t<T>>(lmul::to_code(a[i]), lmul::to_code(b[i]));
+    if (lmul::to_code(out[i]) != expected) return long(i);
+  }
+  return -1;
+}
+
+template <class T>
+std::string describe(const T* a, const T* b, const T* out, long i) {
+  if (i < 0) return "all match";
+  return "element " + std::to_string(i) + ": codes " + std::to_string(lmul::to_code(a[i])) + " * " +
+         std::to_string(lmul::to_code(b[i])) + " gave " + std::to_string(lmul::to_code(out[i])) +
+         ", scalar L-Mul gives " +
+         std::to_string(lmul::detail::lmul_codes<format_t<T>>(lmul::to_code(a[i]), lmul::to_code(b[i])));
+}
+
+// ---- element types --------------------------------------------------------------------------
+
+template <class T>
+class ByteKernels : public ::testing::Test {};
+using byte_types = ::testing::Types<lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>,
+                                    lmul::lmul<2, 5>, lmul::lmul<3, 4>, lmul::lmul<4, 3>,
+                                    lmul::lmul<5, 2>>;
+TYPED_TEST_SUITE(ByteKernels, byte_types);
+
+template <class T>
+class WideKernels : public ::testing::Test {};
+using wide_types = ::testing::Types<float, lmul::lmul<7, 8>, lmul::lmul<8, 7>, lmul::lmul<9, 6>,
+                                    lmul::lmul<10, 5>, lmul::lmul<11, 4>, lmul::lmul<12, 3>,
+                                    lmul::lmul<13, 2>>;
+TYPED_TEST_SUITE(WideKernels, wide_types);
+
+template <class T>
+class AllKernels : public ::testing::Test {};
+using all_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>,
+                                   lmul::lmul<2, 5>, lmul::lmul<3, 4>, lmul::lmul<4, 3>,
+                                   lmul::lmul<5, 2>, lmul::lmul<7, 8>, lmul::lmul<10, 5>,
+                                   lmul::lmul<13, 2>>;
+TYPED_TEST_SUITE(AllKernels, all_types);
+
+// ---- lmul_multiply --------------------------------------------------------------------------
+
+TYPED_TEST(ByteKernels, MultiplyAllPairsBitIdentical) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  std::vector<T> a(65536), b(65536), out(65536);
+  for (std::size_t i = 0; i < 65536; ++i) {
+    a[i] = from_code<T>(i >> 8);
+    b[i] = from_code<T>(i & 0xFF);
+  }
+  multiply(a, b, out);
+  const long bad = first_mismatch(a.data(), b.data(), out.data(), a.size());
+  EXPECT_EQ(bad, -1) << describe(a.data(), b.data(), out.data(), bad);
+}
+
+TYPED_TEST(WideKernels, MultiplyRandomPairsBitIdentical) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  // 10^7 pairs (10^6 for the scalar arch, whose kernel is the definition itself).
+  const std::size_t total = std::is_same_v<arch, lmul::kernels::scalar> ? 1'000'000 : 10'000'000;
+  constexpr std::size_t chunk = 1 << 16;
+  code_source<T> source(0x5eed + sizeof(T));
+  std::vector<T> a(chunk), b(chunk), out(chunk);
+  for (std::size_t done = 0; done < total; done += chunk) {
+    for (std::size_t i = 0; i < chunk; ++i) {
+      a[i] = source();
+      b[i] = source();
+    }
+    multiply(a, b, out);
+    const long bad = first_mismatch(a.data(), b.data(), out.data(), chunk);
+    ASSERT_EQ(bad, -1) << describe(a.data(), b.data(), out.data(), bad);
+  }
+}
+
+TYPED_TEST(WideKernels, MultiplyAllBoundaryPairsBitIdentical) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  const std::vector<T> values = boundary_values<T>();
+  std::vector<T> a, b;
+  for (T x : values) {
+    for (T y : values) {
+      a.push_back(x);
+      b.push_back(y);
+    }
+  }
+  std::vector<T> out(a.size());
+  multiply(a, b, out);
+  const long bad = first_mismatch(a.data(), b.data(), out.data(), a.size());
+  EXPECT_EQ(bad, -1) << describe(a.data(), b.data(), out.data(), bad);
+}
+
+TYPED_TEST(AllKernels, MultiplyEveryLengthOffsetAndInPlace) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  code_source<T> source(42);
+  for (std::size_t n = 0; n <= 130; ++n) {
+    for (std::size_t offset = 0; offset < 4; ++offset) {  // unaligned starts
+      std::vector<T> a(n + offset), b(n + offset), out(n + offset + 1), expected(n);
+      for (auto& x : a) x = source();
+      for (auto& x : b) x = source();
+      const T guard = from_code<T>(0x5A);
+      out[offset + n] = guard;
+      for (std::size_t i = 0; i < n; ++i) expected[i] = lmul::lmul_product(a[offset + i], b[offset + i]);
+      lmul::kernels::multiply<arch>(a.data() + offset, b.data() + offset, out.data() + offset, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(lmul::to_code(out[offset + i]), lmul::to_code(expected[i])) << "n=" << n << " i=" << i;
+      }
+      ASSERT_EQ(lmul::to_code(out[offset + n]), lmul::to_code(guard)) << "wrote past the end, n=" << n;
+      // In place: out = a, then out = b.
+      std::vector<T> in_a(a), in_b(b);
+      lmul::kernels::multiply<arch>(in_a.data() + offset, b.data() + offset, in_a.data() + offset, n);
+      lmul::kernels::multiply<arch>(a.data() + offset, in_b.data() + offset, in_b.data() + offset, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(lmul::to_code(in_a[offset + i]), lmul::to_code(expected[i])) << "in place a, n=" << n;
+        ASSERT_EQ(lmul::to_code(in_b[offset + i]), lmul::to_code(expected[i])) << "in place b, n=" << n;
+      }
+    }
+  }
+}
+
+// ---- lmul_dot -------------------------------------------------------------------------------
+
+template <class T>
+float dot(const std::vector<T>& a, const std::vector<T>& b) {
+  return lmul::kernels::dot<arch>(a.data(), b.data(), a.size());
+}
+
+TYPED_TEST(AllKernels, DotWithinSpecBound) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  std::vector<std::size_t> lengths(131);
+  std::iota(lengths.begin(), lengths.end(), 0);
+  for (std::size_t n : {1000, 4096, 65536, 100003}) lengths.push_back(n);
+  for (std::size_t n : lengths) {
+    const auto a = finite_values<T>(n, 7 * n + 1), b = finite_values<T>(n, 11 * n + 3);
+    long double sum, sum_abs;
+    reference_sum(a, b, sum, sum_abs);
+    const float got = dot(a, b);
+    ASSERT_LE(std::fabs(got - sum), dot_tolerance(n, sum_abs))
+        << "n=" << n << " dot=" << got << " exact=" << double(sum);
+  }
+}
+
+TYPED_TEST(AllKernels, DotUnalignedStarts) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  const auto a = finite_values<T>(300, 5), b = finite_values<T>(300, 6);
+  for (std::size_t offset = 1; offset < 4; ++offset) {
+    const std::vector<T> sa(a.begin() + offset, a.end()), sb(b.begin() + offset, b.end());
+    long double sum, sum_abs;
+    reference_sum(sa, sb, sum, sum_abs);
+    const float got = lmul::kernels::dot<arch>(a.data() + offset, b.data() + offset, sa.size());
+    ASSERT_LE(std::fabs(got - sum), dot_tolerance(sa.size(), sum_abs)) << "offset " << offset;
+  }
+}
+
+TYPED_TEST(AllKernels, DotPropagatesNanAndInf) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  const T one = T(1.0f), zero = from_code<T>(0);
+  const T nan = from_code<T>(F::nan_code);
+  for (std::size_t n : {1, 17, 64, 100, 200}) {
+    for (std::size_t at : {std::size_t(0), n / 2, n - 1}) {
+      std::vector<T> a(n, one), b(n, one);
+      a[at] = nan;
+      EXPECT_TRUE(std::isnan(dot(a, b))) << "NaN operand, n=" << n << " at " << at;
+      if constexpr (F::has_infinity) {
+        const T inf = from_code<T>(F::infinity_code);
+        const T minus_inf = from_code<T>(F::infinity_code | F::sign_mask);
+        a[at] = inf;
+        EXPECT_EQ(dot(a, b), std::numeric_limits<float>::infinity()) << "n=" << n;
+        a[at] = minus_inf;
+        EXPECT_EQ(dot(a, b), -std::numeric_limits<float>::infinity()) << "n=" << n;
+        b[at] = zero;
+        EXPECT_TRUE(std::isnan(dot(a, b))) << "inf * 0, n=" << n;
+        if (n > 1) {
+          b[at] = one;
+          a[(at + 1) % n] = inf;
+          EXPECT_TRUE(std::isnan(dot(a, b))) << "inf - inf, n=" << n;
+        }
+      }
+    }
+  }
+}
+
+// ---- lmul_dot_exact (8-bit) -----------------------------------------------------------------
+
+TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  std::mt19937_64 rng(99);
+  for (std::size_t n : {0, 1, 2, 63, 64, 65, 1000, 4096, 50000}) {
+    auto a = finite_values<T>(n, n + 17), b = finite_values<T>(n, n + 18);
+    const float exact = lmul::kernels::dot_exact(a.data(), b.data(), n);
+    float reference;
+    if (exact_reference(a, b, reference)) {
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(exact), std::bit_cast<std::uint32_t>(reference))
+          << "n=" << n << " exact=" << exact << " reference=" << reference;
+    }
+    long double sum, sum_abs;
+    reference_sum(a, b, sum, sum_abs);
+    EXPECT_LE(std::fabs(exact - sum), dot_tolerance(n, sum_abs));
+    // The same bits for every order of the pairs.
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    for (int round = 0; round < 3; ++round) {
+      std::shuffle(order.begin(), order.end(), rng);
+      std::vector<T> pa(n), pb(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        pa[i] = a[order[i]];
+        pb[i] = b[order[i]];
+      }
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact(pa.data(), pb.data(), n)),
+                std::bit_cast<std::uint32_t>(exact));
+    }
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotMatchesReferenceOnCancellingData) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  // Big terms that cancel exactly plus a few tiny ones: fp32 accumulation loses the tiny ones.
+  auto a = finite_values<T>(2000, 1), b = finite_values<T>(2000, 2);
+  std::vector<T> a2(a), b2(b);
+  for (std::size_t i = 0; i < a.size(); ++i) a2[i] = -a[i];  // the negated pairs cancel
+  a.insert(a.end(), a2.begin(), a2.end());
+  b.insert(b.end(), b2.begin(), b2.end());
+  a.push_back(from_code<T>(1));  // smallest subnormal squared: the only surviving term
+  b.push_back(from_code<T>(1));
+  const float exact = lmul::kernels::dot_exact(a.data(), b.data(), a.size());
+  EXPECT_EQ(exact, lmul::lmul_wide_product(from_code<T>(1), from_code<T>(1)));
+  float reference;
+  if (exact_reference(a, b, reference)) {
+    EXPECT_EQ(exact, reference);
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotNanAndInf) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  std::vector<T> a(100, T(1.0f)), b(100, T(2.0f));
+  a[50] = from_code<T>(F::nan_code);
+  EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+  if constexpr (F::has_infinity) {
+    a[50] = from_code<T>(F::infinity_code | F::sign_mask);
+    EXPECT_EQ(lmul::kernels::dot_exact(a.data(), b.data(), a.size()),
+              -std::numeric_limits<float>::infinity());
+    a[51] = from_code<T>(F::infinity_code);
+    EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+  }
+}
+
+}  // namespace
