@@ -5,12 +5,18 @@
 //     acc    += bit_cast<float>(product)                       one fp32 add
 // No multiplication anywhere: that is L-Mul (operand_words.hpp explains why the sum is the product).
 // The accumulators stay in registers: MR * NV of them, sized to the register file of the arch.
+// With AVX-512 the masks go into mask registers instead (free), leaving one integer add and one
+// fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace lmul::gemm_detail {
 
@@ -27,10 +33,10 @@ struct kernel_shape {
   static constexpr std::size_t mr = lanes >= 16 ? 8 : 4;
 };
 
-/// tile[i * NR + j] = sum over p < depth of the L-Mul products of packed row i and column j.
+/// The portable kernel (any xsimd arch): both masks applied with one 3-input AND.
 template <class Arch>
-void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
-                  float* tile) {
+void generic_micro_kernel(std::size_t depth, const std::uint32_t* a_panel,
+                          const std::uint32_t* b_panel, float* tile) {
   using shape = kernel_shape<Arch>;
   using word_batch = typename shape::word_batch;
   using float_batch = typename shape::float_batch;
@@ -38,7 +44,6 @@ void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::ui
   constexpr std::size_t NV = shape::vectors_per_row;
   constexpr std::size_t L = shape::lanes;
   constexpr std::size_t NR = shape::nr;
-
   // Every loop over i and v is unrolled so that acc lives in registers (not on the stack).
   float_batch acc[MR][NV];
 #pragma GCC unroll 16
@@ -72,6 +77,68 @@ void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::ui
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < NV; ++v) acc[i][v].store_unaligned(tile + i * NR + v * L);
   }
+}
+
+
+#if defined(__AVX512F__)
+/// AVX-512 version of the loop below with the two masks moved into mask registers, where they
+/// cost nothing: B's zeros zero the lanes of the integer add (maskz), A's zero skips the fp32 add
+/// of that row (merge masking), so each product vector is one vpaddd + one vaddps.
+/// A's mask words are 0 or 0xFFFFFFFF: their low 16 bits are the lane mask of a broadcast.
+template <std::size_t MR, std::size_t NV>
+void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
+                         float* tile) {
+  constexpr std::size_t L = 16;
+  constexpr std::size_t NR = NV * L;
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+  for (std::size_t p = 0; p < depth; ++p) {
+    __m512i b_word[NV];
+    __mmask16 b_nonzero[NV];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) {
+      b_word[v] = _mm512_loadu_si512(b_panel + v * L);
+      const __m512i mask = _mm512_loadu_si512(b_panel + NR + v * L);
+      b_nonzero[v] = _mm512_test_epi32_mask(mask, mask);
+    }
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < MR; ++i) {
+      const __m512i a_word = _mm512_set1_epi32(int(a_panel[i]));
+      const __mmask16 a_nonzero = __mmask16(a_panel[MR + i]);
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) {
+        const __m512i product = _mm512_maskz_add_epi32(b_nonzero[v], a_word, b_word[v]);
+        acc[i][v] = _mm512_mask_add_ps(acc[i][v], a_nonzero, acc[i][v], _mm512_castsi512_ps(product));
+      }
+    }
+    a_panel += 2 * MR;
+    b_panel += 2 * NR;
+  }
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) _mm512_storeu_ps(tile + i * NR + v * L, acc[i][v]);
+  }
+}
+#endif
+
+
+/// tile[i * NR + j] = sum over p < depth of the L-Mul products of packed row i and column j.
+template <class Arch>
+void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
+                  float* tile) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    using shape = kernel_shape<Arch>;
+    micro_kernel_avx512<shape::mr, shape::vectors_per_row>(depth, a_panel, b_panel, tile);
+    return;
+  }
+#endif
+  generic_micro_kernel<Arch>(depth, a_panel, b_panel, tile);
 }
 
 }  // namespace lmul::gemm_detail
