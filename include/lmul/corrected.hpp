@@ -25,8 +25,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
+#include <ranges>
 #include <span>
+#include <type_traits>
 
 #include "convert.hpp"
 #include "detail/span_checks.hpp"
@@ -198,20 +201,66 @@ float lmul_simulated_corrected(float x, float y,
   return detail::decode<F>(detail::corrected_codes<F>(cx, cy));
 }
 
-/// out[i] = lmul_product_corrected(a[i], b[i]), bit-identical to the scalar function.
-/// Spans of different lengths, or an out that overlaps a or b other than exactly (in place),
-/// throw std::invalid_argument before anything is written (spec section 4).
-/// T is deduced from `out` when spans are passed; with containers, name it: <float>.
+namespace detail {
+
+/// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) from
+/// corrected_codes itself, so the span kernel is bit-identical to the scalar function by
+/// construction and costs one load per element.
+template <class F>
+const std::array<typename F::storage, 65536>& corrected_byte_products() {
+  static const auto table = [] {
+    std::array<typename F::storage, 65536> products{};
+    for (unsigned x = 0; x < 256; ++x) {
+      for (unsigned y = 0; y < 256; ++y) {
+        products[(x << 8) | y] = corrected_codes<F>(typename F::storage(x), typename F::storage(y));
+      }
+    }
+    return products;
+  }();
+  return table;
+}
+
+}  // namespace detail
+
+/// out[i] = lmul_product_corrected(a[i], b[i]), bit-identical to the scalar function for every
+/// input. Spans of different lengths, or an out that overlaps a or b other than exactly (in
+/// place), throw std::invalid_argument before anything is written (spec section 4).
+/// 8-bit types read a 64 KiB table of all products; the others run the scalar routine per element.
 template <lmul_element T>
-void lmul_multiply_corrected(std::span<const std::type_identity_t<T>> a,
-                             std::span<const std::type_identity_t<T>> b, std::span<T> out) {
+void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   detail::check_elementwise<T>("lmul_multiply_corrected", a, b, std::span<const T>(out));
   using F = format_of_t<T>;
-  const correction_offset offset{&detail::correction_table_for<F::mantissa_bits>()};
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = from_code<T>(detail::lmul_codes_with<F, F>(to_code(a[i]), to_code(b[i]), offset,
-                                                        overflow_mode::non_saturating));
+  if constexpr (F::total_bits <= 8) {
+    const auto& products = detail::corrected_byte_products<F>();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = from_code<T>(products[(unsigned(to_code(a[i])) << 8) | unsigned(to_code(b[i]))]);
+    }
+  } else {
+    const correction_offset offset{&detail::correction_table_for<F::mantissa_bits>()};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = from_code<T>(detail::lmul_codes_with<F, F>(to_code(a[i]), to_code(b[i]), offset,
+                                                          overflow_mode::non_saturating));
+    }
   }
+}
+
+namespace detail {
+template <class R>
+using corrected_element_of = std::remove_cv_t<std::ranges::range_value_t<R>>;
+template <class R>
+concept corrected_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+                          lmul_element<corrected_element_of<R>>;
+}  // namespace detail
+
+/// The same for containers (std::vector, std::array, spans of non-const T), as lmul_multiply.
+template <detail::corrected_range A, detail::corrected_range B, detail::corrected_range Out>
+  requires std::same_as<detail::corrected_element_of<A>, detail::corrected_element_of<B>> &&
+           std::same_as<std::ranges::range_value_t<Out>, detail::corrected_element_of<A>>
+void lmul_multiply_corrected(const A& a, const B& b, Out&& out) {
+  using T = detail::corrected_element_of<A>;
+  lmul_multiply_corrected<T>(std::span<const T>(std::ranges::data(a), std::ranges::size(a)),
+                             std::span<const T>(std::ranges::data(b), std::ranges::size(b)),
+                             std::span<T>(std::ranges::data(out), std::ranges::size(out)));
 }
 
 }  // namespace lmul

@@ -175,12 +175,17 @@ TEST(CorrectedLmulKernel, BadArgumentsThrowAndWriteNothing) {
                                                     std::span(buffer).subspan(1, 8)),
                std::invalid_argument);
   EXPECT_EQ(buffer, before);
-  // Empty spans are fine; spans deduce T without naming it.
+  // Empty spans are fine; containers and spans work without naming T.
   std::vector<float> empty;
-  EXPECT_NO_THROW(lmul::lmul_multiply_corrected<float>(empty, empty, empty));
+  EXPECT_NO_THROW(lmul::lmul_multiply_corrected(empty, empty, empty));
   lmul::lmul_multiply_corrected(std::span<const float>(a), std::span<const float>(b),
                                 std::span<float>(out));
   EXPECT_EQ(out[0], lmul::lmul_product_corrected(1.5f, 2.5f));
+  std::vector<lmul::float8_e4m3fn> a8(3, lmul::float8_e4m3fn(1.5f)), out8(3);
+  lmul::lmul_multiply_corrected(a8, a8, out8);
+  EXPECT_EQ(out8[2].bits(), lmul::lmul_product_corrected(a8[0], a8[0]).bits());
+  EXPECT_THROW(lmul::lmul_multiply_corrected(a8, a8, std::span(out8).first(2)),
+               std::invalid_argument);
 }
 
 }  // namespace
