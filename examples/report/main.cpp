@@ -73,6 +73,15 @@ int main(int argc, char** argv) {
     std::cerr << "lmul-report: " << error.what() << "\n" << usage;
     return 2;
   }
+  // Open the picture's file first: a bad path should fail now, not after the whole report.
+  std::ofstream svg_file;
+  if (options.write_svg) {
+    svg_file.open(options.svg_path);
+    if (!svg_file) {
+      std::cerr << "lmul-report: cannot write " << options.svg_path << "\n";
+      return 1;
+    }
+  }
   std::ostream& out = std::cout;
   out << "lmul accuracy and energy report" << (options.quick ? " (--quick: small samples)" : "")
       << "\nL-Mul: Luo & Sun, arXiv 2410.00907. Numeric contract: docs/spec.md. Seed "
@@ -88,9 +97,9 @@ int main(int argc, char** argv) {
 
   out << "\n== 6. Picture ==\n";
   if (options.write_svg) {
-    std::ofstream file(options.svg_path);
-    file << lmul_report::accuracy_svg(products, offsets);
-    if (!file) {
+    svg_file << lmul_report::accuracy_svg(products, offsets);
+    svg_file.close();
+    if (!svg_file) {
       std::cerr << "lmul-report: cannot write " << options.svg_path << "\n";
       return 1;
     }

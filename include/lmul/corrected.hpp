@@ -19,7 +19,11 @@
 //   most 2^5 fractions per axis, else the midpoints of a 16 x 16 subgrid (midpoint quadrature).
 //
 // Everything else (specials, subnormal operands, underflow, overflow) is exactly as L-Mul:
-// the generic detail::lmul_codes_with routine does it, only the offset differs.
+// the generic detail::lmul_codes_with routine does it, only the offset differs. Because the table
+// is derived at run time, these functions are not constexpr (lmul_product is).
+//
+// Measured by lmul-report (docs/accuracy.md): 64-85% less mean relative error than the paper's
+// L-Mul for M = 4..10 on N(0,1) operands rounded to nearest even.
 #pragma once
 
 #include <algorithm>
