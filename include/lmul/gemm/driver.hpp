@@ -28,20 +28,36 @@ inline constexpr std::size_t depth_block = 256;
 inline constexpr std::size_t row_micro_panels_per_block = 16;     // MC = 16 * MR
 inline constexpr std::size_t column_micro_panels_per_block = 64;  // NC = 64 * NR
 
-/// A buffer of words aligned to a cache line.
+/// Aligned scratch memory for packed words, kept per thread and reused by later calls: a fresh
+/// multi-megabyte allocation per call would be returned to the OS and page-faulted in again every
+/// time (measured: ~15% of a 1024^3 product). It only grows, to at most (MC + NC) * KC * 8 bytes.
 class word_buffer {
  public:
-  explicit word_buffer(std::size_t count)
-      : data_(static_cast<std::uint32_t*>(
-            ::operator new(std::max<std::size_t>(count, 1) * sizeof(std::uint32_t),
-                           std::align_val_t{64}))) {}
-  ~word_buffer() { ::operator delete(data_, std::align_val_t{64}); }
+  /// Room for `count` words; valid until the next call on this thread.
+  static std::uint32_t* get(std::size_t slot, std::size_t count) {
+    thread_local word_buffer buffers[2];
+    word_buffer& buffer = buffers[slot];
+    if (buffer.capacity_ < count) {
+      buffer.release();
+      buffer.data_ = static_cast<std::uint32_t*>(
+          ::operator new(count * sizeof(std::uint32_t), std::align_val_t{64}));
+      buffer.capacity_ = count;
+    }
+    return buffer.data_;
+  }
+  word_buffer() = default;
+  ~word_buffer() { release(); }
   word_buffer(const word_buffer&) = delete;
   word_buffer& operator=(const word_buffer&) = delete;
-  std::uint32_t* data() { return data_; }
 
  private:
-  std::uint32_t* data_;
+  void release() {
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  std::uint32_t* data_ = nullptr;
+  std::size_t capacity_ = 0;
 };
 
 /// C (m x n, row stride ldc) = A (m x k) * B (k x n) with L-Mul products, one thread.
@@ -60,8 +76,10 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
     for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
     return;
   }
-  word_buffer a_packed(MC * KC * 2);
-  word_buffer b_packed(NC * KC * 2);
+  // Packed blocks: 2 words (word, mask) per element, no bigger than the matrices need.
+  const std::size_t depth = std::min(KC, k);
+  std::uint32_t* const a_packed = word_buffer::get(0, std::min(MC, (m + MR - 1) / MR * MR) * depth * 2);
+  std::uint32_t* const b_packed = word_buffer::get(1, std::min(NC, (n + NR - 1) / NR * NR) * depth * 2);
   std::vector<panel_summary> a_summary(MC / MR);
   std::vector<panel_summary> b_summary(NC / NR);
   alignas(64) float tile[MR * NR];
@@ -73,22 +91,22 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
       const bool first_block = pc == 0;  // C = first block's sum, later blocks add to it
       for (std::size_t jr = 0; jr < nc; jr += NR) {
         const auto b_element = [&](std::size_t col, std::size_t p) { return b(pc + p, jc + jr + col); };
-        b_summary[jr / NR] = pack_micro_panel<T>(b_element, std::min(NR, nc - jr), kc, NR, false,
-                                                 b_packed.data() + jr * kc * 2);
+        b_summary[jr / NR] = pack_micro_panel<T, false>(b_element, std::min(NR, nc - jr), kc, NR,
+                                                        b_packed + jr * kc * 2);
       }
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
         for (std::size_t ir = 0; ir < mc; ir += MR) {
           const auto a_element = [&](std::size_t row, std::size_t p) { return a(ic + ir + row, pc + p); };
-          a_summary[ir / MR] = pack_micro_panel<T>(a_element, std::min(MR, mc - ir), kc, MR, true,
-                                                   a_packed.data() + ir * kc * 2);
+          a_summary[ir / MR] = pack_micro_panel<T, true>(a_element, std::min(MR, mc - ir), kc, MR,
+                                                         a_packed + ir * kc * 2);
         }
         for (std::size_t jr = 0; jr < nc; jr += NR) {
           const std::size_t cols = std::min(NR, nc - jr);
           for (std::size_t ir = 0; ir < mc; ir += MR) {
             const std::size_t rows = std::min(MR, mc - ir);
-            if (additive_kernel_is_exact(a_summary[ir / MR], b_summary[jr / NR])) {
-              micro_kernel<Arch>(kc, a_packed.data() + ir * kc * 2, b_packed.data() + jr * kc * 2,
+            if (additive_kernel_is_exact<format_of_t<T>>(a_summary[ir / MR], b_summary[jr / NR])) {
+              micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2,
                                  tile);
             } else {  // special values or extreme exponents: the exact scalar wide product
               for (std::size_t i = 0; i < rows; ++i) {
