@@ -76,16 +76,41 @@ struct dispatch {
 }  // namespace lmul::kernels
 
 // The element types every instantiation covers: float, the OCP float8 types, every 8-bit
-// lmul<M,E> (M + E = 7) and every 16-bit one (M + E = 15).
+// lmul<M,E> (M + E = 7) and every 16-bit one (M + E = 15). Aliases: macro arguments cannot hold
+// the comma of lmul<M, E>.
+namespace lmul::kernels::element_types {
+using e4m3fn = ::lmul::float8_e4m3fn;
+using e5m2 = ::lmul::float8_e5m2;
+using lmul_1_6 = ::lmul::lmul<1, 6>;
+using lmul_2_5 = ::lmul::lmul<2, 5>;
+using lmul_3_4 = ::lmul::lmul<3, 4>;
+using lmul_4_3 = ::lmul::lmul<4, 3>;
+using lmul_5_2 = ::lmul::lmul<5, 2>;
+using lmul_7_8 = ::lmul::lmul<7, 8>;
+using lmul_8_7 = ::lmul::lmul<8, 7>;
+using lmul_9_6 = ::lmul::lmul<9, 6>;
+using lmul_10_5 = ::lmul::lmul<10, 5>;
+using lmul_11_4 = ::lmul::lmul<11, 4>;
+using lmul_12_3 = ::lmul::lmul<12, 3>;
+using lmul_13_2 = ::lmul::lmul<13, 2>;
+}  // namespace lmul::kernels::element_types
+
 #define LMUL_KERNELS_FOR_EACH_TYPE(X, ARCH)                                                        \
   X(ARCH, float)                                                                                   \
-  X(ARCH, ::lmul::float8_e4m3fn)                                                                   \
-  X(ARCH, ::lmul::float8_e5m2)                                                                     \
-  X(ARCH, ::lmul::lmul<1, 6>) X(ARCH, ::lmul::lmul<2, 5>) X(ARCH, ::lmul::lmul<3, 4>)              \
-  X(ARCH, ::lmul::lmul<4, 3>) X(ARCH, ::lmul::lmul<5, 2>)                                          \
-  X(ARCH, ::lmul::lmul<7, 8>) X(ARCH, ::lmul::lmul<8, 7>) X(ARCH, ::lmul::lmul<9, 6>)              \
-  X(ARCH, ::lmul::lmul<10, 5>) X(ARCH, ::lmul::lmul<11, 4>) X(ARCH, ::lmul::lmul<12, 3>)           \
-  X(ARCH, ::lmul::lmul<13, 2>)
+  X(ARCH, ::lmul::kernels::element_types::e4m3fn)                                                  \
+  X(ARCH, ::lmul::kernels::element_types::e5m2)                                                    \
+  X(ARCH, ::lmul::kernels::element_types::lmul_1_6)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_2_5)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_3_4)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_4_3)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_5_2)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_7_8)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_8_7)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_9_6)                                                \
+  X(ARCH, ::lmul::kernels::element_types::lmul_10_5)                                               \
+  X(ARCH, ::lmul::kernels::element_types::lmul_11_4)                                               \
+  X(ARCH, ::lmul::kernels::element_types::lmul_12_3)                                               \
+  X(ARCH, ::lmul::kernels::element_types::lmul_13_2)
 
 #define LMUL_KERNELS_INSTANTIATE_ONE(ARCH, T)                                                      \
   template void lmul::kernels::multiply<ARCH, T>(const T*, const T*, T*, std::size_t);             \
