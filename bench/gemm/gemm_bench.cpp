@@ -1,23 +1,22 @@
 // lmul-bench-gemm: square GEMMs of size 256, 512, 1024, one thread each, products/s counters.
 //
 //   sgemm                      OpenBLAS cblas_sgemm on fp32 (openblas_set_num_threads(1))
-//   emulated_fp8_sgemm/<fmt>   decode fp8 A and B to fp32, then cblas_sgemm (decode inside the timing)
-//   lmul_gemm/<type>           lmul::lmul_gemm on float, e4m3fn, e5m2 data (1 thread)
+//   emulated_fp8_sgemm/<fmt>   decode fp8 A and B to fp32, then cblas_sgemm (decode inside the
+//   timing) lmul_gemm/<type>           lmul::lmul_gemm on float, e4m3fn, e5m2 data (1 thread)
 //   naive_lmul/<type>          triple loop over the scalar lmul_wide_product, size 256 only: it
-//                              runs at a fixed rate per product, so its rate at 256 stands for all sizes
+//                              runs at a fixed rate per product, so its rate at 256 stands for all
+//                              sizes
 // Every benchmark reports "products/s" = size^3 multiply-adds per second. Ratios and the issue's
 // targets: python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
+#include <benchmark/benchmark.h>
 #include <cblas.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <vector>
-
-#include <benchmark/benchmark.h>
-
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -41,7 +40,8 @@ std::vector<T> random_matrix(std::size_t count, std::uint32_t seed) {
 
 void set_products_counter(benchmark::State& state, std::size_t n) {
   const double products = double(n) * double(n) * double(n);
-  state.counters["products/s"] = benchmark::Counter(products, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["products/s"] =
+      benchmark::Counter(products, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void bench_sgemm(benchmark::State& state) {
@@ -50,8 +50,8 @@ void bench_sgemm(benchmark::State& state) {
   std::vector<float> c(n * n);
   const int ni = int(n);
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data(), ni, b.data(), ni,
-                0.0f, c.data(), ni);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data(), ni, b.data(),
+                ni, 0.0f, c.data(), ni);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -67,8 +67,8 @@ void bench_emulated_fp8(benchmark::State& state) {
   for (auto _ : state) {
     for (std::size_t i = 0; i < n * n; ++i) af[i] = float(a[i]);
     for (std::size_t i = 0; i < n * n; ++i) bf[i] = float(b[i]);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, af.data(), ni, bf.data(), ni,
-                0.0f, c.data(), ni);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, af.data(), ni,
+                bf.data(), ni, 0.0f, c.data(), ni);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -97,7 +97,8 @@ void bench_naive_lmul(benchmark::State& state) {
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
         float sum = 0.0f;
-        for (std::size_t p = 0; p < n; ++p) sum += lmul::lmul_wide_product(a[i * n + p], b[p * n + j]);
+        for (std::size_t p = 0; p < n; ++p)
+          sum += lmul::lmul_wide_product(a[i * n + p], b[p * n + j]);
         c[i * n + j] = sum;
       }
     }
@@ -112,8 +113,10 @@ void register_all() {
     b->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
   };
   sizes(benchmark::RegisterBenchmark("sgemm", bench_sgemm));
-  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e4m3fn", bench_emulated_fp8<lmul::float8_e4m3fn>));
-  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e5m2", bench_emulated_fp8<lmul::float8_e5m2>));
+  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e4m3fn",
+                                     bench_emulated_fp8<lmul::float8_e4m3fn>));
+  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e5m2",
+                                     bench_emulated_fp8<lmul::float8_e5m2>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/float", bench_lmul_gemm<float>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e4m3fn", bench_lmul_gemm<lmul::float8_e4m3fn>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e5m2", bench_lmul_gemm<lmul::float8_e5m2>));

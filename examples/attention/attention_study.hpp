@@ -14,8 +14,8 @@
 //   exact e5m2       product of two fp8 values is exact in fp32), sums in fp32
 // Both matmuls use the method's product: S = Q K^T (lmul_gemm_bt) and O = P V (lmul_gemm).
 // Pipeline (as FlashAttention's fp8 path): S = Q K^T; scale by 1/sqrt(d) in fp32; P~ = exp(S - row
-// max) in fp32 (so the largest weight is exactly 1); for the 8-bit methods P~ is rounded to the data
-// format; l = fp32 row sum of the (rounded) P~; O = (P~ V) / l. Rounding P~ rather than the
+// max) in fp32 (so the largest weight is exactly 1); for the 8-bit methods P~ is rounded to the
+// data format; l = fp32 row sum of the (rounded) P~; O = (P~ V) / l. Rounding P~ rather than the
 // normalised P keeps weights near 1/seq out of e4m3fn's subnormal range.
 // Metrics against fp64: relative Frobenius error ||O - O64|| / ||O64||, cosine similarity of O and
 // O64 (flattened), the share of rows whose largest attention weight is at the same key as in fp64
@@ -33,13 +33,12 @@
 #include <cstdint>
 #include <iomanip>
 #include <limits>
+#include <lmul/gemm.hpp>
+#include <lmul/small_float.hpp>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <lmul/gemm.hpp>
-#include <lmul/small_float.hpp>
 
 namespace lmul_examples {
 namespace attention_detail {
@@ -134,7 +133,8 @@ double best_time(int repeats, F f) {
 /// Plain loops with exact products in Acc (double, or fp32 for fp32 and exact-fp8 data):
 /// c (m x n) = a (m x k) * bt^T (bt: n x k), and c = a * b (b: k x n).
 template <class Acc>
-void plain_matmul_bt(std::size_t m, std::size_t n, std::size_t k, const Acc* a, const Acc* bt, Acc* c) {
+void plain_matmul_bt(std::size_t m, std::size_t n, std::size_t k, const Acc* a, const Acc* bt,
+                     Acc* c) {
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       Acc sum = 0;
@@ -169,8 +169,8 @@ void unnormalized_weights(std::size_t seq, const Acc* scores, Acc scale, Acc* we
 template <class Acc>
 attention_result run_plain(const problem& pr, int repeats) {
   const std::size_t seq = pr.q.rows, d = pr.q.cols;
-  const std::vector<Acc> q(pr.q.data.begin(), pr.q.data.end()), k(pr.k.data.begin(), pr.k.data.end()),
-      v(pr.v.data.begin(), pr.v.data.end());
+  const std::vector<Acc> q(pr.q.data.begin(), pr.q.data.end()),
+      k(pr.k.data.begin(), pr.k.data.end()), v(pr.v.data.begin(), pr.v.data.end());
   std::vector<Acc> s(seq * seq), w(seq * seq), o(seq * d);
   const Acc scale = Acc(1) / std::sqrt(Acc(d));
   const double seconds = best_time(repeats, [&] {
@@ -183,7 +183,8 @@ attention_result run_plain(const problem& pr, int repeats) {
       for (std::size_t c = 0; c < d; ++c) o[i * d + c] /= l;
     }
   });
-  return {std::vector<double>(o.begin(), o.end()), std::vector<double>(s.begin(), s.end()), seconds};
+  return {std::vector<double>(o.begin(), o.end()), std::vector<double>(s.begin(), s.end()),
+          seconds};
 }
 
 /// The 8-bit and L-Mul methods. T is the data type (float or an fp8 type); with use_lmul the two
@@ -215,8 +216,8 @@ attention_result run_typed(const problem& pr, int repeats) {
     }
     unnormalized_weights(seq, s.data(), scale, w.data());
     for (std::size_t i = 0; i < w.size(); ++i) {
-      w_data[i] = T(w[i]);       // P~ in the data format (for float: unchanged)
-      w[i] = float(w_data[i]);   // the value the second matmul sees, for the row sums
+      w_data[i] = T(w[i]);      // P~ in the data format (for float: unchanged)
+      w[i] = float(w_data[i]);  // the value the second matmul sees, for the row sums
     }
     if constexpr (use_lmul) {
       lmul::lmul_gemm(seq, d, seq, w_data.data(), seq, v.data(), d, o.data(), d);
@@ -229,7 +230,8 @@ attention_result run_typed(const problem& pr, int repeats) {
       for (std::size_t c = 0; c < d; ++c) o[i * d + c] /= l;
     }
   });
-  return {std::vector<double>(o.begin(), o.end()), std::vector<double>(s.begin(), s.end()), seconds};
+  return {std::vector<double>(o.begin(), o.end()), std::vector<double>(s.begin(), s.end()),
+          seconds};
 }
 
 /// Accuracy of one method against the fp64 result.
@@ -245,7 +247,8 @@ inline std::size_t row_argmax(const std::vector<double>& scores, std::size_t seq
   return std::size_t(std::max_element(first, first + std::ptrdiff_t(seq)) - first);
 }
 
-inline accuracy compare(const attention_result& got, const attention_result& reference, std::size_t seq) {
+inline accuracy compare(const attention_result& got, const attention_result& reference,
+                        std::size_t seq) {
   accuracy a;
   double diff2 = 0, ref2 = 0, got2 = 0, dot = 0;
   for (std::size_t i = 0; i < got.output.size(); ++i) {
@@ -259,7 +262,8 @@ inline accuracy compare(const attention_result& got, const attention_result& ref
   a.relative_frobenius = std::sqrt(diff2 / ref2);
   a.cosine = dot / std::sqrt(ref2 * got2);
   std::size_t same = 0;
-  for (std::size_t i = 0; i < seq; ++i) same += row_argmax(got.scores, seq, i) == row_argmax(reference.scores, seq, i);
+  for (std::size_t i = 0; i < seq; ++i)
+    same += row_argmax(got.scores, seq, i) == row_argmax(reference.scores, seq, i);
   a.argmax_agreement = double(same) / double(seq);
   return a;
 }
@@ -273,7 +277,8 @@ struct study_row {
   double milliseconds = 0.0;
 };
 
-inline std::vector<study_row> run_study(std::size_t seq, const std::vector<std::size_t>& dims, int repeats) {
+inline std::vector<study_row> run_study(std::size_t seq, const std::vector<std::size_t>& dims,
+                                        int repeats) {
   std::vector<study_row> rows;
   std::uint64_t seed = 20241001;
   for (bool outliers : {false, true}) {
@@ -311,11 +316,13 @@ inline void print_attention_summary(std::ostream& os, bool quick, bool csv) {
   const int repeats = quick ? 1 : 3;
   const std::vector<ad::study_row> rows = ad::run_study(seq, {64, 128}, repeats);
   if (csv) {
-    os << "input,seq,d,method,rel_frobenius_error,cosine_similarity,argmax_agreement,nonfinite,time_ms\n";
+    os << "input,seq,d,method,rel_frobenius_error,cosine_similarity,argmax_agreement,nonfinite,"
+          "time_ms\n";
     for (const auto& r : rows) {
-      os << r.input << ',' << seq << ',' << r.d << ',' << r.method << ',' << ad::fixed(r.acc.relative_frobenius, 6)
-         << ',' << ad::fixed(r.acc.cosine, 9) << ',' << ad::fixed(r.acc.argmax_agreement, 6) << ','
-         << r.acc.nonfinite << ',' << ad::fixed(r.milliseconds, 4) << '\n';
+      os << r.input << ',' << seq << ',' << r.d << ',' << r.method << ','
+         << ad::fixed(r.acc.relative_frobenius, 6) << ',' << ad::fixed(r.acc.cosine, 9) << ','
+         << ad::fixed(r.acc.argmax_agreement, 6) << ',' << r.acc.nonfinite << ','
+         << ad::fixed(r.milliseconds, 4) << '\n';
     }
     return;
   }
@@ -326,15 +333,16 @@ inline void print_attention_summary(std::ostream& os, bool quick, bool csv) {
      << "P~ = exp(S - rowmax) to the format (nearest even); exact fp8 = exact products of the fp8\n"
      << "values summed in fp32. Errors against fp64. argmax = rows whose largest attention weight\n"
      << "is at the same key as in fp64. Times: best of " << repeats
-     << " runs; fp64, fp32 and exact fp8 use plain loops\n(not BLAS), L-Mul uses lmul_gemm (1 thread).\n\n";
-  os << std::left << std::setw(9) << "input" << std::setw(5) << "d" << std::setw(18) << "method" << std::right
-     << std::setw(13) << "rel. error" << std::setw(13) << "cosine" << std::setw(9) << "argmax" << std::setw(11)
-     << "time ms" << '\n';
+     << " runs; fp64, fp32 and exact fp8 use plain loops\n(not BLAS), L-Mul uses lmul_gemm (1 "
+        "thread).\n\n";
+  os << std::left << std::setw(9) << "input" << std::setw(5) << "d" << std::setw(18) << "method"
+     << std::right << std::setw(13) << "rel. error" << std::setw(13) << "cosine" << std::setw(9)
+     << "argmax" << std::setw(11) << "time ms" << '\n';
   for (const auto& r : rows) {
-    os << std::left << std::setw(9) << r.input << std::setw(5) << r.d << std::setw(18) << r.method << std::right
-       << std::setw(13) << ad::fixed(r.acc.relative_frobenius, 3) << std::setw(13) << ad::fixed(r.acc.cosine, 7)
-       << std::setw(8) << ad::fixed(100.0 * r.acc.argmax_agreement, 4) << '%' << std::setw(11)
-       << ad::fixed(r.milliseconds, 3);
+    os << std::left << std::setw(9) << r.input << std::setw(5) << r.d << std::setw(18) << r.method
+       << std::right << std::setw(13) << ad::fixed(r.acc.relative_frobenius, 3) << std::setw(13)
+       << ad::fixed(r.acc.cosine, 7) << std::setw(8) << ad::fixed(100.0 * r.acc.argmax_agreement, 4)
+       << '%' << std::setw(11) << ad::fixed(r.milliseconds, 3);
     if (r.acc.nonfinite != 0) os << "  (" << r.acc.nonfinite << " non-finite outputs)";
     os << '\n';
   }

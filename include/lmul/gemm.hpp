@@ -25,7 +25,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-
 #include <xsimd/xsimd.hpp>
 
 #include "gemm/driver.hpp"
@@ -66,15 +65,16 @@ void check_arguments(const char* name, std::size_t m, std::size_t n, std::size_t
                      std::size_t ldb, const char* ldb_name, const float* c, std::size_t ldc) {
   if (lda < k) fail(name, "lda (" + std::to_string(lda) + ") < k (" + std::to_string(k) + ")");
   if (ldb < b_cols) {
-    fail(name, std::string(ldb_name) + " (" + std::to_string(ldb) + ") is smaller than a row of B (" +
-                   std::to_string(b_cols) + ")");
+    fail(name, std::string(ldb_name) + " (" + std::to_string(ldb) +
+                   ") is smaller than a row of B (" + std::to_string(b_cols) + ")");
   }
   if (ldc < n) fail(name, "ldc (" + std::to_string(ldc) + ") < n (" + std::to_string(n) + ")");
   if (a == nullptr && m * k != 0) fail(name, "a is null");
   if (b == nullptr && k * n != 0) fail(name, "b is null");
   if (c == nullptr && m * n != 0) fail(name, "c is null");
   const byte_range c_range = range_of(c, m, n, ldc);
-  if (overlap(c_range, range_of(a, m, k, lda)) || overlap(c_range, range_of(b, b_rows, b_cols, ldb))) {
+  if (overlap(c_range, range_of(a, m, k, lda)) ||
+      overlap(c_range, range_of(b, b_rows, b_cols, ldb))) {
     fail(name, "c overlaps a or b");
   }
 }
@@ -109,9 +109,8 @@ void lmul_gemm_bt_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, 
 
 /// C = A * B (row-major, C overwritten), every product an L-Mul wide product, fp32 accumulation.
 template <lmul_element T>
-void lmul_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-               const T* b, std::size_t ldb, float* c, std::size_t ldc,
-               const gemm_options& options = {}) {
+void lmul_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* b,
+               std::size_t ldb, float* c, std::size_t ldc, const gemm_options& options = {}) {
   lmul_gemm_arch<xsimd::default_arch>(m, n, k, a, lda, b, ldb, c, ldc, options);
 }
 

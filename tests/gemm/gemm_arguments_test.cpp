@@ -1,12 +1,11 @@
 // Bad arguments: std::invalid_argument and C untouched (spec 4 "Bad input").
-#include <cstddef>
-#include <stdexcept>
-#include <vector>
-
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
+#include <stdexcept>
+#include <vector>
 
 namespace {
 
@@ -25,13 +24,19 @@ class GemmArguments : public ::testing::Test {
 };
 
 TEST_F(GemmArguments, LeadingDimensionsTooSmall) {
-  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k - 1, b.data(), n, c.data(), n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n - 1, c.data(), n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, c.data(), n - 1), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k - 1, b.data(), n, c.data(), n),
+               std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n - 1, c.data(), n),
+               std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, c.data(), n - 1),
+               std::invalid_argument);
   // Transposed B is n x k: its leading dimension must be at least k.
-  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k, b.data(), k - 1, c.data(), n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k - 1, b.data(), k, c.data(), n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k, b.data(), k, c.data(), n - 1), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k, b.data(), k - 1, c.data(), n),
+               std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k - 1, b.data(), k, c.data(), n),
+               std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, a.data(), k, b.data(), k, c.data(), n - 1),
+               std::invalid_argument);
   expect_c_untouched();
 }
 
@@ -39,8 +44,10 @@ TEST_F(GemmArguments, NullPointersWithElements) {
   const e4m3* none = nullptr;
   EXPECT_THROW(lmul::lmul_gemm(m, n, k, none, k, b.data(), n, c.data(), n), std::invalid_argument);
   EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, none, n, c.data(), n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, nullptr, n), std::invalid_argument);
-  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, none, k, b.data(), k, c.data(), n), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, nullptr, n),
+               std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_gemm_bt(m, n, k, none, k, b.data(), k, c.data(), n),
+               std::invalid_argument);
   expect_c_untouched();
 }
 

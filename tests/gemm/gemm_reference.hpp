@@ -2,14 +2,13 @@
 // and the dot-product bound of spec section 4 to compare the fp32 result with.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <string>
-#include <vector>
-
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstddef>
 #include <lmul/scalar.hpp>
+#include <string>
+#include <vector>
 
 namespace lmul_gemm_test {
 
@@ -19,7 +18,8 @@ struct reference_entry {
   double abs_sum = 0.0;
 };
 
-/// element(i, p) of A and element(p, j) of B through accessors, so one oracle serves gemm and gemm_bt.
+/// element(i, p) of A and element(p, j) of B through accessors, so one oracle serves gemm and
+/// gemm_bt.
 template <class T, class AElement, class BElement>
 std::vector<reference_entry> naive_reference(std::size_t m, std::size_t n, std::size_t k,
                                              AElement a, BElement b) {
@@ -58,8 +58,8 @@ inline ::testing::AssertionResult matches_reference(float got, const reference_e
   const double error = std::fabs(double(got) - e.sum);
   const double bound = gamma_bound(k) * e.abs_sum;
   if (error <= bound) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got " << got << ", exact " << e.sum << ", error "
-                                       << error << " > bound " << bound;
+  return ::testing::AssertionFailure()
+         << "got " << got << ", exact " << e.sum << ", error " << error << " > bound " << bound;
 }
 
 }  // namespace lmul_gemm_test

@@ -1,15 +1,14 @@
 // lmul_gemm and lmul_gemm_bt against the naive triple loop of scalar wide products (spec 3, 4).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <random>
-#include <vector>
-
-#include <gtest/gtest.h>
-
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
+#include <random>
+#include <vector>
 
 #include "gemm_reference.hpp"
 
@@ -22,8 +21,9 @@ struct shape {
   std::size_t m, n, k;
 };
 // Odd sizes; k > 256 and m > 128 cross the depth and row blocks; n > 2048 crosses the column block.
-const shape test_shapes[] = {{1, 1, 1},    {7, 13, 5},    {65, 33, 129}, {1, 100, 3},  {100, 1, 300},
-                             {17, 40, 600}, {130, 70, 257}, {9, 9, 1},     {2, 2100, 3}};
+const shape test_shapes[] = {{1, 1, 1},      {7, 13, 5},    {65, 33, 129},
+                             {1, 100, 3},    {100, 1, 300}, {17, 40, 600},
+                             {130, 70, 257}, {9, 9, 1},     {2, 2100, 3}};
 
 /// N(0, 1) values rounded to T, with about 1 in 10 set to +0 or -0 (exercises the zero masks).
 template <class T>
@@ -42,15 +42,16 @@ std::vector<T> random_matrix(std::size_t count, std::uint32_t seed, float scale 
 
 template <class T>
 class GemmTest : public ::testing::Test {};
-using element_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<3, 4>,
-                                       lmul::lmul<2, 5>, lmul::lmul<4, 3>, lmul::lmul<5, 2>,
-                                       lmul::lmul<1, 6>, lmul::lmul<7, 8>>;
+using element_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2,
+                                       lmul::lmul<3, 4>, lmul::lmul<2, 5>, lmul::lmul<4, 3>,
+                                       lmul::lmul<5, 2>, lmul::lmul<1, 6>, lmul::lmul<7, 8>>;
 TYPED_TEST_SUITE(GemmTest, element_types);
 
 // Plain and padded leading dimensions; the padding of C must stay untouched.
 template <class T, class Gemm>
 void check_gemm(const shape& s, std::size_t pad, bool transposed_b, Gemm gemm, std::uint32_t seed) {
-  const std::size_t lda = s.k + pad, ldb = (transposed_b ? s.k : s.n) + 2 * pad, ldc = s.n + 3 * pad;
+  const std::size_t lda = s.k + pad, ldb = (transposed_b ? s.k : s.n) + 2 * pad,
+                    ldc = s.n + 3 * pad;
   const std::size_t b_rows = transposed_b ? s.n : s.k;
   const auto a = random_matrix<T>(s.m * lda, seed);
   const auto b = random_matrix<T>(b_rows * ldb, seed + 1);
@@ -66,7 +67,8 @@ void check_gemm(const shape& s, std::size_t pad, bool transposed_b, Gemm gemm, s
     for (std::size_t j = 0; j < ldc; ++j) {
       if (j < s.n) {
         ASSERT_TRUE(matches_reference(c[i * ldc + j], expected[i * s.n + j], s.k))
-            << s.m << "x" << s.n << "x" << s.k << " pad " << pad << " at (" << i << ", " << j << ")";
+            << s.m << "x" << s.n << "x" << s.k << " pad " << pad << " at (" << i << ", " << j
+            << ")";
       } else {
         ASSERT_EQ(c[i * ldc + j], sentinel) << "padding of C written at (" << i << ", " << j << ")";
       }
@@ -78,7 +80,8 @@ TYPED_TEST(GemmTest, MatchesNaiveLoopForOddShapes) {
   std::uint32_t seed = 1;
   for (const shape& s : test_shapes) {
     for (std::size_t pad : {std::size_t{0}, std::size_t{3}}) {
-      check_gemm<TypeParam>(s, pad, false, [](auto... args) { lmul::lmul_gemm(args...); }, seed += 2);
+      check_gemm<TypeParam>(
+          s, pad, false, [](auto... args) { lmul::lmul_gemm(args...); }, seed += 2);
     }
   }
 }
@@ -87,7 +90,8 @@ TYPED_TEST(GemmTest, TransposedBMatchesNaiveLoop) {
   std::uint32_t seed = 100;
   for (const shape& s : test_shapes) {
     for (std::size_t pad : {std::size_t{0}, std::size_t{5}}) {
-      check_gemm<TypeParam>(s, pad, true, [](auto... args) { lmul::lmul_gemm_bt(args...); }, seed += 2);
+      check_gemm<TypeParam>(
+          s, pad, true, [](auto... args) { lmul::lmul_gemm_bt(args...); }, seed += 2);
     }
   }
 }
@@ -95,11 +99,14 @@ TYPED_TEST(GemmTest, TransposedBMatchesNaiveLoop) {
 TYPED_TEST(GemmTest, OtherInstructionSetsMatchNaiveLoop) {
   const shape s{37, 45, 300};
 #if XSIMD_WITH_AVX2
-  check_gemm<TypeParam>(s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::avx2>(args...); }, 7);
-  check_gemm<TypeParam>(s, 1, true, [](auto... args) { lmul::lmul_gemm_bt_arch<xsimd::avx2>(args...); }, 8);
+  check_gemm<TypeParam>(
+      s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::avx2>(args...); }, 7);
+  check_gemm<TypeParam>(
+      s, 1, true, [](auto... args) { lmul::lmul_gemm_bt_arch<xsimd::avx2>(args...); }, 8);
 #endif
 #if XSIMD_WITH_SSE2
-  check_gemm<TypeParam>(s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::sse2>(args...); }, 9);
+  check_gemm<TypeParam>(
+      s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::sse2>(args...); }, 9);
 #endif
   SUCCEED();
 }
@@ -130,14 +137,14 @@ TYPED_TEST(GemmTest, SpecialValuesPropagateLikeIeeeAddition) {
   const T nan = T(limits::quiet_NaN());
   // e4m3fn has no infinity: its conversion of inf gives NaN, which is what its kernel must see.
   const T inf = T(limits::infinity());
-  a[2 * k + 5] = nan;          // row 2 of C: NaN everywhere
-  b[7 * n + 3] = nan;          // column 3 of C: NaN everywhere
-  a[4 * k + 9] = inf;          // row 4: +-inf, or NaN where b[9][j] is zero
-  b[9 * n + 0] = T(0.0f);      // ... so (4, 0) is inf * 0 = NaN
-  a[6 * k + 17] = inf;         // row 6: +inf * b and -inf * b' in the same row...
-  a[6 * k + 200] = -inf;       // ... give NaN where both products are infinite with opposite signs
-  b[100 * n + 20] = -inf;      // column 20
-  a[10 * k + 100] = T(0.0f);   // (10, 20): 0 * -inf = NaN
+  a[2 * k + 5] = nan;         // row 2 of C: NaN everywhere
+  b[7 * n + 3] = nan;         // column 3 of C: NaN everywhere
+  a[4 * k + 9] = inf;         // row 4: +-inf, or NaN where b[9][j] is zero
+  b[9 * n + 0] = T(0.0f);     // ... so (4, 0) is inf * 0 = NaN
+  a[6 * k + 17] = inf;        // row 6: +inf * b and -inf * b' in the same row...
+  a[6 * k + 200] = -inf;      // ... give NaN where both products are infinite with opposite signs
+  b[100 * n + 20] = -inf;     // column 20
+  a[10 * k + 100] = T(0.0f);  // (10, 20): 0 * -inf = NaN
   std::vector<float> c(m * n);
   lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, c.data(), n);
   const auto expected = naive_reference<T>(
@@ -148,9 +155,9 @@ TYPED_TEST(GemmTest, SpecialValuesPropagateLikeIeeeAddition) {
     ASSERT_TRUE(matches_reference(c[i], expected[i], k)) << "at (" << i / n << ", " << i % n << ")";
     nans += std::isnan(c[i]);
   }
-  EXPECT_GE(nans, n + m - 1);              // at least row 2 and column 3
-  EXPECT_TRUE(std::isnan(c[4 * n + 0]));   // inf * 0
-  EXPECT_TRUE(std::isnan(c[10 * n + 20])); // 0 * -inf
+  EXPECT_GE(nans, n + m - 1);               // at least row 2 and column 3
+  EXPECT_TRUE(std::isnan(c[4 * n + 0]));    // inf * 0
+  EXPECT_TRUE(std::isnan(c[10 * n + 20]));  // 0 * -inf
 }
 
 // Zero operands: an all-zero A gives +-0 sums; 0 * finite never contributes, whatever its word.

@@ -40,7 +40,7 @@ class word_buffer {
     if (buffer.capacity_ < count) {
       buffer.release();
       buffer.data_ = static_cast<std::uint32_t*>(
-          ::operator new(count * sizeof(std::uint32_t), std::align_val_t{64}));
+          ::operator new (count * sizeof(std::uint32_t), std::align_val_t{64}));
       buffer.capacity_ = count;
     }
     return buffer.data_;
@@ -52,13 +52,44 @@ class word_buffer {
 
  private:
   void release() {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{64});
+    if (data_ != nullptr) ::operator delete (data_, std::align_val_t{64});
     data_ = nullptr;
     capacity_ = 0;
   }
   std::uint32_t* data_ = nullptr;
   std::size_t capacity_ = 0;
 };
+
+/// tile[i * tile_stride + j] = fp32 sum over p < depth of the scalar wide products
+/// A(row + i, p0 + p) * B(p0 + p, col + j): the fallback for tiles the additive kernel cannot do.
+template <class T>
+void exact_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std::size_t col,
+                std::size_t p0, std::size_t rows, std::size_t cols, std::size_t depth,
+                std::size_t tile_stride, float* tile) {
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) {
+      float sum = 0.0f;
+      for (std::size_t p = 0; p < depth; ++p) {
+        sum += lmul_wide_product(a(row + i, p0 + p), b(p0 + p, col + j));
+      }
+      tile[i * tile_stride + j] = sum;
+    }
+  }
+}
+
+/// c_row[0, cols) = tile_row (the first depth block) or += tile_row (the later ones).
+template <class Arch>
+void store_tile_row(const float* tile_row, std::size_t cols, float* c_row, bool overwrite) {
+  using float_batch = xsimd::batch<float, Arch>;
+  constexpr std::size_t L = float_batch::size;
+  std::size_t j = 0;
+  for (; j + L <= cols; j += L) {
+    float_batch sum = float_batch::load_unaligned(tile_row + j);
+    if (!overwrite) sum += float_batch::load_unaligned(c_row + j);
+    sum.store_unaligned(c_row + j);
+  }
+  for (; j < cols; ++j) c_row[j] = overwrite ? tile_row[j] : c_row[j] + tile_row[j];
+}
 
 /// C (m x n, row stride ldc) = A (m x k) * B (k x n) with L-Mul products, one thread.
 template <class Arch, class T>
@@ -78,8 +109,10 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
   }
   // Packed blocks: 2 words (word, mask) per element, no bigger than the matrices need.
   const std::size_t depth = std::min(KC, k);
-  std::uint32_t* const a_packed = word_buffer::get(0, std::min(MC, (m + MR - 1) / MR * MR) * depth * 2);
-  std::uint32_t* const b_packed = word_buffer::get(1, std::min(NC, (n + NR - 1) / NR * NR) * depth * 2);
+  std::uint32_t* const a_packed =
+      word_buffer::get(0, std::min(MC, (m + MR - 1) / MR * MR) * depth * 2);
+  std::uint32_t* const b_packed =
+      word_buffer::get(1, std::min(NC, (n + NR - 1) / NR * NR) * depth * 2);
   std::vector<panel_summary> a_summary(MC / MR);
   std::vector<panel_summary> b_summary(NC / NR);
   alignas(64) float tile[MR * NR];
@@ -89,44 +122,25 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
     for (std::size_t pc = 0; pc < k; pc += KC) {
       const std::size_t kc = std::min(KC, k - pc);
       const bool first_block = pc == 0;  // C = first block's sum, later blocks add to it
-      for (std::size_t jr = 0; jr < nc; jr += NR) {
-        const auto b_element = [&](std::size_t col, std::size_t p) { return b(pc + p, jc + jr + col); };
-        b_summary[jr / NR] = pack_micro_panel<T, false>(b_element, std::min(NR, nc - jr), kc, NR,
-                                                        b_packed + jr * kc * 2);
-      }
+      // B(p, j) for p in [pc, pc + kc), j in [jc, jc + nc): lines are columns, depth is rows.
+      pack_block<T, false, NR>(b.address(pc, jc), b.col_stride, b.row_stride, nc, kc, b_packed,
+                               b_summary.data());
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
-        for (std::size_t ir = 0; ir < mc; ir += MR) {
-          const auto a_element = [&](std::size_t row, std::size_t p) { return a(ic + ir + row, pc + p); };
-          a_summary[ir / MR] = pack_micro_panel<T, true>(a_element, std::min(MR, mc - ir), kc, MR,
-                                                         a_packed + ir * kc * 2);
-        }
+        pack_block<T, true, MR>(a.address(ic, pc), a.row_stride, a.col_stride, mc, kc, a_packed,
+                                a_summary.data());
         for (std::size_t jr = 0; jr < nc; jr += NR) {
           const std::size_t cols = std::min(NR, nc - jr);
           for (std::size_t ir = 0; ir < mc; ir += MR) {
             const std::size_t rows = std::min(MR, mc - ir);
             if (additive_kernel_is_exact<format_of_t<T>>(a_summary[ir / MR], b_summary[jr / NR])) {
-              micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2,
-                                 tile);
+              micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2, tile);
             } else {  // special values or extreme exponents: the exact scalar wide product
-              for (std::size_t i = 0; i < rows; ++i) {
-                for (std::size_t j = 0; j < cols; ++j) {
-                  float sum = 0.0f;
-                  for (std::size_t p = 0; p < kc; ++p) {
-                    sum += lmul_wide_product(a(ic + ir + i, pc + p), b(pc + p, jc + jr + j));
-                  }
-                  tile[i * NR + j] = sum;
-                }
-              }
+              exact_tile(a, b, ic + ir, jc + jr, pc, rows, cols, kc, NR, tile);
             }
             for (std::size_t i = 0; i < rows; ++i) {
-              float* c_row = c + (ic + ir + i) * ldc + jc + jr;
-              const float* tile_row = tile + i * NR;
-              if (first_block) {
-                std::copy(tile_row, tile_row + cols, c_row);
-              } else {
-                for (std::size_t j = 0; j < cols; ++j) c_row[j] += tile_row[j];
-              }
+              store_tile_row<Arch>(tile + i * NR, cols, c + (ic + ir + i) * ldc + jc + jr,
+                                   first_block);
             }
           }
         }
@@ -142,7 +156,8 @@ void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T
                    strided_matrix<T> b, float* c, std::size_t ldc, unsigned threads) {
   constexpr std::size_t MR = kernel_shape<Arch>::mr;
   const std::size_t panels = (m + MR - 1) / MR;
-  const std::size_t bands = std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(panels, 1));
+  const std::size_t bands =
+      std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(panels, 1));
   if (bands <= 1) return gemm_serial<Arch, T>(m, n, k, a, b, c, ldc);
   std::vector<std::thread> workers;
   workers.reserve(bands - 1);

@@ -3,16 +3,15 @@
 // Per step p and per row i it broadcasts A's word and mask, and for each of NV vectors of B:
 //     product = (a_word + b_word) AND (a_mask AND b_mask)     one integer add + one 3-input AND
 //     acc    += bit_cast<float>(product)                       one fp32 add
-// No multiplication anywhere: that is L-Mul (operand_words.hpp explains why the sum is the product).
-// The accumulators stay in registers: MR * NV of them, sized to the register file of the arch.
-// With AVX-512 the masks go into mask registers instead (free), leaving one integer add and one
-// fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.
+// No multiplication anywhere: that is L-Mul (operand_words.hpp explains why the sum is the
+// product). The accumulators stay in registers: MR * NV of them, sized to the register file of the
+// arch. With AVX-512 the masks go into mask registers instead (free), leaving one integer add and
+// one fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
-
 #include <xsimd/xsimd.hpp>
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -79,15 +78,14 @@ void generic_micro_kernel(std::size_t depth, const std::uint32_t* a_panel,
   }
 }
 
-
 #if defined(__AVX512F__)
 /// AVX-512 version of the loop below with the two masks moved into mask registers, where they
 /// cost nothing: B's zeros zero the lanes of the integer add (maskz), A's zero skips the fp32 add
 /// of that row (merge masking), so each product vector is one vpaddd + one vaddps.
 /// A's mask words are 0 or 0xFFFFFFFF: their low 16 bits are the lane mask of a broadcast.
 template <std::size_t MR, std::size_t NV>
-void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
-                         float* tile) {
+void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel,
+                         const std::uint32_t* b_panel, float* tile) {
   constexpr std::size_t L = 16;
   constexpr std::size_t NR = NV * L;
   __m512 acc[MR][NV];
@@ -112,7 +110,8 @@ void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel, const 
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < NV; ++v) {
         const __m512i product = _mm512_maskz_add_epi32(b_nonzero[v], a_word, b_word[v]);
-        acc[i][v] = _mm512_mask_add_ps(acc[i][v], a_nonzero, acc[i][v], _mm512_castsi512_ps(product));
+        acc[i][v] =
+            _mm512_mask_add_ps(acc[i][v], a_nonzero, acc[i][v], _mm512_castsi512_ps(product));
       }
     }
     a_panel += 2 * MR;
@@ -125,7 +124,6 @@ void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel, const 
   }
 }
 #endif
-
 
 /// tile[i * NR + j] = sum over p < depth of the L-Mul products of packed row i and column j.
 template <class Arch>

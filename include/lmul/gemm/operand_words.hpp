@@ -39,10 +39,10 @@ struct word_codec {
   static constexpr int M = F::mantissa_bits;
   static constexpr int shift = 23 - M;  // K units (2^-M) to fp32 fraction units (2^-23)
   /// The constant c of the file comment (carried by the A operand).
-  static constexpr std::int64_t a_constant =
-      ((std::int64_t{1} << (M - paper_offset_exponent(M))) -
-       std::int64_t{F::bias} * (std::int64_t{1} << M)) * (std::int64_t{1} << shift) +
-      std::int64_t{127 - F::bias} * (std::int64_t{1} << 23);
+  static constexpr std::int64_t a_constant = ((std::int64_t{1} << (M - paper_offset_exponent(M))) -
+                                              std::int64_t{F::bias} * (std::int64_t{1} << M)) *
+                                                 (std::int64_t{1} << shift) +
+                                             std::int64_t{127 - F::bias} * (std::int64_t{1} << 23);
   static constexpr std::uint32_t min_normal_magnitude = std::uint32_t{1} << M;
 
   /// Magnitude word of a finite nonzero magnitude code, exact (negative for small subnormals).

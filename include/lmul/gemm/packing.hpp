@@ -25,8 +25,9 @@ struct strided_matrix {
   const T* data;
   std::size_t row_stride;
   std::size_t col_stride;
-  T operator()(std::size_t row, std::size_t col) const {
-    return data[row * row_stride + col * col_stride];
+  T operator()(std::size_t row, std::size_t col) const { return *address(row, col); }
+  const T* address(std::size_t row, std::size_t col) const {
+    return data + row * row_stride + col * col_stride;
   }
 };
 
@@ -50,34 +51,68 @@ bool additive_kernel_is_exact(const panel_summary& a, const panel_summary& b) {
   using codec = word_codec<F>;
   return codec::magnitude_word(a.min_nonzero, true) + codec::magnitude_word(b.min_nonzero, false) >=
              min_normal_bits &&
-         codec::magnitude_word(a.max, true) + codec::magnitude_word(b.max, false) <= max_finite_bits;
+         codec::magnitude_word(a.max, true) + codec::magnitude_word(b.max, false) <=
+             max_finite_bits;
 }
 
-/// Pack `width` lines (rows of A, or columns of B) x `depth` steps into one micro-panel of
-/// `panel_width` lines: out[p * 2 * panel_width + line] = word, then the masks.
-/// `element(line, p)` returns the element; a_side selects A's words (which carry the constant).
-template <class T, bool a_side, class Element>
-panel_summary pack_micro_panel(Element element, std::size_t width, std::size_t depth,
-                               std::size_t panel_width, std::uint32_t* out) {
-  using F = format_of_t<T>;
-  // Branch-free running minimum of (magnitude - 1): zero wraps to 0xFFFFFFFF and never wins.
-  std::uint32_t min_minus_one = 0xFFFFFFFFu;
-  std::uint32_t max = 0;
-  for (std::size_t p = 0; p < depth; ++p) {
-    std::uint32_t* words = out + p * 2 * panel_width;
-    std::uint32_t* masks = words + panel_width;
-    for (std::size_t line = 0; line < width; ++line) {
-      const std::uint32_t code = to_code(element(line, p));
-      const std::uint32_t magnitude = code & F::magnitude_mask;
-      words[line] = word_of<F, a_side>(code);
-      masks[line] = magnitude != 0 ? 0xFFFFFFFFu : 0u;
-      min_minus_one = std::min(min_minus_one, magnitude - 1u);
-      max = std::max(max, magnitude);
+/// Visit element (line, p) of a block, lines [first, first + lines) x steps [0, depth), in memory
+/// order: along p when the lines are rows (A, or B transposed), along the lines for B. Reading
+/// 4 KiB-strided elements one after the other is what makes a packing routine slow.
+template <class Visit>
+void for_each_in_memory_order(std::size_t line_stride, std::size_t depth_stride, std::size_t first,
+                              std::size_t lines, std::size_t depth, Visit visit) {
+  if (depth_stride <= line_stride) {
+    for (std::size_t line = first; line < first + lines; ++line) {
+      for (std::size_t p = 0; p < depth; ++p) visit(line, p);
     }
-    std::fill(words + width, words + panel_width, 0u);
-    std::fill(masks + width, masks + panel_width, 0u);
+  } else {
+    for (std::size_t p = 0; p < depth; ++p) {
+      for (std::size_t line = first; line < first + lines; ++line) visit(line, p);
+    }
   }
-  return {min_minus_one + 1u, max};  // 0xFFFFFFFF + 1 wraps back to 0: "no nonzero element"
+}
+
+/// Pack a block of `lines` lines (rows of A, or columns of B) x `depth` steps into
+/// ceil(lines / W) micro-panels of W lines each: panel q starts at out + q * depth * 2W and holds,
+/// for step p, W words then W masks. Element (line, p) is data[line * line_stride + p *
+/// depth_stride]. summaries[q] receives the code range of panel q. a_side selects A's words
+/// (which carry the constant). W is a template parameter so that / W and % W are shifts.
+template <class T, bool a_side, std::size_t W>
+void pack_block(const T* data, std::size_t line_stride, std::size_t depth_stride, std::size_t lines,
+                std::size_t depth, std::uint32_t* out, panel_summary* summaries) {
+  using F = format_of_t<T>;
+  const auto code_at = [&](std::size_t line, std::size_t p) -> std::uint32_t {
+    return to_code(data[line * line_stride + p * depth_stride]);
+  };
+  for_each_in_memory_order(
+      line_stride, depth_stride, 0, lines, depth, [&](std::size_t line, std::size_t p) {
+        const std::uint32_t code = code_at(line, p);
+        std::uint32_t* word = out + (line / W) * depth * 2 * W + p * 2 * W + line % W;
+        word[0] = word_of<F, a_side>(code);
+        word[W] = (code & F::magnitude_mask) != 0 ? 0xFFFFFFFFu : 0u;  // the mask
+      });
+  // The code ranges in a second pass, one panel at a time, so that the running minimum and
+  // maximum stay in registers. Minimum of (magnitude - 1): a zero wraps to 0xFFFFFFFF, never wins.
+  const std::size_t panels = (lines + W - 1) / W;
+  for (std::size_t q = 0; q < panels; ++q) {
+    std::uint32_t min_minus_one = 0xFFFFFFFFu;
+    std::uint32_t max = 0;
+    for_each_in_memory_order(line_stride, depth_stride, q * W, std::min(W, lines - q * W), depth,
+                             [&](std::size_t line, std::size_t p) {
+                               const std::uint32_t magnitude = code_at(line, p) & F::magnitude_mask;
+                               min_minus_one = std::min(min_minus_one, magnitude - 1u);
+                               max = std::max(max, magnitude);
+                             });
+    summaries[q] = {min_minus_one + 1u, max};  // 0xFFFFFFFF + 1 = 0: no nonzero element
+  }
+  // Lines past the edge of the last panel: zero operands (word 0, mask 0).
+  if (const std::size_t used = lines % W; used != 0) {
+    std::uint32_t* last = out + (panels - 1) * depth * 2 * W;
+    for (std::size_t p = 0; p < depth; ++p) {
+      std::fill(last + p * 2 * W + used, last + p * 2 * W + W, 0u);
+      std::fill(last + p * 2 * W + W + used, last + p * 2 * W + 2 * W, 0u);
+    }
+  }
 }
 
 }  // namespace lmul::gemm_detail
