@@ -32,6 +32,7 @@
 
 #include "detail/span_checks.hpp"
 #include "kernels/arch.hpp"
+#include "kernels/avx512_float.hpp"
 #include "kernels/avx512_vbmi.hpp"
 #include "kernels/dot.hpp"
 #include "kernels/exact_dot.hpp"
@@ -87,6 +88,9 @@ float dot(const T* a, const T* b, std::size_t n) {
     return detail::dot_codes_scalar<F>(detail::codes(a), detail::codes(b), n);
   } else if constexpr (std::is_same_v<Arch, avx512_vbmi> && detail::is_byte_format<F>) {
     return detail::dot_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);
+  } else if constexpr (std::is_base_of_v<xsimd::avx512bw, detail::xsimd_arch_t<Arch>> &&
+                       std::is_same_v<T, float>) {
+    return detail::dot_float_avx512(detail::codes(a), detail::codes(b), n);
   } else {
     return detail::dot_codes<F, detail::xsimd_arch_t<Arch>>(detail::codes(a), detail::codes(b), n);
   }
