@@ -5,8 +5,8 @@
 //     depth in blocks of KC           -> an MC x KC block of A is packed (stays in L2)
 //       micro-panels of B (NR columns) and of A (MR rows) -> micro_kernel (KC x NR of B in L1)
 // A tile whose panels could produce a NaN, an inf, or an fp32 result outside the normal range
-// (possible for fp32 operands only; never for 8-bit formats) is computed instead by the scalar
-// wide product of spec section 3, so the special-value table holds exactly.
+// (possible for fp32 operands only; never for 8-bit formats) goes to checked_tile instead, which
+// checks every product and computes the irregular ones with the scalar wide product of spec 3.
 #pragma once
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../scalar.hpp"
+#include "checked_tile.hpp"
 #include "micro_kernel.hpp"
 #include "packing.hpp"
 
@@ -60,23 +61,6 @@ class word_buffer {
   std::size_t capacity_ = 0;
 };
 
-/// tile[i * tile_stride + j] = fp32 sum over p < depth of the scalar wide products
-/// A(row + i, p0 + p) * B(p0 + p, col + j): the fallback for tiles the additive kernel cannot do.
-template <class T>
-void exact_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std::size_t col,
-                std::size_t p0, std::size_t rows, std::size_t cols, std::size_t depth,
-                std::size_t tile_stride, float* tile) {
-  for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < cols; ++j) {
-      float sum = 0.0f;
-      for (std::size_t p = 0; p < depth; ++p) {
-        sum += lmul_wide_product(a(row + i, p0 + p), b(p0 + p, col + j));
-      }
-      tile[i * tile_stride + j] = sum;
-    }
-  }
-}
-
 /// c_row[0, cols) = tile_row (the first depth block) or += tile_row (the later ones).
 template <class Arch>
 void store_tile_row(const float* tile_row, std::size_t cols, float* c_row, bool overwrite) {
@@ -116,6 +100,7 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
   std::vector<panel_summary> a_summary(MC / MR);
   std::vector<panel_summary> b_summary(NC / NR);
   alignas(64) float tile[MR * NR];
+  std::vector<std::uint32_t> checked_scratch;  // used by checked_tile only
 
   for (std::size_t jc = 0; jc < n; jc += NC) {
     const std::size_t nc = std::min(NC, n - jc);
@@ -136,7 +121,7 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
             if (additive_kernel_is_exact<format_of_t<T>>(a_summary[ir / MR], b_summary[jr / NR])) {
               micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2, tile);
             } else {  // special values or extreme exponents: the exact scalar wide product
-              exact_tile(a, b, ic + ir, jc + jr, pc, rows, cols, kc, NR, tile);
+              checked_tile<Arch>(a, b, ic + ir, jc + jr, pc, rows, cols, kc, checked_scratch, tile);
             }
             for (std::size_t i = 0; i < rows; ++i) {
               store_tile_row<Arch>(tile + i * NR, cols, c + (ic + ir + i) * ldc + jc + jr,
