@@ -190,6 +190,20 @@ TEST(Conversion, DoublesNearTies) {
   check_doubles_near_ties<lmul::lmul<10, 5>>(50000);
 }
 
+TEST(Conversion, IntegerRoundsOnce) {
+  // Spec section 2 asks for one rounding from double; a careful user expects the same from the
+  // integer constructor. 2^62 + 2^54 + 1 lies just above the tie 2^62 + 2^54 between the bf16-layout
+  // neighbours 2^62 (code 0x5E80: e = 62 + 127 = 0xBD) and 2^62 + 2^55 (0x5E81), so it rounds up.
+  // Through double it first becomes the tie itself (double keeps 53 bits) and then rounds to even.
+  const std::int64_t x = (std::int64_t{1} << 62) + (std::int64_t{1} << 54) + 1;
+  using bf16_layout = lmul::lmul<7, 8>;
+  EXPECT_EQ(bf16_layout(x).bits(), 0x5E81);
+  EXPECT_EQ(bf16_layout(-x).bits(), 0xDE81);
+  EXPECT_EQ(bf16_layout(std::int64_t{1} << 62).bits(), 0x5E80);  // exact: no rounding at all
+  EXPECT_EQ(e4m3fn(17).bits(), 0x58);  // 17 = 1.0625 * 16: tie -> even 16 (e = 4 + 7, f = 0)
+  EXPECT_EQ(e4m3fn(-3).bits(), 0xC4);  // -1.5 * 2
+}
+
 TEST(Conversion, FloatIntoFp32LayoutIsIdentity) {
   // lmul<23,8> has the layout of float (spec section 1): every non-NaN float converts to its bits.
   std::mt19937 rng(3);
