@@ -5,6 +5,18 @@
 
 #include "small_float.hpp"
 
+namespace lmul::detail {
+// floor(log10(x)) and ceil(log10(x)) of a positive power-of-two multiple (never a power of ten
+// unless 1), by counting decimal steps in double: exact enough, and usable in constant expressions.
+constexpr int floor_log10(double x) {
+  int n = 0;
+  for (; x >= 10; x /= 10) ++n;
+  for (; x < 1; x *= 10) --n;
+  return n;
+}
+constexpr int ceil_log10(double x) { return x == 1 ? 0 : floor_log10(x) + 1; }
+}  // namespace lmul::detail
+
 template <class F, class P>
 class std::numeric_limits<lmul::small_float<F, P>> {
   using T = lmul::small_float<F, P>;
@@ -26,13 +38,15 @@ class std::numeric_limits<lmul::small_float<F, P>> {
   static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;
   static constexpr int digits = M + 1;
-  static constexpr int digits10 = (M * 30103) / 100000;  // floor(M * log10(2))
-  static constexpr int max_digits10 = 2 + ((M + 1) * 30103 + 99999) / 100000;
+  // floor((p - 1) log10 2) and ceil(1 + p log10 2) with p = M + 1; 30103 / 100000 ~ log10 2 is
+  // accurate enough for every p <= 24 (no multiple of log10 2 there lies that close to an integer).
+  static constexpr int digits10 = (M * 30103) / 100000;
+  static constexpr int max_digits10 = 1 + ((M + 1) * 30103 + 99999) / 100000;
   static constexpr int radix = 2;
   static constexpr int min_exponent = F::min_exponent + 1;  // C convention: 2^(e-1) normal
   static constexpr int max_exponent = F::max_exponent + 1;
-  static constexpr int min_exponent10 = (min_exponent - 1) * 30103 / 100000;
-  static constexpr int max_exponent10 = (max_exponent - 1) * 30103 / 100000;
+  static constexpr int min_exponent10 = lmul::detail::ceil_log10(lmul::detail::decode<F>(S(S(1) << M)));
+  static constexpr int max_exponent10 = lmul::detail::floor_log10(lmul::detail::decode<F>(F::max_finite_code));
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 

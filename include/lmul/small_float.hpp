@@ -57,8 +57,9 @@ class small_float {
   /// One rounding straight from double (no double rounding through float).
   constexpr explicit small_float(double x, overflow_mode overflow = overflow_mode::non_saturating)
       : bits_(detail::encode<Format>(x, overflow)) {}
+  /// Integers round once, straight from their exact value (a 64-bit one may not fit a double).
   template <std::integral I>
-  constexpr explicit small_float(I x) : small_float(double(x)) {}
+  constexpr explicit small_float(I x) : bits_(from_integer(x)) {}
 
   /// Exact: every value of a format with E <= 8 and M <= 23 is a float.
   constexpr explicit operator float() const { return detail::decode<Format>(bits_); }
@@ -94,6 +95,18 @@ class small_float {
   }
 
  private:
+  template <std::integral I>
+  static constexpr storage from_integer(I x) {
+    const bool negative = x < 0;
+    std::uint64_t magnitude = negative ? 0 - std::uint64_t(x) : std::uint64_t(x);
+    int exp = 0;
+    if (magnitude >> 63) {  // keep sig < 2^63: halve, folding the lost bit in as a sticky bit
+      magnitude = (magnitude >> 1) | (magnitude & 1);
+      exp = 1;
+    }
+    return detail::round_exact<Format>(negative, magnitude, exp);
+  }
+
   storage bits_ = 0;
 };
 
