@@ -332,8 +332,9 @@ inline void print_attention_summary(std::ostream& os, bool quick, bool csv) {
      << "Both matmuls (Q K^T and P V) use the method's product; 8-bit methods round Q, K, V and\n"
      << "P~ = exp(S - rowmax) to the format (nearest even); exact fp8 = exact products of the fp8\n"
      << "values summed in fp32. Errors against fp64. argmax = rows whose largest attention weight\n"
-     << "is at the same key as in fp64. Times: best of " << repeats
-     << " runs; fp64, fp32 and exact fp8 use plain loops\n(not BLAS), L-Mul uses lmul_gemm (1 "
+     << "is at the same key as in fp64. Times: "
+     << (repeats == 1 ? std::string("one run") : "best of " + std::to_string(repeats) + " runs")
+     << "; fp64, fp32 and exact fp8 use plain loops\n(not BLAS), L-Mul uses lmul_gemm (1 "
         "thread).\n\n";
   os << std::left << std::setw(9) << "input" << std::setw(5) << "d" << std::setw(18) << "method"
      << std::right << std::setw(13) << "rel. error" << std::setw(13) << "cosine" << std::setw(9)

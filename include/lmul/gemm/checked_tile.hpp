@@ -62,7 +62,7 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
     }
   }
 
-  const word_batch magnitude_mask(std::uint32_t(F::magnitude_mask));
+  const word_batch magnitude_mask = word_batch(std::uint32_t(F::magnitude_mask));
   for (std::size_t i = 0; i < rows; ++i) {
     float_batch acc[NV];
     for (auto& x : acc) x = float_batch(0.0f);
