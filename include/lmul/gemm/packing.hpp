@@ -55,21 +55,39 @@ bool additive_kernel_is_exact(const panel_summary& a, const panel_summary& b) {
              max_finite_bits;
 }
 
-/// Visit element (line, p) of a block, lines [first, first + lines) x steps [0, depth), in memory
-/// order: along p when the lines are rows (A, or B transposed), along the lines for B. Reading
-/// 4 KiB-strided elements one after the other is what makes a packing routine slow.
-template <class Visit>
-void for_each_in_memory_order(std::size_t line_stride, std::size_t depth_stride, std::size_t first,
-                              std::size_t lines, std::size_t depth, Visit visit) {
-  if (depth_stride <= line_stride) {
-    for (std::size_t line = first; line < first + lines; ++line) {
-      for (std::size_t p = 0; p < depth; ++p) visit(line, p);
-    }
-  } else {
+/// Smallest nonzero and largest magnitude code of `lines` (<= W) lines x `depth` steps.
+/// Running minimum of (magnitude - 1): a zero wraps to 0xFFFFFFFF and never wins.
+template <class T, std::size_t W>
+panel_summary code_range(const T* data, std::size_t line_stride, std::size_t depth_stride,
+                         std::size_t lines, std::size_t depth) {
+  constexpr std::uint32_t magnitude_mask = format_of_t<T>::magnitude_mask;
+  std::uint32_t min_minus_one = 0xFFFFFFFFu;
+  std::uint32_t max = 0;
+  if (line_stride == 1) {  // B: each step is W contiguous elements; keep W running values
+    std::uint32_t lane_min[W], lane_max[W];
+    std::fill(lane_min, lane_min + W, 0xFFFFFFFFu);
+    std::fill(lane_max, lane_max + W, 0u);
     for (std::size_t p = 0; p < depth; ++p) {
-      for (std::size_t line = first; line < first + lines; ++line) visit(line, p);
+      const T* step = data + p * depth_stride;
+      for (std::size_t line = 0; line < lines; ++line) {
+        const std::uint32_t magnitude = to_code(step[line]) & magnitude_mask;
+        lane_min[line] = std::min(lane_min[line], magnitude - 1u);
+        lane_max[line] = std::max(lane_max[line], magnitude);
+      }
+    }
+    min_minus_one = *std::min_element(lane_min, lane_min + W);
+    max = *std::max_element(lane_max, lane_max + W);
+  } else {  // rows of A or of B transposed: each line is contiguous when depth_stride == 1
+    for (std::size_t line = 0; line < lines; ++line) {
+      const T* row = data + line * line_stride;
+      for (std::size_t p = 0; p < depth; ++p) {
+        const std::uint32_t magnitude = to_code(row[p * depth_stride]) & magnitude_mask;
+        min_minus_one = std::min(min_minus_one, magnitude - 1u);
+        max = std::max(max, magnitude);
+      }
     }
   }
+  return {min_minus_one + 1u, max};  // 0xFFFFFFFF + 1 = 0: no nonzero element
 }
 
 /// Pack a block of `lines` lines (rows of A, or columns of B) x `depth` steps into
@@ -77,33 +95,39 @@ void for_each_in_memory_order(std::size_t line_stride, std::size_t depth_stride,
 /// for step p, W words then W masks. Element (line, p) is data[line * line_stride + p *
 /// depth_stride]. summaries[q] receives the code range of panel q. a_side selects A's words
 /// (which carry the constant). W is a template parameter so that / W and % W are shifts.
+/// The source is read in memory order (B along its rows, A along p): reading 4 KiB-strided
+/// elements one after the other made packing a quarter of the run time.
 template <class T, bool a_side, std::size_t W>
 void pack_block(const T* data, std::size_t line_stride, std::size_t depth_stride, std::size_t lines,
                 std::size_t depth, std::uint32_t* out, panel_summary* summaries) {
   using F = format_of_t<T>;
-  const auto code_at = [&](std::size_t line, std::size_t p) -> std::uint32_t {
-    return to_code(data[line * line_stride + p * depth_stride]);
-  };
-  for_each_in_memory_order(
-      line_stride, depth_stride, 0, lines, depth, [&](std::size_t line, std::size_t p) {
-        const std::uint32_t code = code_at(line, p);
-        std::uint32_t* word = out + (line / W) * depth * 2 * W + p * 2 * W + line % W;
-        word[0] = word_of<F, a_side>(code);
-        word[W] = (code & F::magnitude_mask) != 0 ? 0xFFFFFFFFu : 0u;  // the mask
-      });
-  // The code ranges in a second pass, one panel at a time, so that the running minimum and
-  // maximum stay in registers. Minimum of (magnitude - 1): a zero wraps to 0xFFFFFFFF, never wins.
   const std::size_t panels = (lines + W - 1) / W;
+  const auto put = [](std::uint32_t code, std::uint32_t* word) {
+    word[0] = word_of<F, a_side>(code);
+    word[W] = (code & F::magnitude_mask) != 0 ? 0xFFFFFFFFu : 0u;  // the mask
+  };
+  if (line_stride == 1) {  // B: step p of panel q is W contiguous source elements
+    for (std::size_t p = 0; p < depth; ++p) {
+      const T* step = data + p * depth_stride;
+      for (std::size_t q = 0; q < panels; ++q) {
+        std::uint32_t* words = out + q * depth * 2 * W + p * 2 * W;
+        const std::size_t width = std::min(W, lines - q * W);
+        for (std::size_t l = 0; l < width; ++l) put(to_code(step[q * W + l]), words + l);
+      }
+    }
+  } else {  // rows of A or of B transposed: walk each row along p
+    for (std::size_t line = 0; line < lines; ++line) {
+      const T* row = data + line * line_stride;
+      std::uint32_t* words = out + (line / W) * depth * 2 * W + line % W;
+      for (std::size_t p = 0; p < depth; ++p)
+        put(to_code(row[p * depth_stride]), words + p * 2 * W);
+    }
+  }
+  // The code ranges in a second pass, one panel at a time, written so that the compiler can
+  // vectorise it (min/max over contiguous elements, running values in registers).
   for (std::size_t q = 0; q < panels; ++q) {
-    std::uint32_t min_minus_one = 0xFFFFFFFFu;
-    std::uint32_t max = 0;
-    for_each_in_memory_order(line_stride, depth_stride, q * W, std::min(W, lines - q * W), depth,
-                             [&](std::size_t line, std::size_t p) {
-                               const std::uint32_t magnitude = code_at(line, p) & F::magnitude_mask;
-                               min_minus_one = std::min(min_minus_one, magnitude - 1u);
-                               max = std::max(max, magnitude);
-                             });
-    summaries[q] = {min_minus_one + 1u, max};  // 0xFFFFFFFF + 1 = 0: no nonzero element
+    summaries[q] = code_range<T, W>(data + q * W * line_stride, line_stride, depth_stride,
+                                    std::min(W, lines - q * W), depth);
   }
   // Lines past the edge of the last panel: zero operands (word 0, mask 0).
   if (const std::size_t used = lines % W; used != 0) {
