@@ -16,7 +16,7 @@
 // fp32 normal (spec 3: e4m3fn products lie in [2^-21, 2^18)).
 //
 // Zero operands get word 0 and the micro-kernel masks their products to +0 (see packing.hpp).
-// NaN and inf have no word (0 here): tiles that meet one are computed by the scalar reference.
+// NaN and inf have no meaningful word: tiles that meet one go to checked_tile.hpp instead.
 #pragma once
 
 #include <array>
@@ -51,18 +51,17 @@ struct word_codec {
            (a_side ? a_constant : 0);
   }
 
-  /// Word of any code: sign bit + magnitude word modulo 2^32; 0 for zeros, NaN and inf.
+  /// Word of any code: sign bit + magnitude word modulo 2^32; 0 for +-0. NaN and inf get a
+  /// word too, never used: tiles that hold one go to checked_tile (packing.hpp).
   static constexpr std::uint32_t word(std::uint32_t code, bool a_side) {
     const std::uint32_t magnitude = code & F::magnitude_mask;
     const std::uint32_t sign = (code & F::sign_mask) ? 0x80000000u : 0u;
-    if (magnitude == 0 || F::is_nan_code(typename F::storage(magnitude)) ||
-        F::is_inf_code(typename F::storage(magnitude))) {
-      return 0;
+    if (magnitude < min_normal_magnitude) {  // zero or subnormal: rare, so a branch is cheap
+      if (magnitude == 0) return 0;
+      return sign + std::uint32_t(std::uint64_t(magnitude_word(magnitude, a_side)));
     }
-    if (magnitude >= min_normal_magnitude) {  // the common case: K is the magnitude code itself
-      return sign + (magnitude << shift) + std::uint32_t(a_side ? a_constant : 0);
-    }
-    return sign + std::uint32_t(std::uint64_t(magnitude_word(magnitude, a_side)));
+    // Normal (or NaN/inf): K is the magnitude code itself.
+    return sign + (magnitude << shift) + std::uint32_t(std::uint64_t(a_side ? a_constant : 0));
   }
 };
 
