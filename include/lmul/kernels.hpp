@@ -90,7 +90,7 @@ float dot(const T* a, const T* b, std::size_t n) {
     return detail::dot_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);
   } else if constexpr (std::is_base_of_v<xsimd::avx512bw, detail::xsimd_arch_t<Arch>> &&
                        std::is_same_v<T, float>) {
-    return detail::dot_float_avx512(detail::codes(a), detail::codes(b), n);
+    return detail::dot_float_avx512<detail::xsimd_arch_t<Arch>>(detail::codes(a), detail::codes(b), n);
   } else {
     return detail::dot_codes<F, detail::xsimd_arch_t<Arch>>(detail::codes(a), detail::codes(b), n);
   }

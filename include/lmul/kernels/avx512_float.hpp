@@ -19,8 +19,11 @@
 
 namespace lmul::kernels::detail {
 
-LMUL_AVX512DQ_TARGET inline float dot_float_avx512(const std::uint32_t* a, const std::uint32_t* b,
-                                                   std::size_t n) {
+/// A is the xsimd AVX-512 arch of the caller (a template, so that translation units built
+/// without AVX-512 never instantiate it); it serves the rare off-path blocks and the tail.
+template <class A>
+LMUL_AVX512DQ_TARGET float dot_float_avx512(const std::uint32_t* a, const std::uint32_t* b,
+                                            std::size_t n) {
   // vfpclassps categories that are not "normal": QNaN, +-0, +-inf, denormal, SNaN.
   constexpr int not_normal = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x80;
   const __m512i paper_constant = _mm512_set1_epi32(0x3F780000);  // spec section 3
@@ -54,14 +57,14 @@ LMUL_AVX512DQ_TARGET inline float dot_float_avx512(const std::uint32_t* a, const
                   _mm512_movepi32_mask(sign_error);
     }
     if (off_path != 0) {
-      patched += dot_codes<float32_traits, xsimd::avx512bw>(a + i, b + i, 64);
+      patched += dot_codes<float32_traits, A>(a + i, b + i, 64);
       continue;
     }
     for (int k = 0; k < 4; ++k) acc[k] = _mm512_add_ps(acc[k], _mm512_castsi512_ps(product[k]));
   }
   const __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
   return _mm512_reduce_add_ps(sum) + patched +
-         dot_codes<float32_traits, xsimd::avx512bw>(a + i, b + i, n - i);
+         dot_codes<float32_traits, A>(a + i, b + i, n - i);
 }
 
 }  // namespace lmul::kernels::detail
