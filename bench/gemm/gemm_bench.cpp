@@ -10,15 +10,16 @@
 // time, not wall time: on a shared machine it is far less disturbed by other processes; every
 // benchmark is single-threaded, so the two agree on an idle machine). Ratios and the issue's
 // targets: python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
-#include <cstddef>
-#include <cstdint>
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
-#include <string>
-#include <vector>
 
 namespace {
 

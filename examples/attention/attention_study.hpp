@@ -6,9 +6,9 @@
 // Q, K and V are scaled up (outlier_scale) as the "massive activation" channels of real LLMs are.
 // Methods (each runs the same pipeline below, only the element type and the product differ):
 //   fp64             reference: every step in double
-//   fp32             plain fp32 products and sums
+//   fp32             plain fp32 products and sums (the compiler may fuse them into FMAs)
 //   L-Mul fp32       lmul_gemm on float data (fp32 L-Mul, offset 2^-4)
-//   L-Mul e4m3fn     Q, K, V and P rounded to e4m3fn, lmul_gemm (L-Mul M = 3)
+//   L-Mul e4m3fn     Q, K, V and P~ rounded to e4m3fn, lmul_gemm (L-Mul M = 3)
 //   L-Mul e5m2       same with e5m2 (L-Mul M = 2)
 //   exact e4m3fn     same rounded data, exact products: decode to fp32 and multiply in fp32 (the
 //   exact e5m2       product of two fp8 values is exact in fp32), sums in fp32
@@ -33,12 +33,13 @@
 #include <cstdint>
 #include <iomanip>
 #include <limits>
-#include <lmul/gemm.hpp>
-#include <lmul/small_float.hpp>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <lmul/gemm.hpp>
+#include <lmul/small_float.hpp>
 
 namespace lmul_examples {
 namespace attention_detail {

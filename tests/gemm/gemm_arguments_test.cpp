@@ -1,11 +1,12 @@
 // Bad arguments: std::invalid_argument and C untouched (spec 4 "Bad input").
-#include <gtest/gtest.h>
-
 #include <cstddef>
-#include <lmul/gemm.hpp>
-#include <lmul/small_float.hpp>
 #include <stdexcept>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/gemm.hpp>
+#include <lmul/small_float.hpp>
 
 namespace {
 

@@ -2,13 +2,14 @@
 // and the dot-product bound of spec section 4 to compare the fp32 result with.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstddef>
-#include <lmul/scalar.hpp>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/scalar.hpp>
 
 namespace lmul_gemm_test {
 

@@ -1,14 +1,15 @@
 // lmul_gemm and lmul_gemm_bt against the naive triple loop of scalar wide products (spec 3, 4).
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <lmul/gemm.hpp>
-#include <lmul/small_float.hpp>
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/gemm.hpp>
+#include <lmul/small_float.hpp>
 
 #include "gemm_reference.hpp"
 
