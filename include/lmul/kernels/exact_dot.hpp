@@ -135,7 +135,8 @@ struct class_histogram {
       const int biased = int(c) + t.wide_bias;
       const std::int64_t significand = (std::int64_t{1} << M) + (biased & ((1 << M) - 1));
       const int exponent = biased / (1 << M) - 127 - M;
-      // count * significand: |count| <= 2^63 / 2^6 is not guaranteed, so add it in two steps.
+      // count * (2^M + fraction) as count << M plus count * fraction (fraction < 32): no 64-bit
+      // overflow for any n < 2^58.
       sum.add_shifted(count[c], exponent - lsb_exponent + M);
       sum.add_shifted(count[c] * (significand - (std::int64_t{1} << M)), exponent - lsb_exponent);
     }
