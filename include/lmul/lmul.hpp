@@ -17,10 +17,27 @@
 //   T     lmul::lmul_product(T x, T y)        L-Mul rounded to T (spec section 3)
 //   float lmul::lmul_wide_product(T x, T y)   L-Mul rounded to fp32 (the dot-product term)
 //   float lmul::lmul_simulated<M>(float x, float y, rounding)   operands rounded to M bits first
+//
+// Kernels (kernels.hpp; spans, or vectors / arrays of T; bad lengths or a partial overlap of out
+// with an input throw std::invalid_argument before anything is written; out == a or b is fine):
+//   void  lmul::lmul_multiply(a, b, out)   out[i] = lmul_product(a[i], b[i]), bit-identical on
+//                                          every instruction set
+//   float lmul::lmul_dot(a, b)             sum of wide products in fp32 (within gamma_n sum |p_i|)
+//   float lmul::lmul_dot_exact(a, b)       8-bit types: the exact sum, rounded once (reproducible)
+// Matrices (gemm.hpp): lmul::lmul_gemm(m, n, k, a, lda, b, ldb, c, ldc) and lmul_gemm_bt (B^T),
+//   row-major, C = A * B with wide L-Mul products accumulated in fp32.
+// Corrected L-Mul (corrected.hpp): lmul_product_corrected, lmul_wide_product_corrected,
+//   lmul_simulated_corrected<M>, lmul_multiply_corrected: still one integer addition, plus a
+//   small correction table indexed by the top fraction bits of both operands.
+// Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
 #pragma once
 
 #include "convert.hpp"
+#include "corrected.hpp"
+#include "energy.hpp"
 #include "format_traits.hpp"
+#include "gemm.hpp"
+#include "kernels.hpp"
 #include "limits.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
