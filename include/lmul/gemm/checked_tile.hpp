@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -22,6 +23,21 @@
 #include "packing.hpp"
 
 namespace lmul::gemm_detail {
+
+/// x where `keep` is true, 0 elsewhere. xsimd 8.1's integer select does not compile for AVX-512BW
+/// at -O0 (GCC defines the 8- and 16-bit blend intrinsics as macros there), hence the mask move.
+template <class Arch>
+xsimd::batch<std::uint32_t, Arch> zero_where_false(xsimd::batch_bool<std::uint32_t, Arch> keep,
+                                                   xsimd::batch<std::uint32_t, Arch> x) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_mov_epi32(keep.data, x.data);
+  } else
+#endif
+  {
+    return xsimd::select(keep, x, xsimd::batch<std::uint32_t, Arch>(0u));
+  }
+}
 
 /// tile[i * NR + j] = fp32 sum over p < depth of the wide products A(row + i, p0 + p) *
 /// B(p0 + p, col + j), for i < rows, j < cols. `codes` is scratch space, resized as needed.
@@ -46,12 +62,14 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
       std::min<std::int64_t>(max_finite_bits - codec::a_constant, 0xFFFFFFFF);
   constexpr std::uint32_t c = std::uint32_t(std::uint64_t(codec::a_constant));
 
-  // The tile's codes: A as rows x depth, B as depth x NR (columns past `cols` are zero), and B's
-  // magnitudes shifted to fp32 fraction units (scalar shifts: GCC 12 warns on xsimd's vector one).
-  codes.assign(rows * depth + 2 * depth * NR, 0u);
+  // The tile's codes: A as rows x depth, B as depth x NR (columns past `cols` are zero), with B's
+  // magnitudes shifted to fp32 fraction units and B's signs moved to bit 31 (done in scalar code:
+  // GCC 12 warns on xsimd's vector shift, and integer select breaks xsimd 8.1 at -O0).
+  codes.assign(rows * depth + 3 * depth * NR, 0u);
   std::uint32_t* a_codes = codes.data();
   std::uint32_t* b_codes = a_codes + rows * depth;
   std::uint32_t* b_shifted = b_codes + depth * NR;
+  std::uint32_t* b_signs = b_shifted + depth * NR;
   for (std::size_t i = 0; i < rows; ++i) {
     for (std::size_t p = 0; p < depth; ++p) a_codes[i * depth + p] = to_code(a(row + i, p0 + p));
   }
@@ -59,6 +77,7 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
     for (std::size_t j = 0; j < cols; ++j) {
       b_codes[p * NR + j] = to_code(b(p0 + p, col + j));
       b_shifted[p * NR + j] = (b_codes[p * NR + j] & F::magnitude_mask) << codec::shift;
+      b_signs[p * NR + j] = (b_codes[p * NR + j] & F::sign_mask) ? 0x80000000u : 0u;
     }
   }
 
@@ -85,12 +104,9 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
         const auto zero_times_finite =
             ((a_magnitude == word_batch(0u)) & (b_magnitude <= word_batch(max_finite))) |
             ((b_magnitude == word_batch(0u)) & (a_magnitude <= word_batch(max_finite)));
-        const word_batch b_sign =
-            xsimd::select((b_code & word_batch(std::uint32_t(F::sign_mask))) != word_batch(0u),
-                          word_batch(0x80000000u), word_batch(0u));
+        const word_batch b_sign = word_batch::load_unaligned(b_signs + p * NR + v * L);
         const word_batch product = (sum + word_batch(c)) | (a_sign ^ b_sign);
-        acc[v] +=
-            xsimd::bitwise_cast<float_batch>(xsimd::select(additive, product, word_batch(0u)));
+        acc[v] += xsimd::bitwise_cast<float_batch>(zero_where_false<Arch>(additive, product));
         const auto handled = additive | zero_times_finite;
         if (!xsimd::all(handled)) {  // rare: NaN, inf, subnormal, out-of-range lanes
           for (std::size_t lane = 0; lane < L; ++lane) {
