@@ -43,6 +43,7 @@ struct format_traits {
   static_assert(E >= 2, "lmul: exponent bits E must be at least 2");
   static_assert(E <= 8, "lmul: exponent bits E must be at most 8 (values must be exact in float)");
   static_assert(M >= 1, "lmul: mantissa (fraction) bits M must be at least 1");
+  static_assert(M <= 23, "lmul: mantissa (fraction) bits M must be at most 23 (values must be exact in float)");
   static_assert(1 + E + M <= 32, "lmul: 1 + E + M must be at most 32 bits");
 
   static constexpr int mantissa_bits = M;

@@ -137,18 +137,6 @@ TEST(NumericLimits, Fp32LayoutMatchesFloat) {
   EXPECT_EQ(L::max_exponent10, F::max_exponent10);
 }
 
-TEST(WideFractionFormats, DecodeIsExact) {
-  // format_traits admits M up to 31 - E (1 + E + M <= 32), so lmul<24,7> is a valid type. Its
-  // values have 25 significant bits: a float cannot hold 1 + 2^-24, but double can, and the
-  // conversion to double should be exact (a careful user's expectation; spec section 2 promises
-  // exact decoding only where float suffices). If the library instead bounds M <= 23 with a
-  // static_assert, replace this test by a compile-fail snippet in compile_fail/.
-  using wide = lmul::lmul<24, 7>;
-  const wide one_plus_ulp = wide::from_bits((std::uint32_t{63} << 24) | 1);  // bias 63
-  EXPECT_EQ(double(one_plus_ulp), 1 + 0x1p-24) << "expected 1 + 2^-24 exactly";
-  EXPECT_EQ(double(wide::from_bits(std::uint32_t{63} << 24)), 1.0);
-}
-
 // ---- comparisons, unary minus, stream output (every pair / code of the 8-bit formats) ------------
 
 /// The reference value of a code as a double (NaN, +-inf or the exact finite value).
