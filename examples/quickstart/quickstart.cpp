@@ -2,6 +2,7 @@
 #include <lmul/lmul.hpp>
 
 #include <iostream>
+#include <vector>
 
 int main() {
   // An L-Mul scalar type: 3 fraction bits, 4 exponent bits (the e4m3 layout, IEEE-style specials).
@@ -18,4 +19,11 @@ int main() {
   std::cout << "fp32 L-Mul 3 * 0.75 = " << lmul::lmul_product(3.0f, 0.75f)
             << ", 0 * inf = " << lmul::lmul_product(0.0f, std::numeric_limits<float>::infinity())
             << "\n";
+
+  // Kernels on spans or vectors: element-wise L-Mul (bit-identical to lmul_product on every
+  // instruction set) and the L-Mul dot product accumulated in fp32.
+  const std::vector<lmul::float8_e4m3fn> u(1000, a), v(1000, b);
+  std::vector<lmul::float8_e4m3fn> w(1000);
+  lmul::lmul_multiply(u, v, w);
+  std::cout << "w[0] = " << w[0] << ", lmul_dot(u, v) = " << lmul::lmul_dot(u, v) << "\n";
 }
