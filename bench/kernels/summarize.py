@@ -121,7 +121,7 @@ def main():
             reps = rates.get((name, n))
             cells.append(f"{statistics.median(reps.values()) / 1e9:.2f}" if reps else "n/a")
         pj = energy.get((name, SIZES[0]))
-        print(f"| {name} | " + " | ".join(cells) + f" | {pj if pj is not None else 'n/a'} |")
+        print(f"| {name} | " + " | ".join(cells) + f" | {format(pj, '.3g') if pj is not None else 'n/a'} |")
 
 
 if __name__ == "__main__":
