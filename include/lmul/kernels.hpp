@@ -84,7 +84,11 @@ float dot(const T* a, const T* b, std::size_t n) {
   static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
                                       "derived from sse4_2, avx2 or avx512bw");
   using F = format_of_t<T>;
-  if constexpr (std::is_same_v<Arch, scalar>) {
+  // The vector dots read codes that fill their storage (8, 16 or fp32's 32 bits: the sign is the
+  // storage's top bit); narrower formats such as lmul<10,4> take the scalar definition.
+  constexpr bool fills_storage = F::total_bits == 8 * int(sizeof(typename F::storage)) &&
+                                 (F::total_bits != 32 || std::is_same_v<F, float32_traits>);
+  if constexpr (std::is_same_v<Arch, scalar> || !fills_storage) {
     return detail::dot_codes_scalar<F>(detail::codes(a), detail::codes(b), n);
   } else if constexpr (std::is_same_v<Arch, avx512_vbmi> && detail::is_byte_format<F>) {
     return detail::dot_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);

@@ -68,7 +68,9 @@ template <class T>
 class WideKernels : public ::testing::Test {};
 using wide_types = ::testing::Types<float, lmul::lmul<7, 8>, lmul::lmul<8, 7>, lmul::lmul<9, 6>,
                                     lmul::lmul<10, 5>, lmul::lmul<11, 4>, lmul::lmul<12, 3>,
-                                    lmul::lmul<13, 2>>;
+                                    lmul::lmul<13, 2>,
+                                    // formats narrower than their storage (6, 15 and 24 bits)
+                                    lmul::lmul<2, 3>, lmul::lmul<10, 4>, lmul::lmul<15, 8>>;
 TYPED_TEST_SUITE(WideKernels, wide_types);
 
 template <class T>
@@ -76,7 +78,9 @@ class AllKernels : public ::testing::Test {};
 using all_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>,
                                    lmul::lmul<2, 5>, lmul::lmul<3, 4>, lmul::lmul<4, 3>,
                                    lmul::lmul<5, 2>, lmul::lmul<7, 8>, lmul::lmul<10, 5>,
-                                   lmul::lmul<13, 2>>;
+                                   lmul::lmul<13, 2>,
+                                   // formats narrower than their storage (6, 15 and 24 bits)
+                                   lmul::lmul<2, 3>, lmul::lmul<10, 4>, lmul::lmul<15, 8>>;
 TYPED_TEST_SUITE(AllKernels, all_types);
 
 // ---- lmul_multiply --------------------------------------------------------------------------
