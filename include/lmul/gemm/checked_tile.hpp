@@ -17,6 +17,7 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "../detail/simd_select.hpp"
 #include "../scalar.hpp"
 #include "micro_kernel.hpp"
 #include "operand_words.hpp"
@@ -24,19 +25,11 @@
 
 namespace lmul::gemm_detail {
 
-/// x where `keep` is true, 0 elsewhere. xsimd 8.1's integer select does not compile for AVX-512BW
-/// at -O0 (GCC defines the 8- and 16-bit blend intrinsics as macros there), hence the mask move.
+/// x where `keep` is true, 0 elsewhere (detail::select_bits also compiles at -O0 on AVX-512BW).
 template <class Arch>
 xsimd::batch<std::uint32_t, Arch> zero_where_false(xsimd::batch_bool<std::uint32_t, Arch> keep,
                                                    xsimd::batch<std::uint32_t, Arch> x) {
-#if defined(__AVX512F__)
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_maskz_mov_epi32(keep.data, x.data);
-  } else
-#endif
-  {
-    return xsimd::select(keep, x, xsimd::batch<std::uint32_t, Arch>(0u));
-  }
+  return ::lmul::detail::select_bits(keep, x, xsimd::batch<std::uint32_t, Arch>(0u));
 }
 
 /// tile[i * NR + j] = fp32 sum over p < depth of the wide products A(row + i, p0 + p) *

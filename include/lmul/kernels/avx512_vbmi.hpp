@@ -31,7 +31,7 @@ namespace lmul::kernels::detail {
 /// One register (64 elements) of 8-bit L-Mul products. Pairs with a zero operand are masked to
 /// class 0 (product 0); a register with a NaN or inf operand is recomputed by the caller.
 template <class F>
-LMUL_VBMI_TARGET [[gnu::always_inline]] inline __m512i multiply_bytes_vbmi(__m512i a, __m512i b, __m512i index_lo,
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline __m512i multiply_bytes_vbmi(__m512i a, __m512i b, __m512i index_lo,
                                                    __m512i index_hi, const __m512i product[4],
                                                    __mmask64& special) {
   const __m512i magnitude = _mm512_set1_epi8(0x7F);

@@ -59,7 +59,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
   const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
   // 0xFF in the bytes whose product is nonzero (zero operands give +-0: nothing to add).
-  const bytes nonzero = xsimd::select((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
+  const bytes nonzero = ::lmul::detail::select_bits((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
                                       bytes(std::uint8_t(0)), bytes(std::uint8_t(0xFF)));
   const swords keep = xsimd::bitwise_cast<swords>(nonzero);
   const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
@@ -101,7 +101,7 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   using sdwords = xsimd::batch<std::int32_t, A>;
   const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
   const linear_products<F, A> p(va, vb);
-  const codes product = xsimd::select(p.exact, p.product, codes(S(0)));
+  const codes product = ::lmul::detail::select_bits(p.exact, p.product, codes(S(0)));
   if constexpr (sizeof(S) == 4) {
     acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
   } else {
@@ -109,10 +109,11 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
     constexpr int M = F::mantissa_bits;
     const dwords pair = xsimd::bitwise_cast<dwords>(product);
     const sdwords keep = xsimd::bitwise_cast<sdwords>(
-        xsimd::select(p.exact, codes(S(0xFFFF)), codes(S(0))));
+        ::lmul::detail::select_bits(p.exact, codes(S(0xFFFF)), codes(S(0))));
     const dwords keep_low = xsimd::bitwise_cast<dwords>((keep << 16) >> 16);
     const dwords keep_high = xsimd::bitwise_cast<dwords>(keep >> 16);
-    const dwords magnitude(std::uint32_t(F::magnitude_mask)), bias(std::uint32_t(127 - F::bias) << M);
+    const dwords magnitude = dwords(std::uint32_t(F::magnitude_mask));
+    const dwords bias = dwords(std::uint32_t(127 - F::bias) << M);
     const auto widen = [&](dwords code) {
       return (((code & magnitude) + bias) << (23 - M)) | ((code & dwords(0x8000u)) << 16);
     };
@@ -121,7 +122,7 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   }
   if (!xsimd::all(p.exact)) {
     std::array<S, codes::size> exact;
-    xsimd::select(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+    ::lmul::detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
     for (std::size_t j = 0; j < codes::size; ++j) {
       if (!exact[j]) acc.scalar += ::lmul::detail::lmul_wide<F>(pa[j], pb[j]);
     }

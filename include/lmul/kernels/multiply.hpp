@@ -18,6 +18,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "../detail/simd_select.hpp"
 #include "../format_traits.hpp"
 #include "../product.hpp"
 #include "arch.hpp"
@@ -61,7 +62,7 @@ xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude
   constexpr int k_min_magnitude = -int(::lmul::detail::magnitude_index<F>(1));  // u(c) = c + this
   const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
   const bytes subnormal = lookup<A>(L::subnormal_index, magnitude);
-  return xsimd::select(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+  return ::lmul::detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
 }
 
 /// Masks of the special rows of spec 3's table for byte magnitudes.
@@ -75,7 +76,7 @@ struct byte_specials {
     const auto zero_a = ma == none, zero_b = mb == none;
     zero = zero_a | zero_b;
     if constexpr (F::has_infinity) {
-      const bytes inf_code(std::uint8_t(F::infinity_code));
+      const bytes inf_code = bytes(std::uint8_t(F::infinity_code));
       const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
       infinity = inf_a | inf_b;
       nan = (ma > inf_code) | (mb > inf_code) | (inf_a & zero_b) | (inf_b & zero_a);
@@ -100,15 +101,15 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   const bytes low = lookup<A>(byte_lane_tables<F>::low_product,
                               xsimd::ssub(cls, bytes(std::uint8_t(t.low_begin))));
   const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-  bytes magnitude = xsimd::select(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
+  bytes magnitude = ::lmul::detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
   if constexpr (t.overflow_begin < 256) {
-    magnitude = xsimd::select(cls >= bytes(std::uint8_t(t.overflow_begin)),
+    magnitude = ::lmul::detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
                               bytes(t.overflow_magnitude), magnitude);
   }
   const byte_specials<F, A> s(ma, mb);
-  magnitude = xsimd::select(s.zero, bytes(std::uint8_t(0)), magnitude);
-  magnitude = xsimd::select(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
-  magnitude = xsimd::select(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
+  magnitude = ::lmul::detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
+  magnitude = ::lmul::detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
+  magnitude = ::lmul::detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
   return magnitude | ((a ^ b) & bytes(std::uint8_t(0x80)));
 }
 
@@ -126,7 +127,7 @@ struct linear_products {
     constexpr S normal_span = S(F::max_finite_code - min_normal);
     constexpr S bias_units = S(S(F::bias) << M);
     constexpr S offset = S(S(1) << (M - ::lmul::paper_offset_exponent(M)));
-    const codes magnitude_mask(S(F::magnitude_mask));
+    const codes magnitude_mask = codes(S(F::magnitude_mask));
     const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
     // |x| + |y| < 2^bits: no wrap. k = sum - bias_units wraps (to huge) when the result underflows.
     const codes k = ax + ay + codes(S(offset - bias_units));
@@ -166,7 +167,7 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
       std::array<S, codes::size> xa, xb, exact;
       va.store_unaligned(xa.data());
       vb.store_unaligned(xb.data());
-      xsimd::select(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+      ::lmul::detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
       p.product.store_unaligned(po);
       for (std::size_t j = 0; j < codes::size; ++j) {
         if (!exact[j]) po[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);

@@ -1,0 +1,25 @@
+// Compiled (not run) by the packaging tests under other settings than the main build: -O0 debug
+// builds and, where installed, clang++. Instantiates every kernel family for every kind of type.
+#include <lmul/lmul.hpp>
+
+#include <vector>
+
+template <class T>
+float use_kernels() {
+  const std::vector<T> a(100, T(1.5f));
+  std::vector<T> out(100);
+  lmul::lmul_multiply(a, a, out);
+  lmul::lmul_multiply_corrected(a, a, out);
+  std::vector<float> c(100);
+  lmul::lmul_gemm(10, 10, 10, a.data(), 10, a.data(), 10, c.data(), 10);
+  return lmul::lmul_dot(a, a) + c[0];
+}
+
+int main() {
+  float sum = use_kernels<float>() + use_kernels<lmul::float8_e4m3fn>() +
+              use_kernels<lmul::float8_e5m2>() + use_kernels<lmul::lmul<3, 4>>() +
+              use_kernels<lmul::lmul<7, 8>>() + use_kernels<lmul::lmul<10, 5>>();
+  const std::vector<lmul::float8_e4m3fn> b(100, lmul::float8_e4m3fn(2.0f));
+  sum += lmul::lmul_dot_exact(b, b);
+  return sum > 0 ? 0 : 1;
+}
