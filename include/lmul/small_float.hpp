@@ -59,7 +59,8 @@ class small_float {
       : bits_(detail::encode<Format>(x, overflow)) {}
   /// Integers round once, straight from their exact value (a 64-bit one may not fit a double).
   template <std::integral I>
-  constexpr explicit small_float(I x) : bits_(from_integer(x)) {}
+  constexpr explicit small_float(I x, overflow_mode overflow = overflow_mode::non_saturating)
+      : bits_(from_integer(x, overflow)) {}
 
   /// Exact: every value of a format with E <= 8 and M <= 23 is a float.
   constexpr explicit operator float() const { return detail::decode<Format>(bits_); }
@@ -96,7 +97,7 @@ class small_float {
 
  private:
   template <std::integral I>
-  static constexpr storage from_integer(I x) {
+  static constexpr storage from_integer(I x, overflow_mode overflow) {
     const bool negative = x < 0;
     std::uint64_t magnitude = negative ? 0 - std::uint64_t(x) : std::uint64_t(x);
     int exp = 0;
@@ -104,7 +105,7 @@ class small_float {
       magnitude = (magnitude >> 1) | (magnitude & 1);
       exp = 1;
     }
-    return detail::round_exact<Format>(negative, magnitude, exp);
+    return detail::round_exact<Format>(negative, magnitude, exp, overflow);
   }
 
   storage bits_ = 0;

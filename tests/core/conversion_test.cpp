@@ -202,6 +202,15 @@ TEST(Conversion, IntegerRoundsOnce) {
   EXPECT_EQ(bf16_layout(std::int64_t{1} << 62).bits(), 0x5E80);  // exact: no rounding at all
   EXPECT_EQ(e4m3fn(17).bits(), 0x58);  // 17 = 1.0625 * 16: tie -> even 16 (e = 4 + 7, f = 0)
   EXPECT_EQ(e4m3fn(-3).bits(), 0xC4);  // -1.5 * 2
+  // Integers overflow like doubles (spec section 2): 500 > 464 is NaN for e4m3fn, 448 (0x7E) when
+  // saturating; -70000 >= 61440 is -inf for e5m2 (0xFC), -57344 (0xFB) when saturating. The
+  // smallest 64-bit integer, -2^63, is exact in bf16 layout: e = 63 + 127 = 0xBE, f = 0.
+  EXPECT_TRUE(isnan(e4m3fn(500)));
+  EXPECT_EQ(e4m3fn(500, lmul::overflow_mode::saturating).bits(), 0x7E);
+  EXPECT_EQ(lmul::float8_e5m2(-70000).bits(), 0xFC);
+  EXPECT_EQ(lmul::float8_e5m2(-70000, lmul::overflow_mode::saturating).bits(), 0xFB);
+  EXPECT_EQ(bf16_layout(std::numeric_limits<std::int64_t>::min()).bits(), 0xDF00);
+  EXPECT_EQ(bf16_layout(std::numeric_limits<std::uint64_t>::max()).bits(), 0x5F80);  // 2^64
 }
 
 TEST(Conversion, FloatIntoFp32LayoutIsIdentity) {
