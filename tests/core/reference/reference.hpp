@@ -264,12 +264,9 @@ inline std::int64_t magnitude_index(const format_desc& d, std::uint32_t code) {
   return e * one + (significand - one);
 }
 
-/// The L-Mul value of two codes (spec section 3 and its table of special operands), before the
-/// final rounding: V(k) exactly.
-inline value lmul_value(const format_desc& d, std::uint32_t x, std::uint32_t y) {
-  const value vx = decode(d, x);
-  const value vy = decode(d, y);
-  value out;
+/// Spec section 3's table for NaN and infinite operands (IEEE's too): sets out's sign (XOR) and,
+/// when an operand is NaN or inf, its kind, returning true; false leaves two finite operands.
+inline bool special_operands(const value& vx, const value& vy, value& out) {
   out.negative = vx.negative != vy.negative;
   const bool x_zero = vx.kind == value::finite && vx.magnitude == 0;
   const bool y_zero = vy.kind == value::finite && vy.magnitude == 0;
@@ -277,7 +274,21 @@ inline value lmul_value(const format_desc& d, std::uint32_t x, std::uint32_t y) 
     out.kind = value::nan;
   } else if (vx.kind == value::infinity || vy.kind == value::infinity) {
     out.kind = (x_zero || y_zero) ? value::nan : value::infinity;
-  } else if (x_zero || y_zero) {
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/// The L-Mul value of two codes (spec section 3 and its table of special operands), before the
+/// final rounding: V(k) exactly.
+inline value lmul_value(const format_desc& d, std::uint32_t x, std::uint32_t y) {
+  const value vx = decode(d, x);
+  const value vy = decode(d, y);
+  value out;
+  if (special_operands(vx, vy, out)) {
+    return out;
+  } else if (vx.magnitude == 0 || vy.magnitude == 0) {
     out.magnitude = 0;
   } else {
     const std::int64_t k = magnitude_index(d, x) + magnitude_index(d, y) -
@@ -296,14 +307,7 @@ inline value exact_product(const format_desc& d, std::uint32_t x, std::uint32_t 
   const value vx = decode(d, x);
   const value vy = decode(d, y);
   value out;
-  out.negative = vx.negative != vy.negative;
-  const bool x_zero = vx.kind == value::finite && vx.magnitude == 0;
-  const bool y_zero = vy.kind == value::finite && vy.magnitude == 0;
-  if (vx.kind == value::nan || vy.kind == value::nan) {
-    out.kind = value::nan;
-  } else if (vx.kind == value::infinity || vy.kind == value::infinity) {
-    out.kind = (x_zero || y_zero) ? value::nan : value::infinity;
-  } else {
+  if (!special_operands(vx, vy, out)) {
     out.magnitude = vx.magnitude * vy.magnitude;
     // Two significands of at most 24 bits: the double product is exact. Check it anyway.
     if (std::fma(vx.magnitude, vy.magnitude, -out.magnitude) != 0) {
