@@ -3,12 +3,16 @@
 // L-Mul approximates the significand product (1 + a)(1 + b) by 1 + a + b + c with one constant c
 // (spec section 3). The error it leaves, ab - c (and its carry-region counterpart), depends mostly
 // on where a and b lie. The corrected variant looks c up in a small table indexed by the top t bits
-// of both normalised fractions (t = correction_index_bits(M), a 2^t x 2^t table), and adds the
-// entry to the integer sum k instead of the paper's constant. Hardware cost: one table read
-// indexed by 2t wires plus the same adder; no multiplier.
+// of both normalised fractions (a 2^t x 2^t table; by default t = correction_index_bits(M) =
+// min(M, 4)), and adds the entry to the integer sum k instead of the paper's constant. Hardware
+// cost: one table read indexed by 2t wires plus the same adder; no multiplier.
 //
-// The table is not typed in: derive_correction_table(M) computes it once per M (on first use,
-// thread-safe) from this criterion, written down so anyone can reproduce it:
+// At M <= 4 the default table is indexed by every fraction bit of both operands (t = M): it is a
+// complete product table, one entry per pair of significands, not a small correction. Tables with
+// fewer index bits (derive_correction_table(M, t)) trade error for size; lmul-report measures both.
+//
+// The table is not typed in: derive_correction_table(M, t) computes it (the default one once per
+// M, on first use, thread-safe) from this criterion, written down so anyone can reproduce it:
 //
 //   For each cell (i, j), choose the integer c (in units of 2^-M) that minimises
 //     sum over points (a, b) in the cell of w(a, b) * |V(a + b + c 2^-M) / ((1 + a)(1 + b)) - 1|
@@ -18,9 +22,10 @@
 //   wide data produce. The points are every M-bit fraction pair in the cell when a cell holds at
 //   most 2^5 fractions per axis, else the midpoints of a 16 x 16 subgrid (midpoint quadrature).
 //
-// Everything else (specials, subnormal operands, underflow, overflow) is exactly as L-Mul:
-// the generic detail::lmul_codes_with routine does it, only the offset differs. Because the table
-// is derived at run time, these functions are not constexpr (lmul_product is).
+// Everything else (specials, subnormal operands, underflow, overflow) is exactly as L-Mul: the
+// one generic routine detail::lmul_codes_with does it (through scalar.hpp's element-type
+// wrappers), only the offset policy differs. Because the table is derived at run time, these
+// functions are not constexpr (lmul_product is).
 //
 // Measured by lmul-report (docs/accuracy.md): 64-85% less mean relative error than the paper's
 // L-Mul for M = 4..10 on N(0,1) operands rounded to nearest even.
@@ -31,11 +36,12 @@
 #include <cmath>
 #include <concepts>
 #include <cstdint>
-#include <ranges>
 #include <span>
-#include <type_traits>
+#include <stdexcept>
+#include <string>
 
 #include "convert.hpp"
+#include "detail/element_ranges.hpp"
 #include "detail/span_checks.hpp"
 #include "format_traits.hpp"
 #include "product.hpp"
@@ -43,15 +49,24 @@
 
 namespace lmul {
 
-/// Fraction bits of each operand that index the correction table: t = min(M, 4).
-constexpr int correction_index_bits(int M) { return M < 4 ? M : 4; }
+/// Most fraction bits per operand a correction table is indexed by (a 16 x 16 table).
+inline constexpr int max_correction_index_bits = 4;
+
+/// Fraction bits of each operand that index the default correction table: t = min(M, 4).
+/// At M <= 4 that is every fraction bit: the table is then a complete product table.
+constexpr int correction_index_bits(int M) {
+  return M < max_correction_index_bits ? M : max_correction_index_bits;
+}
 
 /// The per-cell integer offsets of corrected L-Mul at M fraction bits (units of 2^-M).
 /// Entry [(i << t) | j] applies when the top t bits of x's fraction are i and of y's are j.
 struct correction_table {
   int mantissa_bits = 0;
   int index_bits = 0;
-  std::array<std::int32_t, 256> offset_units{};  // 2^t x 2^t used, t <= 4
+  std::array<std::int32_t, 256> offset_units{};  // 2^t x 2^t used, t <= max_correction_index_bits
+
+  /// Entries in use: 2^t x 2^t.
+  constexpr int entries() const { return 1 << (2 * index_bits); }
 
   /// The offset for normalised fractions fx, fy (M-bit integers).
   constexpr std::int64_t lookup(std::uint32_t fx, std::uint32_t fy) const {
@@ -142,12 +157,12 @@ inline std::int32_t best_cell_offset(const correction_cell& cell, int M) {
                                      [&](std::int64_t c) { return cell.weighted_error(double(c) * unit); }));
 }
 
-/// Derive the table for M fraction bits from the documented criterion.
-inline correction_table derive_correction_table(int M) {
+/// The table for M fraction bits indexed by the top t bits of each fraction, from the documented
+/// criterion (no argument checks: see lmul::derive_correction_table).
+inline correction_table derive_correction_table_unchecked(int M, int t) {
   correction_table table;
   table.mantissa_bits = M;
-  table.index_bits = correction_index_bits(M);
-  const int t = table.index_bits;
+  table.index_bits = t;
   correction_cell cell;
   for (int i = 0; i < (1 << t); ++i) {
     for (int j = 0; j < (1 << t); ++j) {
@@ -163,19 +178,40 @@ inline correction_table derive_correction_table(int M) {
   return table;
 }
 
+}  // namespace detail
+
+/// The correction table for M fraction bits indexed by the top `index_bits` bits of each fraction
+/// (a 2^t x 2^t table, t = index_bits), derived from the criterion at the top of this header.
+/// t = correction_index_bits(M) gives the table lmul_product_corrected uses; fewer index bits give
+/// a smaller table and more error. Throws std::invalid_argument unless 1 <= M <= 23 and
+/// 0 <= index_bits <= min(M, max_correction_index_bits) (t = 0: one cell, a single constant).
+inline correction_table derive_correction_table(int mantissa_bits, int index_bits) {
+  if (mantissa_bits < 1 || mantissa_bits > 23) {
+    throw std::invalid_argument("derive_correction_table: mantissa bits " +
+                                std::to_string(mantissa_bits) + " outside 1..23");
+  }
+  if (index_bits < 0 || index_bits > correction_index_bits(mantissa_bits)) {
+    throw std::invalid_argument("derive_correction_table: index bits " +
+                                std::to_string(index_bits) + " outside 0.." +
+                                std::to_string(correction_index_bits(mantissa_bits)) +
+                                " for mantissa bits " + std::to_string(mantissa_bits));
+  }
+  return detail::derive_correction_table_unchecked(mantissa_bits, index_bits);
+}
+
+namespace detail {
+
 /// The table for M fraction bits, derived once on first use (thread-safe static).
 template <int M>
 const correction_table& correction_table_for() {
-  static const correction_table table = derive_correction_table(M);
+  static const correction_table table = derive_correction_table_unchecked(M, correction_index_bits(M));
   return table;
 }
 
-/// Corrected L-Mul on codes of format F, rounded to Out (F, or float32_traits for the wide product).
-template <class F, class Out = F>
-typename Out::storage corrected_codes(typename F::storage x, typename F::storage y,
-                                      overflow_mode overflow = overflow_mode::non_saturating) {
-  return lmul_codes_with<F, Out>(x, y, correction_offset{&correction_table_for<F::mantissa_bits>()},
-                                 overflow);
+/// The offset policy of the default table for format F.
+template <class F>
+correction_offset default_correction_offset() {
+  return correction_offset{&correction_table_for<F::mantissa_bits>()};
 }
 
 }  // namespace detail
@@ -184,14 +220,29 @@ typename Out::storage corrected_codes(typename F::storage x, typename F::storage
 /// underflow and overflow as lmul_product; only the added offset comes from the table).
 template <lmul_element T>
 T lmul_product_corrected(T x, T y, overflow_mode overflow = overflow_mode::non_saturating) {
-  return from_code<T>(detail::corrected_codes<format_of_t<T>>(to_code(x), to_code(y), overflow));
+  return detail::lmul_product_with(x, y, detail::default_correction_offset<format_of_t<T>>(),
+                                   overflow);
+}
+
+/// The same with a table of your choice, e.g. one with fewer index bits from
+/// derive_correction_table. Throws std::invalid_argument if the table was derived for another
+/// number of fraction bits than T has.
+template <lmul_element T>
+T lmul_product_corrected(T x, T y, const correction_table& table,
+                         overflow_mode overflow = overflow_mode::non_saturating) {
+  if (table.mantissa_bits != format_of_t<T>::mantissa_bits) {
+    throw std::invalid_argument("lmul_product_corrected: table derived for " +
+                                std::to_string(table.mantissa_bits) +
+                                " fraction bits, element type has " +
+                                std::to_string(format_of_t<T>::mantissa_bits));
+  }
+  return detail::lmul_product_with(x, y, correction_offset{&table}, overflow);
 }
 
 /// The wide corrected product: V(k) rounded to fp32 instead of T (the dot-product term).
 template <lmul_element T>
 float lmul_wide_product_corrected(T x, T y) {
-  return std::bit_cast<float>(
-      detail::corrected_codes<format_of_t<T>, float32_traits>(to_code(x), to_code(y)));
+  return detail::lmul_wide_product_with(x, y, detail::default_correction_offset<format_of_t<T>>());
 }
 
 /// Corrected L-Mul at M fraction bits in the fp32 exponent range: x and y rounded to lmul<M, 8>
@@ -199,24 +250,24 @@ float lmul_wide_product_corrected(T x, T y) {
 template <int M>
 float lmul_simulated_corrected(float x, float y,
                                rounding_mode rounding = rounding_mode::nearest_even) {
-  using F = format_traits<M, 8>;
-  const auto cx = detail::encode<F>(double(x), overflow_mode::non_saturating, rounding);
-  const auto cy = detail::encode<F>(double(y), overflow_mode::non_saturating, rounding);
-  return detail::decode<F>(detail::corrected_codes<F>(cx, cy));
+  return detail::lmul_simulated_with<M>(x, y, rounding,
+                                        detail::default_correction_offset<format_traits<M, 8>>());
 }
 
 namespace detail {
 
-/// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) from
-/// corrected_codes itself, so the span kernel is bit-identical to the scalar function by
+/// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) by the
+/// scalar routine itself, so the span kernel is bit-identical to lmul_product_corrected by
 /// construction and costs one load per element.
 template <class F>
 const std::array<typename F::storage, 65536>& corrected_byte_products() {
   static const auto table = [] {
+    const correction_offset offset = default_correction_offset<F>();
     std::array<typename F::storage, 65536> products{};
     for (unsigned x = 0; x < 256; ++x) {
       for (unsigned y = 0; y < 256; ++y) {
-        products[(x << 8) | y] = corrected_codes<F>(typename F::storage(x), typename F::storage(y));
+        products[(x << 8) | y] = lmul_codes_with<F, F>(typename F::storage(x), typename F::storage(y),
+                                                       offset, overflow_mode::non_saturating);
       }
     }
     return products;
@@ -240,31 +291,20 @@ void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::sp
       out[i] = from_code<T>(products[(unsigned(to_code(a[i])) << 8) | unsigned(to_code(b[i]))]);
     }
   } else {
-    const correction_offset offset{&detail::correction_table_for<F::mantissa_bits>()};
+    const correction_offset offset = detail::default_correction_offset<F>();
     for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = from_code<T>(detail::lmul_codes_with<F, F>(to_code(a[i]), to_code(b[i]), offset,
-                                                          overflow_mode::non_saturating));
+      out[i] = detail::lmul_product_with(a[i], b[i], offset, overflow_mode::non_saturating);
     }
   }
 }
 
-namespace detail {
-template <class R>
-using corrected_element_of = std::remove_cv_t<std::ranges::range_value_t<R>>;
-template <class R>
-concept corrected_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                          lmul_element<corrected_element_of<R>>;
-}  // namespace detail
-
 /// The same for containers (std::vector, std::array, spans of non-const T), as lmul_multiply.
-template <detail::corrected_range A, detail::corrected_range B, detail::corrected_range Out>
-  requires std::same_as<detail::corrected_element_of<A>, detail::corrected_element_of<B>> &&
-           std::same_as<std::ranges::range_value_t<Out>, detail::corrected_element_of<A>>
+template <detail::element_range A, detail::element_range B, detail::writable_element_range Out>
+  requires std::same_as<detail::element_of<A>, detail::element_of<B>> &&
+           std::same_as<detail::element_of<Out>, detail::element_of<A>>
 void lmul_multiply_corrected(const A& a, const B& b, Out&& out) {
-  using T = detail::corrected_element_of<A>;
-  lmul_multiply_corrected<T>(std::span<const T>(std::ranges::data(a), std::ranges::size(a)),
-                             std::span<const T>(std::ranges::data(b), std::ranges::size(b)),
-                             std::span<T>(std::ranges::data(out), std::ranges::size(out)));
+  lmul_multiply_corrected<detail::element_of<A>>(detail::as_input(a), detail::as_input(b),
+                                                 detail::as_output(out));
 }
 
 }  // namespace lmul

@@ -46,20 +46,62 @@ constexpr T from_code(typename format_of_t<T>::storage code) {
   }
 }
 
+/// Round x once to element type T with `rounding` (nearest even, as the constructors do, or toward
+/// zero, as the paper's truncated operands are) and `overflow` (spec section 2). For T = float this
+/// is the rounding of a double to fp32.
+template <lmul_element T>
+constexpr T round_to(double x, rounding_mode rounding = rounding_mode::nearest_even,
+                     overflow_mode overflow = overflow_mode::non_saturating) {
+  return from_code<T>(detail::encode<format_of_t<T>>(x, overflow, rounding));
+}
+
+namespace detail {
+
+// L-Mul is one routine, lmul_codes_with (product.hpp), whose only variable part is the offset
+// added to the integer sum: paper_offset (the paper's 2^-l(M)), constant_offset (any constant;
+// 0 is Mitchell's multiply) or correction_offset (corrected.hpp's table). The public functions
+// below and in corrected.hpp are these three element-type wrappers with one offset each.
+
+/// L-Mul of two elements with offset policy `offset`, rounded to T.
+template <lmul_element T, class Offset>
+constexpr T lmul_product_with(T x, T y, Offset offset, overflow_mode overflow) {
+  using F = format_of_t<T>;
+  return from_code<T>(lmul_codes_with<F, F>(to_code(x), to_code(y), offset, overflow));
+}
+
+/// The L-Mul value with offset policy `offset`, rounded to fp32 instead of T.
+template <lmul_element T, class Offset>
+constexpr float lmul_wide_product_with(T x, T y, Offset offset) {
+  using F = format_of_t<T>;
+  return std::bit_cast<float>(lmul_codes_with<F, float32_traits>(to_code(x), to_code(y), offset,
+                                                                 overflow_mode::non_saturating));
+}
+
+/// x and y rounded to lmul<M, 8> with `rounding`, then L-Mul with offset policy `offset`; the
+/// result is exact as a float.
+template <int M, class Offset>
+constexpr float lmul_simulated_with(float x, float y, rounding_mode rounding, Offset offset) {
+  using F = format_traits<M, 8>;
+  const auto cx = encode<F>(double(x), overflow_mode::non_saturating, rounding);
+  const auto cy = encode<F>(double(y), overflow_mode::non_saturating, rounding);
+  return decode<F>(lmul_codes_with<F, F>(cx, cy, offset, overflow_mode::non_saturating));
+}
+
+}  // namespace detail
+
 /// L-Mul of two values of one type (spec section 3), rounded to that type. For float8_e4m3fn and
 /// float8_e5m2 this is L-Mul on their codes (M = 3 and M = 2), unlike their exact operator*.
 /// For float it is the paper's fp32 L-Mul: bits(|x|) + bits(|y|) - 0x3F780000 for normal operands
 /// and results, with zero, inf, NaN, underflow and overflow handled as the spec says.
 template <lmul_element T>
 constexpr T lmul_product(T x, T y, overflow_mode overflow = overflow_mode::non_saturating) {
-  using F = format_of_t<T>;
-  return from_code<T>(detail::lmul_codes<F>(to_code(x), to_code(y), overflow));
+  return detail::lmul_product_with(x, y, detail::paper_offset<format_of_t<T>>{}, overflow);
 }
 
 /// The wide L-Mul product: the L-Mul value V(k) rounded to fp32, not to T (the dot-product term).
 template <lmul_element T>
 constexpr float lmul_wide_product(T x, T y) {
-  return detail::lmul_wide<format_of_t<T>>(to_code(x), to_code(y));
+  return detail::lmul_wide_product_with(x, y, detail::paper_offset<format_of_t<T>>{});
 }
 
 /// The paper's M-bit simulation: round x and y to M fraction bits in the fp32 exponent range
@@ -67,10 +109,17 @@ constexpr float lmul_wide_product(T x, T y) {
 template <int M>
 constexpr float lmul_simulated(float x, float y,
                                rounding_mode rounding = rounding_mode::nearest_even) {
-  using F = format_traits<M, 8>;
-  const auto cx = detail::encode<F>(double(x), overflow_mode::non_saturating, rounding);
-  const auto cy = detail::encode<F>(double(y), overflow_mode::non_saturating, rounding);
-  return detail::decode<F>(detail::lmul_codes<F>(cx, cy));
+  return detail::lmul_simulated_with<M>(x, y, rounding, detail::paper_offset<format_traits<M, 8>>{});
+}
+
+/// L-Mul with a constant offset of your choice instead of the paper's: the significand sum
+/// 1 + a + b gets offset_units * 2^-M added (M = T's fraction bits), everything else (specials,
+/// subnormals, underflow, overflow) as lmul_product. offset_units = 2^(M - l(M)) is lmul_product
+/// itself; 0 is Mitchell's logarithmic multiply. For studies of the offset (lmul-report).
+template <lmul_element T>
+constexpr T lmul_product_constant_offset(T x, T y, std::int64_t offset_units,
+                                         overflow_mode overflow = overflow_mode::non_saturating) {
+  return detail::lmul_product_with(x, y, detail::constant_offset{offset_units}, overflow);
 }
 
 }  // namespace lmul
