@@ -6,6 +6,7 @@
 #include <lmul/corrected.hpp>
 #include <lmul/lmul.hpp>
 
+#include "product_methods.hpp"
 #include "progress.hpp"
 #include "random_pairs.hpp"
 #include "sections.hpp"
@@ -25,9 +26,7 @@ struct dot_method {
 template <class F>
 float exact_product_of_rounded(float x, float y) {
   static_assert(2 * (F::mantissa_bits + 1) <= 24, "product must be exact in float");
-  const float rx = lmul::detail::decode<F>(lmul::detail::encode<F>(double(x)));
-  const float ry = lmul::detail::decode<F>(lmul::detail::encode<F>(double(y)));
-  return rx * ry;
+  return float(exact_type<F>(x)) * float(exact_type<F>(y));
 }
 
 std::vector<dot_method> dot_methods() {
