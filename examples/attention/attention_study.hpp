@@ -1,4 +1,4 @@
-// attention_study.hpp -- what L-Mul does to single-head attention, measured (issue 5).
+// attention_study.hpp -- what L-Mul does to single-head attention, measured.
 //
 //   O = softmax(Q K^T / sqrt(d)) V,  Q, K, V: seq x d,  seq = 512, d = 64 and 128.
 //

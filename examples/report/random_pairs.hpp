@@ -49,7 +49,8 @@ class random_source {
   std::uint64_t state_[4];
 };
 
-/// The operand distributions of the report (issue 4, section 1).
+/// The operand distributions of the report's product tables (section 1): (a) N(0,1), (b)
+/// log-uniform magnitudes over [2^-8, 2^8] with random signs, (c) uniform on [-1, 1].
 enum class distribution { normal, log_uniform, uniform };
 inline constexpr distribution all_distributions[] = {distribution::normal,
                                                      distribution::log_uniform,
