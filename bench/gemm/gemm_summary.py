@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ratios and the issue-5 targets from one lmul-bench-gemm JSON file (python3 stdlib only).
+"""Ratios and the GEMM speed targets (see below) from one lmul-bench-gemm JSON file (python3 stdlib only).
 
     build/bench/gemm/lmul-bench-gemm --benchmark_out=gemm.json --benchmark_out_format=json \
         [--benchmark_repetitions=5]

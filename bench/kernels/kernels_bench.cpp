@@ -1,4 +1,4 @@
-// lmul-bench-kernels -- the span kernels against their float and fp8 baselines (issue 3).
+// lmul-bench-kernels -- the span kernels against their float and fp8 baselines.
 //
 //   multiply/<impl>/<type>/n   element-wise products:  fp32 a*b (xsimd), L-Mul (lmul_multiply),
 //                              emulated exact fp8 (decode -> fp32 multiply -> RNE encode)

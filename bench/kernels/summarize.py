@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ratio summary of issue 3's kernel targets from one run of lmul-bench-kernels.
+"""Ratio summary of the kernels' speed targets from one run of lmul-bench-kernels.
 
 Runs the benchmark once (with repetitions) and prints, as a Markdown table, the median over
 repetitions of each ratio of elements/s that a target names, with its verdict. Every ratio uses
