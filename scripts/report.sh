@@ -2,20 +2,33 @@
 # The main job: installs the dependencies, builds the accuracy / energy report and the benchmarks,
 # prints the report, then measures the kernels' and the GEMM's speed against fp32, OpenBLAS and
 # emulated fp8 and prints the ratios (all ratios come from one run on this machine).
-# Usage: bash scripts/report.sh [--quick] [--csv] [--no-speed] [other lmul-report options]
-#   --quick     small samples, and the speed section is skipped
-#   --no-speed  the report only
+# Usage: bash scripts/report.sh [--quick] [--csv] [--no-speed] [--update-docs] [other lmul-report options]
+#   --quick        small samples, and the speed section is skipped
+#   --no-speed     the report only
+#   --update-docs  write the accuracy picture to docs/accuracy.svg (the committed one) instead of
+#                  the build tree (build/report/examples/report/accuracy.svg); not with --quick
+#   --svg PATH     write the picture to PATH
 set -euo pipefail
 cd "$(dirname "$0")/.."
 speed=1
+quick=0
+update_docs=0
 report_args=()
 for arg in "$@"; do
   case "$arg" in
     --no-speed) speed=0 ;;
-    --quick) speed=0; report_args+=("$arg") ;;
+    --quick) speed=0; quick=1; report_args+=("$arg") ;;
+    --update-docs) update_docs=1 ;;
     *) report_args+=("$arg") ;;
   esac
 done
+if [ "$update_docs" -eq 1 ]; then
+  if [ "$quick" -eq 1 ]; then
+    echo "report.sh: --update-docs needs the full samples, not --quick" >&2
+    exit 2
+  fi
+  report_args+=(--svg docs/accuracy.svg)
+fi
 bash scripts/install-deps.sh >&2
 log=build/report-build.log
 mkdir -p build

@@ -1,6 +1,6 @@
 // main.cpp -- lmul-report: how precise is L-Mul against fp32 and fp8, and what would it save?
 //
-// Sections (issue 4): 1 product error, 2 the paper's claims, 3 beyond the paper's offset,
+// Sections: 1 product error, 2 the paper's claims, 3 beyond the paper's offset,
 // 4 dot products, 5 energy model, 6 the SVG picture, then (when the attention study of
 // examples/attention is present) 7 an attention summary.
 #include <cstdlib>
@@ -21,8 +21,13 @@
 #define LMUL_REPORT_HAS_ATTENTION 0
 #endif
 
+// Where the picture goes without --svg: CMake sets the build tree (examples/report/accuracy.svg);
+// a quick run has its own file so that it never replaces a full run's picture.
 #ifndef LMUL_REPORT_DEFAULT_SVG
-#define LMUL_REPORT_DEFAULT_SVG "docs/accuracy.svg"
+#define LMUL_REPORT_DEFAULT_SVG "accuracy.svg"
+#endif
+#ifndef LMUL_REPORT_DEFAULT_QUICK_SVG
+#define LMUL_REPORT_DEFAULT_QUICK_SVG "accuracy-quick.svg"
 #endif
 
 namespace {
@@ -31,10 +36,9 @@ constexpr const char* usage =
     "usage: lmul-report [--quick] [--csv] [--svg PATH | --no-svg]\n"
     "  --quick     small samples (about 2% of the default), for CI; numbers are noisier\n"
     "  --csv       print the tables as CSV instead of aligned text\n"
-    "  --svg PATH  write the accuracy picture to PATH (default: " LMUL_REPORT_DEFAULT_SVG
-    ";\n"
-    "              with --quick the default is ./lmul-report-quick.svg, so that a quick run\n"
-    "              never overwrites the committed picture)\n"
+    "  --svg PATH  write the accuracy picture to PATH (--svg docs/accuracy.svg refreshes the\n"
+    "              committed one); default " LMUL_REPORT_DEFAULT_SVG "\n"
+    "              or, with --quick, " LMUL_REPORT_DEFAULT_QUICK_SVG "\n"
     "  --no-svg    do not write the picture\n";
 
 lmul_report::report_options parse(int argc, char** argv) {
@@ -59,7 +63,9 @@ lmul_report::report_options parse(int argc, char** argv) {
       throw std::invalid_argument("unknown argument '" + arg + "'");
     }
   }
-  if (!svg_given) options.svg_path = options.quick ? "lmul-report-quick.svg" : LMUL_REPORT_DEFAULT_SVG;
+  if (!svg_given) {
+    options.svg_path = options.quick ? LMUL_REPORT_DEFAULT_QUICK_SVG : LMUL_REPORT_DEFAULT_SVG;
+  }
   return options;
 }
 
