@@ -12,11 +12,18 @@
 //   Each has from_bits / bits, explicit conversions from float and double (round to nearest even,
 //   one rounding, optional lmul::overflow_mode::saturating) and an exact conversion to float,
 //   IEEE comparisons, isnan / isinf / isfinite / signbit / abs, operator<< and numeric_limits.
+//   All three are lmul::small_float<Format, Multiplication>: small_float<lmul::format_traits<M, E>,
+//   lmul::exact_multiplication> is an IEEE-style format with exactly rounded operator* (bf16 is
+//   format_traits<7, 8>, fp16 format_traits<10, 5>).
+//   T lmul::round_to<T>(double x, rounding, overflow)   x rounded once to element type T, to
+//                                          nearest even or (rounding_mode::toward_zero) truncated
 //
 // Scalar L-Mul for every element type T (float, the float8 types, lmul<M,E>):
 //   T     lmul::lmul_product(T x, T y)        L-Mul rounded to T (spec section 3)
 //   float lmul::lmul_wide_product(T x, T y)   L-Mul rounded to fp32 (the dot-product term)
 //   float lmul::lmul_simulated<M>(float x, float y, rounding)   operands rounded to M bits first
+//   T     lmul::lmul_product_constant_offset(T x, T y, units)   L-Mul with the constant
+//                                          units * 2^-M instead of the paper's (0: Mitchell)
 //
 // Kernels (kernels.hpp; spans, or vectors / arrays of T; bad lengths or a partial overlap of out
 // with an input throw std::invalid_argument before anything is written; out == a or b is fine):
@@ -27,8 +34,10 @@
 // Matrices (gemm.hpp): lmul::lmul_gemm(m, n, k, a, lda, b, ldb, c, ldc) and lmul_gemm_bt (B^T),
 //   row-major, C = A * B with wide L-Mul products accumulated in fp32.
 // Corrected L-Mul (corrected.hpp): lmul_product_corrected, lmul_wide_product_corrected,
-//   lmul_simulated_corrected<M>, lmul_multiply_corrected: still one integer addition, plus a
-//   small correction table indexed by the top fraction bits of both operands.
+//   lmul_simulated_corrected<M>, lmul_multiply_corrected: still one integer addition, plus an
+//   offset from a table indexed by the top t = min(M, 4) fraction bits of both operands (at
+//   M <= 4 every bit: a complete product table). derive_correction_table(M, t) builds tables with
+//   fewer index bits; lmul_product_corrected(x, y, table) multiplies with one.
 // Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
 #pragma once
 
