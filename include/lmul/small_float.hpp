@@ -153,3 +153,8 @@ std::ostream& operator<<(std::ostream& os, small_float<F, P> x) {
 }
 
 }  // namespace lmul
+
+// std::numeric_limits comes with the type: every unit that can name a small_float also sees its
+// specialisation (a unit seeing only the primary template would break the ODR). limits.hpp
+// includes this header first, so either include order defines the class before its limits.
+#include "limits.hpp"
