@@ -22,11 +22,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <xsimd/xsimd.hpp>
 
+#include "errors.hpp"
 #include "gemm/driver.hpp"
 #include "scalar.hpp"
 
@@ -55,7 +55,7 @@ inline bool overlap(byte_range x, byte_range y) {
 }
 
 [[noreturn]] inline void fail(const char* name, const std::string& what) {
-  throw std::invalid_argument(std::string(name) + ": " + what);
+  detail::fail_invalid_argument(std::string(name) + ": " + what);
 }
 
 /// All argument checks, before anything is written. b_rows x b_cols is B as stored.

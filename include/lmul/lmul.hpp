@@ -30,11 +30,14 @@
 //   lmul_simulated_corrected<M>, lmul_multiply_corrected: still one integer addition, plus a
 //   small correction table indexed by the top fraction bits of both operands.
 // Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
+// Errors (errors.hpp): std::invalid_argument before anything is written; built with -fno-exceptions
+//   the error handler instead (default: message to stderr, std::abort; lmul::set_error_handler).
 #pragma once
 
 #include "convert.hpp"
 #include "corrected.hpp"
 #include "energy.hpp"
+#include "errors.hpp"
 #include "format_traits.hpp"
 #include "gemm.hpp"
 #include "kernels.hpp"
