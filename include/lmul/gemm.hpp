@@ -15,7 +15,9 @@
 // than PTRDIFF_MAX bytes past its first (sizes are checked without products that could wrap), or
 // whose range wraps around the address space; C sharing an element with A or B. The overlap check
 // is exact, by rows: C may lie in the padding between the rows of A or B. m, n or k = 0 is fine
-// (k = 0 gives C = 0). Threads: gemm_options::threads, default 1 (0 = hardware_concurrency()).
+// (k = 0 gives C = 0). Threads: gemm_options::threads, default 1 (0 = hardware_concurrency()); a
+// thread that cannot be created or a band that throws propagates its exception after every started
+// thread is joined (C untouched after a failed creation, unspecified after a failed band).
 //
 // The instruction set is the best one the compiler flags enable (xsimd::default_arch);
 // lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> pick another one, e.g. xsimd::avx2.
