@@ -63,6 +63,15 @@ TEST_F(GemmThreadFailures, BandsReallyRunOnSeveralThreads) {
   for (float x : c) ASSERT_EQ(x, expected_entry);
 }
 
+TEST_F(GemmThreadFailures, NoThreadForAnEmptyProduct) {
+  // m = 2^62 rows but n = 0: no element of C, so no thread is created (and nothing is computed
+  // from m that could wrap around).
+  lmul::gemm_detail::thread_fault_hooks.before_thread_creation = count_band;
+  lmul::gemm_detail::thread_fault_hooks.before_band = count_band;
+  lmul::lmul_gemm<float>(std::size_t{1} << 62, 0, 0, nullptr, 0, nullptr, 0, nullptr, 0, {8});
+  EXPECT_EQ(bands_started, 0);
+}
+
 TEST_F(GemmThreadFailures, FailedCreationPropagatesAndLeavesCUntouched) {
   for (std::size_t band : {std::size_t{1}, std::size_t{3}, std::size_t{threads - 1}}) {
     failing_band = band;  // threads 1 .. band - 1 are already running when band fails

@@ -174,17 +174,23 @@ template <class Arch, class T>
 void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
                    strided_matrix<T> b, float* c, std::size_t ldc, unsigned threads) {
   constexpr std::size_t MR = kernel_shape<Arch>::mr;
-  const std::size_t panels = (m + MR - 1) / MR;
+  if (m == 0 || n == 0) return;  // nothing to write: start no thread
+  const std::size_t panels = m / MR + (m % MR != 0);  // (m + MR - 1) / MR could wrap
   const std::size_t bands =
       std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(panels, 1));
   if (bands <= 1) return gemm_serial<Arch, T>(m, n, k, a, b, c, ldc);
+  // Band b starts at panel b * (panels / bands) + min(b, panels % bands): the first bands take one
+  // panel more, and no product can wrap around (panels * b could, for huge m).
+  const auto first_panel = [&](std::size_t band) {
+    return panels / bands * band + std::min(band, panels % bands);
+  };
   std::vector<std::exception_ptr> failures(bands);  // one slot per band: no lock needed
   const auto run_band = [&](std::size_t band) {
     run_catching(
         [&] {
           if (thread_fault_hooks.before_band != nullptr) thread_fault_hooks.before_band(band);
-          const std::size_t first = std::min(m, (panels * band / bands) * MR);
-          const std::size_t last = std::min(m, (panels * (band + 1) / bands) * MR);
+          const std::size_t first = std::min(m, first_panel(band) * MR);
+          const std::size_t last = std::min(m, first_panel(band + 1) * MR);
           strided_matrix<T> a_band{a.data + first * a.row_stride, a.row_stride, a.col_stride};
           gemm_serial<Arch, T>(last - first, n, k, a_band, b, c + first * ldc, ldc);
         },
