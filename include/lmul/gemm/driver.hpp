@@ -196,8 +196,8 @@ void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T
         },
         failures[band]);
   };
-  enum gate_state : int { closed, open, cancelled };
-  std::atomic<int> gate{closed};
+  enum class start : int { waiting, go, cancelled };
+  std::atomic<start> gate{start::waiting};
   std::vector<std::thread> workers;
   workers.reserve(bands - 1);  // may throw std::bad_alloc: no thread exists yet
   std::exception_ptr creation_failure;
@@ -208,13 +208,13 @@ void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T
             thread_fault_hooks.before_thread_creation(band);
           }
           workers.emplace_back([&, band] {
-            gate.wait(closed);
-            if (gate.load() == open) run_band(band);
+            gate.wait(start::waiting);
+            if (gate.load() == start::go) run_band(band);
           });
         }
       },
       creation_failure);
-  gate.store(creation_failure ? cancelled : open);
+  gate.store(creation_failure ? start::cancelled : start::go);
   gate.notify_all();
   if (!creation_failure) run_band(0);
   for (auto& worker : workers) worker.join();
