@@ -66,19 +66,21 @@ template <class E>
 matrix_bytes memory_of(const char* name, const char* label, const E* data, std::size_t rows,
                        std::size_t cols, std::size_t ld) {
   if (rows == 0 || cols == 0) return {};
-  const std::string what = std::string(label) + " (" + std::to_string(rows) + " x " +
-                           std::to_string(cols) + ", leading dimension " + std::to_string(ld) + ")";
-  if (data == nullptr) fail(name, what + " is null");
+  const auto reject = [&](const char* problem) {  // the message is built only on failure
+    fail(name, std::string(label) + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+                   ", leading dimension " + std::to_string(ld) + ") " + problem);
+  };
+  if (data == nullptr) reject("is null");
   // Elements spanned: (rows - 1) * ld + cols <= max_elements, i.e. bytes <= PTRDIFF_MAX
   // (ld >= cols >= 1 here, so the division is defined).
   constexpr std::size_t max_elements = std::size_t(PTRDIFF_MAX) / sizeof(E);
   if (cols > max_elements || rows - 1 > (max_elements - cols) / ld) {
-    fail(name, what + " spans more than PTRDIFF_MAX bytes");
+    reject("spans more than PTRDIFF_MAX bytes");
   }
   const std::size_t elements = (rows - 1) * ld + cols;
   const auto first = reinterpret_cast<std::uintptr_t>(data);
   if (elements * sizeof(E) > UINTPTR_MAX - first) {
-    fail(name, what + " wraps around the end of the address space");
+    reject("wraps around the end of the address space");
   }
   // One row: the stride is never used (and ld * sizeof(E) need not fit).
   const std::size_t stride = rows == 1 ? cols * sizeof(E) : ld * sizeof(E);

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -53,6 +54,23 @@ TEST_F(GemmSizes, ByteCountsThatOverflow) {
   expect_rejected(2, 1, 1, 1, 1, size_max / 4 + 1);
   expect_rejected(2, 1, 1, size_max / 4, 1, 1);
   expect_rejected(2, 1, 1, 1, 1, std::size_t{1} << 61);  // 2^63 + 4 bytes > PTRDIFF_MAX
+}
+
+TEST_F(GemmSizes, MessagesNameTheMatrixAndTheProblem) {
+  try {
+    lmul::lmul_gemm(3, 1, 1, a.data(), 1, b.data(), 1, c.data(), size_max / 3);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), ("lmul_gemm: c (3 x 1, leading dimension " +
+                            std::to_string(size_max / 3) + ") spans more than PTRDIFF_MAX bytes")
+                               .c_str());
+  }
+  try {
+    lmul::lmul_gemm_bt<float>(1, 2, 2, a.data(), 2, nullptr, 2, c.data(), 2);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "lmul_gemm_bt: bt (2 x 2, leading dimension 2) is null");
+  }
 }
 
 TEST_F(GemmSizes, ValidCallsStillWork) {
