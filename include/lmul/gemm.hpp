@@ -10,9 +10,14 @@
 // the gamma_k bound of spec section 4). NaN and inf follow the spec's special-value table and then
 // propagate as IEEE addition does. T is float, float8_e4m3fn, float8_e5m2 or any lmul<M,E>.
 //
-// Errors (std::invalid_argument, C untouched): lda < k, ldb < n (ldbt < k), ldc < n, a null
-// pointer for a matrix with elements, or C overlapping A or B. m, n or k = 0 is fine (k = 0 gives
-// C = 0). Threads: gemm_options::threads, default 1 (0 = std::thread::hardware_concurrency()).
+// Errors (std::invalid_argument, C untouched; errors.hpp without exceptions): lda < k, ldb < n
+// (ldbt < k), ldc < n; a matrix with elements whose pointer is null, whose last element lies more
+// than PTRDIFF_MAX bytes past its first (sizes are checked without products that could wrap), or
+// whose range wraps around the address space; C sharing an element with A or B. The overlap check
+// is exact, by rows: C may lie in the padding between the rows of A or B. m, n or k = 0 is fine
+// (k = 0 gives C = 0). Threads: gemm_options::threads, default 1 (0 = hardware_concurrency()); a
+// thread that cannot be created or a band that throws propagates its exception after every started
+// thread is joined (C untouched after a failed creation, unspecified after a failed band).
 //
 // The instruction set is the best one the compiler flags enable (xsimd::default_arch);
 // lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> pick another one, e.g. xsimd::avx2.
@@ -22,11 +27,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <xsimd/xsimd.hpp>
 
+#include "errors.hpp"
 #include "gemm/driver.hpp"
 #include "scalar.hpp"
 
@@ -39,23 +44,68 @@ struct gemm_options {
 
 namespace gemm_detail {
 
-/// Address range [first, last) of a strided matrix's elements, or empty for no elements.
-struct byte_range {
+/// A strided matrix as memory: `rows` rows of `row_bytes` bytes, `stride_bytes` apart, from
+/// address `first`; rows == 0 for a matrix without elements.
+struct matrix_bytes {
   std::uintptr_t first = 0;
-  std::uintptr_t last = 0;
+  std::size_t rows = 0;
+  std::size_t row_bytes = 0;
+  std::size_t stride_bytes = 0;
+  std::uintptr_t end() const { return first + (rows - 1) * stride_bytes + row_bytes; }
 };
-template <class E>
-byte_range range_of(const E* data, std::size_t rows, std::size_t cols, std::size_t ld) {
-  if (rows == 0 || cols == 0) return {};
-  const auto first = reinterpret_cast<std::uintptr_t>(data);
-  return {first, first + ((rows - 1) * ld + cols) * sizeof(E)};
-}
-inline bool overlap(byte_range x, byte_range y) {
-  return x.first < x.last && y.first < y.last && x.first < y.last && y.first < x.last;
-}
 
 [[noreturn]] inline void fail(const char* name, const std::string& what) {
-  throw std::invalid_argument(std::string(name) + ": " + what);
+  detail::fail_invalid_argument(std::string(name) + ": " + what);
+}
+
+/// The memory of the rows x cols matrix `label` (leading dimension ld >= cols, checked before),
+/// or an error if it has elements but no valid place in memory: a null pointer, a last element
+/// more than PTRDIFF_MAX bytes past the first (no object is larger; the bound is tested without
+/// computing a product that could wrap), or a range that wraps around the address space.
+template <class E>
+matrix_bytes memory_of(const char* name, const char* label, const E* data, std::size_t rows,
+                       std::size_t cols, std::size_t ld) {
+  if (rows == 0 || cols == 0) return {};
+  const auto reject = [&](const char* problem) {  // the message is built only on failure
+    fail(name, std::string(label) + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+                   ", leading dimension " + std::to_string(ld) + ") " + problem);
+  };
+  if (data == nullptr) reject("is null");
+  // Elements spanned: (rows - 1) * ld + cols <= max_elements, i.e. bytes <= PTRDIFF_MAX
+  // (ld >= cols >= 1 here, so the division is defined).
+  constexpr std::size_t max_elements = std::size_t(PTRDIFF_MAX) / sizeof(E);
+  if (cols > max_elements || rows - 1 > (max_elements - cols) / ld) {
+    reject("spans more than PTRDIFF_MAX bytes");
+  }
+  const std::size_t elements = (rows - 1) * ld + cols;
+  const auto first = reinterpret_cast<std::uintptr_t>(data);
+  if (elements * sizeof(E) > UINTPTR_MAX - first) {
+    reject("wraps around the end of the address space");
+  }
+  // One row: the stride is never used (and ld * sizeof(E) need not fit).
+  const std::size_t stride = rows == 1 ? cols * sizeof(E) : ld * sizeof(E);
+  return {first, rows, cols * sizeof(E), stride};
+}
+
+/// True if a row of x (not empty) shares a byte with [lo, hi). Rows ascend, so only the first
+/// row that ends after lo can be the first to start before hi.
+inline bool meets_a_row(const matrix_bytes& x, std::uintptr_t lo, std::uintptr_t hi) {
+  std::size_t row = 0;
+  if (lo >= x.first + x.row_bytes) row = (lo - x.first - x.row_bytes) / x.stride_bytes + 1;
+  return row < x.rows && x.first + row * x.stride_bytes < hi;
+}
+
+/// True if x and y share a byte of an element; padding between rows is not shared. Exact, and
+/// O(rows) only when the bounding ranges meet (at most the m rows of C that the product writes).
+inline bool share_elements(const matrix_bytes& x, const matrix_bytes& y) {
+  if (x.rows == 0 || y.rows == 0 || x.end() <= y.first || y.end() <= x.first) return false;
+  const matrix_bytes& walked = x.rows <= y.rows ? x : y;
+  const matrix_bytes& other = x.rows <= y.rows ? y : x;
+  for (std::size_t row = 0; row < walked.rows; ++row) {
+    const std::uintptr_t lo = walked.first + row * walked.stride_bytes;
+    if (meets_a_row(other, lo, lo + walked.row_bytes)) return true;
+  }
+  return false;
 }
 
 /// All argument checks, before anything is written. b_rows x b_cols is B as stored.
@@ -69,12 +119,11 @@ void check_arguments(const char* name, std::size_t m, std::size_t n, std::size_t
                    ") is smaller than a row of B (" + std::to_string(b_cols) + ")");
   }
   if (ldc < n) fail(name, "ldc (" + std::to_string(ldc) + ") < n (" + std::to_string(n) + ")");
-  if (a == nullptr && m * k != 0) fail(name, "a is null");
-  if (b == nullptr && k * n != 0) fail(name, "b is null");
-  if (c == nullptr && m * n != 0) fail(name, "c is null");
-  const byte_range c_range = range_of(c, m, n, ldc);
-  if (overlap(c_range, range_of(a, m, k, lda)) ||
-      overlap(c_range, range_of(b, b_rows, b_cols, ldb))) {
+  const matrix_bytes a_memory = memory_of(name, "a", a, m, k, lda);
+  const char* b_label = ldb_name + 2;  // "ldb" -> "b", "ldbt" -> "bt"
+  const matrix_bytes b_memory = memory_of(name, b_label, b, b_rows, b_cols, ldb);
+  const matrix_bytes c_memory = memory_of(name, "c", c, m, n, ldc);
+  if (share_elements(c_memory, a_memory) || share_elements(c_memory, b_memory)) {
     fail(name, "c overlaps a or b");
   }
 }

@@ -1,4 +1,4 @@
-// lmul/limits.hpp -- std::numeric_limits for every small_float.
+// lmul/limits.hpp -- std::numeric_limits for every small_float (small_float.hpp includes it).
 #pragma once
 
 #include <limits>

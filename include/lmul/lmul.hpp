@@ -39,11 +39,14 @@
 //   M <= 4 every bit: a complete product table). derive_correction_table(M, t) builds tables with
 //   fewer index bits; lmul_product_corrected(x, y, table) multiplies with one.
 // Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
+// Errors (errors.hpp): std::invalid_argument before anything is written; built with -fno-exceptions
+//   the error handler instead (default: message to stderr, std::abort; lmul::set_error_handler).
 #pragma once
 
 #include "convert.hpp"
 #include "corrected.hpp"
 #include "energy.hpp"
+#include "errors.hpp"
 #include "format_traits.hpp"
 #include "gemm.hpp"
 #include "kernels.hpp"

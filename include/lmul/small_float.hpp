@@ -57,7 +57,7 @@ class small_float {
   /// One rounding straight from double (no double rounding through float).
   constexpr explicit small_float(double x, overflow_mode overflow = overflow_mode::non_saturating)
       : bits_(detail::encode<Format>(x, overflow)) {}
-  /// Integers round once, straight from their exact value (a 64-bit one may not fit a double).
+  /// Integers of every width (also __int128) round once, straight from their exact value.
   template <std::integral I>
   constexpr explicit small_float(I x, overflow_mode overflow = overflow_mode::non_saturating)
       : bits_(from_integer(x, overflow)) {}
@@ -96,16 +96,29 @@ class small_float {
   }
 
  private:
+  /// Every integral type, also the 128-bit ones of the GNU dialect: the magnitude is computed in
+  /// an unsigned type at least 64 bits wide, then halved until it is below 2^63 (round_exact's
+  /// bound). The bits shifted out only decide a tie far below the at most 24 significant bits any
+  /// format keeps, so they are kept as one sticky bit in bit 0.
   template <std::integral I>
   static constexpr storage from_integer(I x, overflow_mode overflow) {
-    const bool negative = x < 0;
-    std::uint64_t magnitude = negative ? 0 - std::uint64_t(x) : std::uint64_t(x);
-    int exp = 0;
-    if (magnitude >> 63) {  // keep sig < 2^63: halve, folding the lost bit in as a sticky bit
-      magnitude = (magnitude >> 1) | (magnitude & 1);
-      exp = 1;
+    if constexpr (std::same_as<I, bool>) {
+      return from_integer(int(x), overflow);
+    } else {
+      using wide = std::conditional_t<(sizeof(I) > sizeof(std::uint64_t)), std::make_unsigned_t<I>,
+                                      std::uint64_t>;
+      const bool negative = x < 0;
+      wide magnitude = negative ? wide(0) - wide(x) : wide(x);
+      int exp = 0;
+      bool sticky = false;
+      while ((magnitude >> 63) != 0) {
+        sticky = sticky || (magnitude & 1) != 0;
+        magnitude >>= 1;
+        ++exp;
+      }
+      return detail::round_exact<Format>(negative, std::uint64_t(magnitude) | std::uint64_t(sticky),
+                                         exp, overflow);
     }
-    return detail::round_exact<Format>(negative, magnitude, exp, overflow);
   }
 
   storage bits_ = 0;
@@ -153,3 +166,8 @@ std::ostream& operator<<(std::ostream& os, small_float<F, P> x) {
 }
 
 }  // namespace lmul
+
+// std::numeric_limits comes with the type: every unit that can name a small_float also sees its
+// specialisation (a unit seeing only the primary template would break the ODR). limits.hpp
+// includes this header first, so either include order defines the class before its limits.
+#include "limits.hpp"

@@ -1,14 +1,16 @@
 // lmul/detail/span_checks.hpp -- argument checks shared by every span kernel (spec section 4).
 //
-// Bad input gets std::invalid_argument before anything is written: spans of different lengths, or
-// an output that overlaps an input other than exactly (same start, same length: in place).
+// Bad input gets std::invalid_argument (errors.hpp: the error handler without exceptions) before
+// anything is written: spans of different lengths, or an output that overlaps an input other than
+// exactly (same start, same length: in place).
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <span>
-#include <stdexcept>
 #include <string>
+
+#include "../errors.hpp"
 
 namespace lmul::detail {
 
@@ -23,11 +25,11 @@ bool partially_overlaps(std::span<const T> in, std::span<const T> out) {
   return !disjoint;
 }
 
-/// Throws std::invalid_argument naming `kernel` if a and b differ in length.
+/// Reports std::invalid_argument naming `kernel` if a and b differ in length.
 inline void check_same_length(const char* kernel, std::size_t a, std::size_t b) {
   if (a != b) {
-    throw std::invalid_argument(std::string(kernel) + ": spans have different lengths (" +
-                                std::to_string(a) + " and " + std::to_string(b) + ")");
+    fail_invalid_argument(std::string(kernel) + ": spans have different lengths (" +
+                          std::to_string(a) + " and " + std::to_string(b) + ")");
   }
 }
 
@@ -38,8 +40,8 @@ void check_elementwise(const char* kernel, std::span<const T> a, std::span<const
   check_same_length(kernel, a.size(), b.size());
   check_same_length(kernel, a.size(), out.size());
   if (partially_overlaps(a, out) || partially_overlaps(b, out)) {
-    throw std::invalid_argument(std::string(kernel) +
-                                ": out overlaps an input without being exactly that input");
+    fail_invalid_argument(std::string(kernel) +
+                          ": out overlaps an input without being exactly that input");
   }
 }
 

@@ -10,8 +10,10 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <new>
 #include <thread>
 #include <vector>
@@ -134,27 +136,92 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
   }
 }
 
+/// Fault injection for tests only; the library never sets these. When set, before_thread_creation
+/// runs on the calling thread before worker `band` is created (a throw there acts as a failed
+/// std::thread creation) and before_band runs on each band's thread before the band's work.
+/// Set them only while no gemm is running.
+struct fault_hooks {
+  void (*before_thread_creation)(std::size_t band) = nullptr;
+  void (*before_band)(std::size_t band) = nullptr;
+};
+inline fault_hooks thread_fault_hooks;
+
+/// Runs work(); an exception it throws is stored in `failure` instead of escaping (escaping a
+/// thread's function would call std::terminate). Without exceptions there is nothing to catch.
+template <class Work>
+void run_catching(Work&& work, std::exception_ptr& failure) noexcept {
+#if defined(__cpp_exceptions)
+  try {
+    work();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+#else
+  work();
+  (void)failure;
+#endif
+}
+
 /// Split the rows of C into `threads` contiguous bands (whole micro-panels) and run each band on
 /// its own std::thread; each thread packs its own copies of B (the price of needing no locks).
+///
+/// Failures: the workers wait at a start gate until every thread exists. If creating one throws
+/// (std::system_error at a resource limit), the gate cancels them, C is untouched, every started
+/// thread is joined and the exception propagates. If a band throws (e.g. std::bad_alloc for its
+/// packing buffers), the other bands still finish, all threads are joined, and the first band's
+/// exception in band order propagates; C's rows are then unspecified.
 template <class Arch, class T>
 void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
                    strided_matrix<T> b, float* c, std::size_t ldc, unsigned threads) {
   constexpr std::size_t MR = kernel_shape<Arch>::mr;
-  const std::size_t panels = (m + MR - 1) / MR;
+  if (m == 0 || n == 0) return;  // nothing to write: start no thread
+  const std::size_t panels = m / MR + (m % MR != 0);  // (m + MR - 1) / MR could wrap
   const std::size_t bands =
       std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(panels, 1));
   if (bands <= 1) return gemm_serial<Arch, T>(m, n, k, a, b, c, ldc);
-  std::vector<std::thread> workers;
-  workers.reserve(bands - 1);
-  const auto run_band = [&](std::size_t band) {
-    const std::size_t first = std::min(m, (panels * band / bands) * MR);
-    const std::size_t last = std::min(m, (panels * (band + 1) / bands) * MR);
-    strided_matrix<T> a_band{a.data + first * a.row_stride, a.row_stride, a.col_stride};
-    gemm_serial<Arch, T>(last - first, n, k, a_band, b, c + first * ldc, ldc);
+  // Band b starts at panel b * (panels / bands) + min(b, panels % bands): the first bands take one
+  // panel more, and no product can wrap around (panels * b could, for huge m).
+  const auto first_panel = [&](std::size_t band) {
+    return panels / bands * band + std::min(band, panels % bands);
   };
-  for (std::size_t band = 1; band < bands; ++band) workers.emplace_back(run_band, band);
-  run_band(0);
+  std::vector<std::exception_ptr> failures(bands);  // one slot per band: no lock needed
+  const auto run_band = [&](std::size_t band) {
+    run_catching(
+        [&] {
+          if (thread_fault_hooks.before_band != nullptr) thread_fault_hooks.before_band(band);
+          const std::size_t first = std::min(m, first_panel(band) * MR);
+          const std::size_t last = std::min(m, first_panel(band + 1) * MR);
+          strided_matrix<T> a_band{a.data + first * a.row_stride, a.row_stride, a.col_stride};
+          gemm_serial<Arch, T>(last - first, n, k, a_band, b, c + first * ldc, ldc);
+        },
+        failures[band]);
+  };
+  enum class start : int { waiting, go, cancelled };
+  std::atomic<start> gate{start::waiting};
+  std::vector<std::thread> workers;
+  workers.reserve(bands - 1);  // may throw std::bad_alloc: no thread exists yet
+  std::exception_ptr creation_failure;
+  run_catching(
+      [&] {
+        for (std::size_t band = 1; band < bands; ++band) {
+          if (thread_fault_hooks.before_thread_creation != nullptr) {
+            thread_fault_hooks.before_thread_creation(band);
+          }
+          workers.emplace_back([&, band] {
+            gate.wait(start::waiting);
+            if (gate.load() == start::go) run_band(band);
+          });
+        }
+      },
+      creation_failure);
+  gate.store(creation_failure ? start::cancelled : start::go);
+  gate.notify_all();
+  if (!creation_failure) run_band(0);
   for (auto& worker : workers) worker.join();
+  if (creation_failure) std::rethrow_exception(creation_failure);
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
 }
 
 }  // namespace lmul::gemm_detail

@@ -25,8 +25,8 @@
 #pragma once
 
 #include <span>
-#include <stdexcept>
 
+#include "../errors.hpp"
 #include "../kernels.hpp"
 
 namespace lmul::kernels {
@@ -48,7 +48,9 @@ struct dispatch {
     const bool ran = ((arch_available<Archs>() &&
                        (kernels::multiply<Archs>(a.data(), b.data(), out.data(), a.size()), true)) ||
                       ...);
-    if (!ran) throw std::runtime_error("lmul: no arch of the dispatch list runs on this CPU");
+    if (!ran) {
+      ::lmul::detail::fail_runtime_error("lmul: no arch of the dispatch list runs on this CPU");
+    }
   }
 
   template <lmul_element T>
@@ -58,7 +60,9 @@ struct dispatch {
     const bool ran = ((arch_available<Archs>() &&
                        (result = kernels::dot<Archs>(a.data(), b.data(), a.size()), true)) ||
                       ...);
-    if (!ran) throw std::runtime_error("lmul: no arch of the dispatch list runs on this CPU");
+    if (!ran) {
+      ::lmul::detail::fail_runtime_error("lmul: no arch of the dispatch list runs on this CPU");
+    }
     return result;
   }
 

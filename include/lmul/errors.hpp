@@ -1,0 +1,69 @@
+// lmul/errors.hpp -- how lmul reports bad input, with and without exceptions.
+//
+// Every check in lmul runs before any output is written and reports through one of two functions:
+//   detail::fail_invalid_argument(message)  bad arguments (lengths, leading dimensions, sizes,
+//                                            null pointers, overlaps)
+//   detail::fail_runtime_error(message)     a dispatch list with no instruction set this CPU runs
+// With exceptions enabled (the default) they throw std::invalid_argument / std::runtime_error.
+// Built without exceptions (-fno-exceptions) they call the error handler with the message instead:
+// by default it prints the message and a newline to stderr and calls std::abort. A program can
+// install its own with lmul::set_error_handler (e.g. to log elsewhere, or to exit with a code).
+// The handler must not return; if it does, std::abort is called, so the output is still never
+// written. Whether exceptions are on is a property of the whole program: mix no units that differ.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace lmul {
+
+/// Called with the error message when lmul finds bad input in a build without exceptions.
+using error_handler = void (*)(const char* message);
+
+namespace detail {
+
+/// The default handler: the message to stderr, then std::abort.
+inline void print_and_abort(const char* message) {
+  std::fprintf(stderr, "%s\n", message);
+  std::abort();
+}
+
+inline std::atomic<error_handler> current_error_handler{&print_and_abort};
+
+/// Without exceptions: the handler, then std::abort in case it returned.
+[[noreturn]] inline void call_error_handler(const std::string& message) {
+  current_error_handler.load()(message.c_str());
+  std::abort();
+}
+
+/// Reports bad arguments: std::invalid_argument, or the error handler without exceptions.
+[[noreturn]] inline void fail_invalid_argument(const std::string& message) {
+#if defined(__cpp_exceptions)
+  throw std::invalid_argument(message);
+#else
+  call_error_handler(message);
+#endif
+}
+
+/// Reports a failure that is not the arguments' fault: std::runtime_error, or the error handler.
+[[noreturn]] inline void fail_runtime_error(const std::string& message) {
+#if defined(__cpp_exceptions)
+  throw std::runtime_error(message);
+#else
+  call_error_handler(message);
+#endif
+}
+
+}  // namespace detail
+
+/// Installs `handler` (nullptr: the default, print and abort) for builds without exceptions and
+/// returns the previous one. Thread-safe; with exceptions enabled the handler is never called.
+inline error_handler set_error_handler(error_handler handler) noexcept {
+  return detail::current_error_handler.exchange(handler != nullptr ? handler
+                                                                   : &detail::print_and_abort);
+}
+
+}  // namespace lmul
