@@ -73,7 +73,9 @@ inline std::string openblas_core_note() {
             " on this CPU; re-executed with OPENBLAS_CORETYPE=" + std::getenv("OPENBLAS_CORETYPE") + ")";
   } else if (const char* forced = std::getenv("OPENBLAS_CORETYPE")) {
     note += std::string(" (OPENBLAS_CORETYPE=") + forced + " set by the caller; best core for this CPU: " +
-            best_openblas_core_for_cpu() + ")";
+            (best_openblas_core_for_cpu().empty() ? "none beyond SSE" : best_openblas_core_for_cpu()) + ")";
+  } else if (best_openblas_core_for_cpu().empty()) {
+    note += " (OpenBLAS's own choice; this CPU has no AVX, so no stronger core applies)";
   } else {
     note += " (OpenBLAS's own choice; the best it ships for this CPU is " + best_openblas_core_for_cpu() + ")";
   }

@@ -144,6 +144,10 @@ inline void peak_fp32_fma(benchmark::State& state) {
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
+inline void register_fma_peak() {
+  benchmark::RegisterBenchmark("peak/fp32_fma", peak_fp32_fma)->Unit(benchmark::kMicrosecond);
+}
+
 /// Registers the stream benchmarks at each footprint (bytes per array) and the FMA peak.
 inline void register_limits(const std::vector<std::int64_t>& bytes_per_array) {
   using function = void (*)(benchmark::State&);
@@ -154,7 +158,7 @@ inline void register_limits(const std::vector<std::int64_t>& bytes_per_array) {
     for (auto bytes : bytes_per_array) b->Arg(bytes);
     b->Unit(benchmark::kMicrosecond);
   }
-  benchmark::RegisterBenchmark("peak/fp32_fma", peak_fp32_fma)->Unit(benchmark::kMicrosecond);
+  register_fma_peak();
 }
 
 }  // namespace lmul_bench
