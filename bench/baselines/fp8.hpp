@@ -17,8 +17,10 @@
 // multiply (exact product rounded to the format, round to nearest even):
 //   table_scalar  a 16 KiB table indexed by the two 7-bit magnitudes (it fits in L1), sign by XOR.
 //   table_gather  the same table read by `vpgatherdd` (16 lanes at a time).
-//   decode_fp32   arithmetic decode, `vmulps` (exact: <= 8 significant bits), round-to-nearest-even
-//                 encode (normal range by integer rounding, subnormal range by a magic-number add).
+//   vbmi_fp32     AVX-512 VBMI: the bf16 byte tables above, widened to fp32, `vmulps` (exact: <= 8
+//                 significant bits), a round-to-nearest-even encode of the magnitude (normal range
+//                 by integer rounding, subnormal range by a magic-number add), sign by XOR.
+//   decode_fp32   the same with an arithmetic decode (AVX-512F only), 16 lanes at a time.
 //
 // The tables come from the library's exact conversions and its exactly rounded fp8 operator*, and
 // bench/kernels/kernels_bench.cpp checks every method on all 256 x 256 code pairs before timing it.
@@ -285,6 +287,71 @@ float dot_bf16_dpbf16(const std::uint8_t* a, const std::uint8_t* b, std::size_t 
   return sum;
 }
 #endif  // __AVX512BF16__
+
+/// 16 exact products (fp32, sign bit clear; NaN and inf possible) -> 16 magnitude codes in the low
+/// byte of each lane, rounded to nearest even. Cheaper than encode16: no sign, and the overflow
+/// and NaN cases fold into one unsigned minimum for e4m3fn (its NaN code is the largest).
+template <class T>
+__m512i encode_magnitude16(__m512 p) {
+  using F = lmul::format_of_t<T>;
+  constexpr int M = F::mantissa_bits;
+  const __m512i bits = _mm512_castps_si512(p);
+  // Normal range: round the fraction to M bits (ties to even) and rebias the exponent.
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 23 - M), _mm512_set1_epi32(1));
+  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32((1 << (22 - M)) - 1)), lsb);
+  const __m512i normal = _mm512_sub_epi32(_mm512_srli_epi32(rounded, 23 - M),
+                                          _mm512_set1_epi32((127 - F::bias) << M));
+  // Subnormal range: adding 2^23 x (the subnormal quantum) rounds to the quantum, ties to even.
+  const __m512 magic = _mm512_set1_ps(std::ldexp(1.0f, 23 + 1 - F::bias - M));
+  const __m512i subnormal = _mm512_sub_epi32(_mm512_castps_si512(_mm512_add_ps(p, magic)),
+                                             _mm512_castps_si512(magic));
+  const __mmask16 small = _mm512_cmplt_epu32_mask(bits, _mm512_set1_epi32((128 - F::bias) << 23));
+  const __m512i code = _mm512_mask_blend_epi32(small, normal, subnormal);
+  if constexpr (!F::has_infinity) {
+    return _mm512_min_epu32(code, _mm512_set1_epi32(F::nan_code));  // overflow and NaN -> NaN
+  } else {
+    const __m512i finite_or_inf = _mm512_min_epu32(code, _mm512_set1_epi32(F::infinity_code));
+    const __mmask16 nan = _mm512_cmpgt_epu32_mask(bits, _mm512_set1_epi32(0x7F800000));
+    return _mm512_mask_blend_epi32(nan, finite_or_inf, _mm512_set1_epi32(F::nan_code));
+  }
+}
+
+/// 32 bf16 words of a and b (one `bf16_words` register each) -> 32 magnitude codes of the
+/// rounded products, one per 16-bit lane. Even words widen to fp32 by `<< 16`, odd words by
+/// clearing the low half; the product of two fp8 values is exact in fp32.
+template <class T>
+__m512i multiply_words(__m512i x, __m512i y) {
+  const __m512i high_half = _mm512_set1_epi32(int(0xFFFF0000u));
+  const __m512 even = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(x, 16)),
+                                    _mm512_castsi512_ps(_mm512_slli_epi32(y, 16)));
+  const __m512 odd = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_and_si512(x, high_half)),
+                                   _mm512_castsi512_ps(_mm512_and_si512(y, high_half)));
+  return _mm512_or_si512(encode_magnitude16<T>(even), _mm512_slli_epi32(encode_magnitude16<T>(odd), 16));
+}
+
+/// Exact multiply: bf16 decode by byte tables (VBMI), `vmulps`, rounding encode, bytes packed back
+/// in order (`vpackuswb` undoes the in-lane `vpunpck` order), sign by XOR.
+template <class T>
+void multiply_vbmi_fp32(const std::uint8_t* a, const std::uint8_t* b, std::uint8_t* out, std::size_t n) {
+  const bf16_byte_tables t = load_bf16_byte_tables<T>();
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i ca = _mm512_loadu_si512(a + i), cb = _mm512_loadu_si512(b + i);
+    // Magnitudes only (the sign comes last): the tables read 7 index bits.
+    const __m512i xl = _mm512_permutex2var_epi8(t.low0, ca, t.low1);
+    const __m512i xh = _mm512_permutex2var_epi8(t.high0, ca, t.high1);
+    const __m512i yl = _mm512_permutex2var_epi8(t.low0, cb, t.low1);
+    const __m512i yh = _mm512_permutex2var_epi8(t.high0, cb, t.high1);
+    const __m512i first = multiply_words<T>(_mm512_unpacklo_epi8(xl, xh), _mm512_unpacklo_epi8(yl, yh));
+    const __m512i second = multiply_words<T>(_mm512_unpackhi_epi8(xl, xh), _mm512_unpackhi_epi8(yl, yh));
+    const __m512i magnitude = _mm512_packus_epi16(first, second);
+    // magnitude | ((a ^ b) & 0x80)
+    const __m512i code = _mm512_ternarylogic_epi32(magnitude, _mm512_xor_si512(ca, cb),
+                                                   _mm512_set1_epi8(char(0x80)), 0xF8);
+    _mm512_storeu_si512(out + i, code);
+  }
+  multiply_table_scalar<T>(a + i, b + i, out + i, n - i);
+}
 
 #endif  // __AVX512BW__ && __AVX512VBMI__
 

@@ -63,7 +63,10 @@ INSTRUCTIONS_PER_64 = {
                        "12 vfpclassps, 4 vpmovd2m, 4 vaddps; k-ors, kortest"),
     "multiply/lmul/<8-bit>": ("16 + 3 mask", "2 loads, 2 vptestmb, 4 vpermt2b, 2 vpcmpeqb, masked "
                               "vpaddusb, vpmovb2m, vpblendmb, vpxord, vpternlogd, store; kand, kor, kortest"),
-    "multiply/fp8_emulated (decode_fp32)": ("~180", "per 16: 2 x 12 decode, vmulps, ~18 encode, vpmovdb, store"),
+    "multiply/fp8_emulated (vbmi_fp32)": ("74 (e4m3fn), 82 (e5m2)", "2 loads, 4 vpermt2b, 4 vpunpck, 4 vpslld + "
+                                          "4 vpandd (widen), 4 vmulps, 4 x 11 encode (+2 for e5m2's NaN), "
+                                          "2 vpslld + 2 vpord, vpackuswb, vpxord, vpternlogd, store"),
+    "multiply/fp8_emulated_decode_fp32": ("~180", "per 16: 2 x 12 decode, vmulps, ~18 encode, vpmovdb, store"),
     "multiply/fp8_emulated_table_gather": ("36 + 64 gathered loads", "per 16: 2 vpmovzxbd, vpslld, "
                                            "vpternlogd, vpgatherdd, vpxord, vpternlogd, vpmovdb, store"),
     "multiply/fp32": ("12", "8 loads (4 folded into vmulps), 4 vmulps, 4 stores: the minimum"),
