@@ -236,6 +236,41 @@ inline void bf16_words(const bf16_byte_tables& t, __m512i codes, __m512i& words0
   words1 = _mm512_unpackhi_epi8(low, high);
 }
 
+/// The same words without shuffles after the lookups: the even-position code of each 16-bit lane
+/// keeps its low byte and gets the high byte shifted in, the odd one the reverse (shift + bit
+/// select). Pairs element 2j with 2j+1's neighbour order unchanged, so a and b still match.
+inline void bf16_words_by_shifts(const bf16_byte_tables& t, __m512i codes, __m512i& even, __m512i& odd) {
+  const __m512i low = _mm512_permutex2var_epi8(t.low0, codes, t.low1);
+  const __m512i high = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(t.high0, codes, t.high1), codes,
+                                                 _mm512_set1_epi8(char(0x80)), 0xF8);  // high | (codes & 0x80)
+  const __m512i low_byte = _mm512_set1_epi16(0x00FF);
+  // (A & C) | (B & ~C) with C = 0x00FF: truth table 0xE4 (A = 0xF0, B = 0xCC, C = 0xAA).
+  even = _mm512_ternarylogic_epi32(low, _mm512_slli_epi16(high, 8), low_byte, 0xE4);
+  odd = _mm512_ternarylogic_epi32(_mm512_srli_epi16(low, 8), high, low_byte, 0xE4);
+}
+
+#if defined(__AVX512BF16__)
+template <class T>
+float dot_bf16_dpbf16_shifts(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  const bf16_byte_tables t = load_bf16_byte_tables<T>();
+  __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+  std::size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    #pragma GCC unroll 16
+    for (int k = 0; k < 2; ++k) {
+      __m512i x0, x1, y0, y1;
+      bf16_words_by_shifts(t, _mm512_loadu_si512(a + i + 64 * k), x0, x1);
+      bf16_words_by_shifts(t, _mm512_loadu_si512(b + i + 64 * k), y0, y1);
+      acc[2 * k] = _mm512_dpbf16_ps(acc[2 * k], (__m512bh)x0, (__m512bh)y0);
+      acc[2 * k + 1] = _mm512_dpbf16_ps(acc[2 * k + 1], (__m512bh)x1, (__m512bh)y1);
+    }
+  }
+  float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+  for (; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
+  return sum;
+}
+#endif
+
 template <class T>
 float dot_vbmi_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
   const bf16_byte_tables t = load_bf16_byte_tables<T>();

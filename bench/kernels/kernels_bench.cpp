@@ -183,6 +183,7 @@ std::vector<method<fp8_dot_fn>> fp8_dot_methods() {
   namespace fp8 = lmul_bench::fp8;
 #if defined(__AVX512BW__) && defined(__AVX512VBMI__) && defined(__AVX512BF16__)
   if (lmul_bench::cpu_has_vbmi_bf16()) out.push_back({"bf16_dpbf16", fp8::dot_bf16_dpbf16<T>});
+  if (lmul_bench::cpu_has_vbmi_bf16()) out.push_back({"bf16_shifts_dpbf16", fp8::dot_bf16_dpbf16_shifts<T>});
 #endif
 #if defined(__AVX512BW__) && defined(__AVX512VBMI__)
   if (__builtin_cpu_supports("avx512vbmi")) out.push_back({"vbmi_fp32fma", fp8::dot_vbmi_fp32fma<T>});
