@@ -5,8 +5,10 @@
 //   emulated_fp8_sgemm/<fmt>  exact fp8 GEMM: decode A and B to fp32 by a 256-entry table (every
 //                             fp8 value is an fp32; the products are exact in fp32), then
 //                             cblas_sgemm; the decode is timed too. emulated_fp8_sgemm_blis/<fmt>:
-//                             the same with BLIS. (Debian's OpenBLAS 0.3.21 is built without its
-//                             bf16 GEMM, so an fp8 -> bf16 -> sbgemm path is not available.)
+//                             the same with BLIS.
+//   emulated_fp8_bf16/<fmt>   exact fp8 GEMM on AVX-512 BF16 (baselines/bf16_gemm.hpp): fp8 packed
+//                             as bf16, vdpbf16ps (Debian's OpenBLAS has no bf16 GEMM); checked
+//                             against a double-precision reference before it is timed
 //   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4> data (1 thread)
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
 //                             at a fixed rate per product, so its 256 rate stands for every size
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include <array>
+#include <cmath>
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -29,7 +32,9 @@
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
 
+#include "baselines/bf16_gemm.hpp"
 #include "common/blas.hpp"
+#include "common/machine.hpp"
 #include "common/context.hpp"
 #include "common/limits.hpp"
 
@@ -100,6 +105,46 @@ void bench_emulated_fp8(benchmark::State& state) {
   set_products_counter(state, n);
 }
 
+#if defined(__AVX512BW__) && defined(__AVX512BF16__)
+/// Rows 0, 7 and m-1 of the bf16 GEMM against a double-precision sum of the exact products:
+/// within k 2^-23 sum |a b| (fp32 accumulation); a packing error is far larger.
+template <class T>
+bool bf16_gemm_is_right(std::size_t n, const std::uint8_t* a, const std::uint8_t* b, const float* c) {
+  for (std::size_t i : {std::size_t(0), std::size_t(7), n - 1}) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double sum = 0, magnitude = 0;
+      for (std::size_t p = 0; p < n; ++p) {
+        const double product = double(float(T::from_bits(a[i * n + p]))) * double(float(T::from_bits(b[p * n + j])));
+        sum += product;
+        magnitude += product < 0 ? -product : product;
+      }
+      if (!(std::abs(double(c[i * n + j]) - sum) <= double(n) * 0x1p-23 * magnitude)) return false;
+    }
+  }
+  return true;
+}
+
+template <class T>
+void bench_bf16_gemm(benchmark::State& state) {
+  const std::size_t n = std::size_t(state.range(0));
+  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  std::vector<float> c(n * n);
+  const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
+  const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
+  lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data());
+  if (!bf16_gemm_is_right<T>(n, pa, pb, c.data())) {
+    state.SkipWithError("bf16 GEMM differs from the exact products' sum");
+    return;
+  }
+  for (auto _ : state) {
+    lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data());
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_products_counter(state, n);
+}
+#endif
+
 template <class T>
 void bench_lmul_gemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
@@ -148,6 +193,12 @@ void register_all() {
                                      bench_emulated_fp8<lmul::float8_e4m3fn, sgemm_blis>));
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm_blis/e5m2",
                                      bench_emulated_fp8<lmul::float8_e5m2, sgemm_blis>));
+#endif
+#if defined(__AVX512BW__) && defined(__AVX512BF16__)
+  if (lmul_bench::cpu_has_vbmi_bf16()) {
+    sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e4m3fn", bench_bf16_gemm<lmul::float8_e4m3fn>));
+    sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e5m2", bench_bf16_gemm<lmul::float8_e5m2>));
+  }
 #endif
   sizes(benchmark::RegisterBenchmark("lmul_gemm/float", bench_lmul_gemm<float>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e4m3fn", bench_lmul_gemm<lmul::float8_e4m3fn>));

@@ -55,6 +55,7 @@ def main():
     rates, context = load_rates(args.json_file)
     sizes = sorted({s for (_, s) in rates if s > 0 and not _.startswith("naive")})
     peak = rates.get(("peak/fp32_fma", 0))
+    bf16_peak = rates.get(("peak/bf16_dot", 0))
     load_avg = context.get("load_avg")
 
     print("## lmul_gemm: ratios and limits, one run\n")
@@ -66,6 +67,9 @@ def main():
           f"{', '.join(f'{x:.1f}' for x in load_avg) if load_avg else '?'}; one thread; JSON: {args.json_file}")
     if peak:
         print(f"- fp32 FMA peak of one core (register-only loop, same run): {peak / 1e9:.1f} G products/s")
+    if bf16_peak:
+        print(f"- vdpbf16ps peak of one core (register-only loop, same run): {bf16_peak / 1e9:.1f} G products/s "
+              "(the ceiling of the bf16 exact fp8 GEMM)")
 
     print("\nProducts/s (G = 1e9), one thread, median over repetitions; "
           "'of peak' = products/s / the fp32 FMA peak:\n")
@@ -83,7 +87,8 @@ def main():
         print(f"| {name} | " + " | ".join(cells) + " |")
 
     summary = {"context": {k: context.get(k) for k in ("date", "cpu_model", "cpu_isa", "openblas", "blis", "load_avg")},
-               "fp32_fma_peak_products_per_s": peak, "rows": []}
+               "fp32_fma_peak_products_per_s": peak,
+               "bf16_dot_peak_products_per_s": bf16_peak, "rows": []}
     print("\n### Ratio table\n")
     print("| comparison | size | L-Mul G products/s | baseline | baseline G products/s | ratio | "
           "L-Mul of FMA peak | baseline of FMA peak |")
@@ -92,7 +97,8 @@ def main():
         comparisons = [(f"lmul_gemm {t} vs fp32 sgemm", SGEMM)]
         if t in ("e4m3fn", "e5m2"):
             comparisons.append((f"lmul_gemm {t} vs exact {t} GEMM",
-                                [f"emulated_fp8_sgemm/{t}", f"emulated_fp8_sgemm_blis/{t}"]))
+                                [f"emulated_fp8_sgemm/{t}", f"emulated_fp8_sgemm_blis/{t}",
+                                 f"emulated_fp8_bf16/{t}"]))
         if t in ("float", "e4m3fn"):
             comparisons.append((f"lmul_gemm {t} vs naive scalar L-Mul loop (*)", [f"naive_lmul/{t}"]))
         for label, candidates in comparisons:
