@@ -77,18 +77,19 @@ inline void stream_read(benchmark::State& state) {
 template <bool Prefetch>
 void stream_triad_loop(benchmark::State& state, float* a, const float* b, const float* c, std::size_t n) {
   using batch = xsimd::batch<float>;
+  constexpr std::size_t step = 4 * batch::size;
   const batch s(0.5f);
   for (auto _ : state) {
-    for (std::size_t i = 0; i + 2 * batch::size <= n; i += 2 * batch::size) {
+    for (std::size_t i = 0; i + step <= n; i += step) {
       if constexpr (Prefetch) {
-        for (std::size_t line = 0; line < 2 * batch::size * sizeof(float); line += 64) {
+        for (std::size_t line = 0; line < step * sizeof(float); line += 64) {
           _mm_prefetch(reinterpret_cast<const char*>(b + i) + prefetch_bytes + line, _MM_HINT_T0);
           _mm_prefetch(reinterpret_cast<const char*>(c + i) + prefetch_bytes + line, _MM_HINT_T0);
         }
       }
-      xsimd::fma(s, batch::load_unaligned(c + i), batch::load_unaligned(b + i)).store_unaligned(a + i);
-      xsimd::fma(s, batch::load_unaligned(c + i + batch::size), batch::load_unaligned(b + i + batch::size))
-          .store_unaligned(a + i + batch::size);
+      #pragma GCC unroll 4
+      for (std::size_t k = 0; k < step; k += batch::size)
+        xsimd::fma(s, batch::load_unaligned(c + i + k), batch::load_unaligned(b + i + k)).store_unaligned(a + i + k);
     }
     benchmark::DoNotOptimize(a);
     benchmark::ClobberMemory();

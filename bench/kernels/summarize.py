@@ -248,6 +248,7 @@ def main():
     summary = {"context": {k: context.get(k) for k in ("date", "host_name", "cpu_model", "cpu_isa", "openblas",
                                                         "openblas_core", "blis", "load_avg", "num_cpus",
                                                         "mhz_per_cpu")},
+               "fp8_methods": {k: v for k, v in context.items() if k.startswith("fp8_")},
                "benchmark_json": path, "rows": []}
     print("\n### Ratio table\n")
     print("| comparison | n | L-Mul G/s | baseline | baseline G/s | ratio | L-Mul limit G/s | L-Mul reached "
