@@ -14,6 +14,8 @@
 //   decode_fp32fma AVX-512F: arithmetic decode to fp32 (normal codes: the magnitude bits shifted
 //                 into place plus the exponent rebias; subnormal codes: integer-to-float conversion
 //                 times 2^(1 - bias - M), exact), then `vfmadd`. No fp32 denormal is formed.
+//   table_fp32fma any instruction set: blocks decoded through a 256-entry fp32 table, then the
+//                 fp32 FMA dot of bench/baselines/fp32.hpp.
 // multiply (exact product rounded to the format, round to nearest even):
 //   table_scalar  a 16 KiB table indexed by the two 7-bit magnitudes (it fits in L1), sign by XOR.
 //   table_gather  the same table read by `vpgatherdd` (16 lanes at a time).
@@ -26,6 +28,7 @@
 // bench/kernels/kernels_bench.cpp checks every method on all 256 x 256 code pairs before timing it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -39,6 +42,8 @@
 #endif
 
 #include <lmul/small_float.hpp>
+
+#include "baselines/fp32.hpp"
 
 namespace lmul_bench::fp8 {
 
@@ -86,6 +91,31 @@ void multiply_table_scalar(const std::uint8_t* a, const std::uint8_t* b, std::ui
     const unsigned x = a[i], y = b[i];
     out[i] = std::uint8_t(product[((x & 0x7F) << 7) | (y & 0x7F)] | ((x ^ y) & 0x80));
   }
+}
+
+// ---- dot: table decode to fp32, then the fp32 FMA dot (any instruction set) ----------------------
+
+/// Blocks of 256 codes decoded through a 256-entry fp32 table (exact) into two small buffers, then
+/// lmul_bench::fp32::dot<8>: the portable exact fp8 dot, for builds without AVX-512.
+template <class T>
+float dot_table_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  static const auto decode = [] {
+    std::array<float, 256> table{};
+    for (unsigned c = 0; c < 256; ++c) table[c] = float(T::from_bits(std::uint8_t(c)));
+    return table;
+  }();
+  constexpr std::size_t block = 256;
+  alignas(64) float x[block], y[block];
+  float sum = 0.0f;
+  for (std::size_t i = 0; i < n; i += block) {
+    const std::size_t m = std::min(block, n - i);
+    for (std::size_t j = 0; j < m; ++j) {
+      x[j] = decode[a[i + j]];
+      y[j] = decode[b[i + j]];
+    }
+    sum += fp32::dot<8>(x, y, m);
+  }
+  return sum;
 }
 
 #if defined(__AVX512F__)
