@@ -30,6 +30,19 @@ inline std::string cpu_model() {
 #endif
 }
 
+/// CPUID leaf 7 EDX bit 23 (clang 14's __builtin_cpu_supports does not know "avx512fp16"). The OS
+/// must also save the AVX-512 state, which AVX512F in __builtin_cpu_supports already implies.
+inline bool cpu_has_avx512fp16() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && (edx >> 23 & 1u);
+#else
+  return false;
+#endif
+}
+
 /// The vector instruction sets this CPU has, among those that decide the kernels and baselines.
 inline std::string cpu_isa() {
   std::string out;
@@ -49,7 +62,7 @@ inline std::string cpu_isa() {
   add(__builtin_cpu_supports("avx512vbmi"), "AVX512VBMI");
   add(__builtin_cpu_supports("avx512vnni"), "AVX512VNNI");
   add(__builtin_cpu_supports("avx512bf16"), "AVX512BF16");
-  add(__builtin_cpu_supports("avx512fp16"), "AVX512FP16");
+  add(cpu_has_avx512fp16(), "AVX512FP16");
 #endif
   return out.empty() ? "none known" : out;
 }
