@@ -5,7 +5,8 @@
     python3 bench/readme_table.py build/report/kernels_summary.json build/report/gemm_summary.json
 
 Prints the machine line and two Markdown tables (kernels, GEMM) with the ratio of each L-Mul kernel
-to the fastest baseline measured at each size, the baseline named underneath.
+to the fastest baseline measured at each size, the baseline named in brackets; ratios below 1
+(L-Mul loses) in bold.
 """
 import json
 import sys
@@ -55,7 +56,10 @@ def table(rows, summary, size_key, names):
             if not r or r["ratio"] is None:
                 cells.append("n/a")
                 continue
-            cells.append(f"{r['ratio']:.2f}x ({short(r['baseline'], summary.get('fp8_methods', {}))})")
+            ratio = f"{r['ratio']:.2f}x"
+            if r["ratio"] < 1.0:
+                ratio = f"**{ratio}**"  # L-Mul loses
+            cells.append(f"{ratio} ({short(r['baseline'], summary.get('fp8_methods', {}))})")
         print(f"| {label} | " + " | ".join(cells) + " |")
 
 

@@ -3,7 +3,8 @@
 # prints the report, then measures the kernels' and the GEMM's speed against the fastest fp32
 # (OpenBLAS on its best core for this CPU, BLIS, hand-written loops) and exact fp8 baselines found,
 # with the memory-bandwidth and FMA limits of this machine, and prints the ratio tables (Markdown;
-# all ratios come from one run on this machine). Ratio tables as JSON: build/report/*_summary.json.
+# all ratios come from one run on this machine). Ratio tables as JSON: build/report/*_summary.json;
+# `python3 bench/update_docs.py "<load note>"` then writes them into README.md and docs/.
 # Usage: bash scripts/report.sh [--quick] [--csv] [--no-speed] [other lmul-report options]
 #   --quick     small samples, and the speed section is skipped
 #   --no-speed  the report only
@@ -36,6 +37,8 @@ echo "== 8. Speed: measured now on this machine, single thread; each ratio from 
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "(the benchmark programs print the BLAS cores they run and the instruction sets below)"
 echo
+# The commit measured, for bench/update_docs.py (which writes these tables into the docs).
+git describe --always --dirty > build/report/commit.txt 2>/dev/null || echo unknown > build/report/commit.txt
 python3 bench/kernels/summarize.py --repetitions 3 --out build/report/kernels.json \
   build/report/bench/kernels/lmul-bench-kernels
 echo
