@@ -25,22 +25,18 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-#include <algorithm>
 #include <cmath>
-#include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <cstddef>
-#include <span>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
-#include <immintrin.h>
-#include <xsimd/xsimd.hpp>
 
 #include <lmul/kernels.hpp>
 
