@@ -16,8 +16,8 @@
 //
 // Every benchmark reports "products/s" = size^3 multiply-adds per CPU second of the process (CPU
 // time, not wall time: on a shared machine it is far less disturbed by other processes; every
-// benchmark is single-threaded, so the two agree on an idle machine). Ratios and the issue's
-// targets: python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
+// benchmark is single-threaded, so the two agree on an idle machine). Ratios and limits:
+// python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
 #include <cstddef>
 #include <cstdint>
 #include <string>
