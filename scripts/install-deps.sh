@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs lmul's build dependencies from Debian's packages (bookworm). Uses sudo when not root.
 set -euo pipefail
-packages=(cmake g++ make libgtest-dev libbenchmark-dev libxsimd-dev libopenblas-dev python3)
+packages=(cmake g++ make libgtest-dev libbenchmark-dev libxsimd-dev libopenblas-dev libblis-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

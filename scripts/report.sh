@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The main job: installs the dependencies, builds the accuracy / energy report and the benchmarks,
-# prints the report, then measures the kernels' and the GEMM's speed against fp32, OpenBLAS and
-# emulated fp8 and prints the ratios (all ratios come from one run on this machine).
+# prints the report, then measures the kernels' and the GEMM's speed against the fastest fp32
+# (OpenBLAS on its best core for this CPU, BLIS, hand-written loops) and exact fp8 baselines found,
+# with the memory-bandwidth and FMA limits of this machine, and prints the ratio tables (Markdown;
+# all ratios come from one run on this machine). Ratio tables as JSON: build/report/*_summary.json;
+# `python3 bench/update_docs.py "<load note>"` then writes them into README.md and docs/.
 # Usage: bash scripts/report.sh [--quick] [--csv] [--no-speed] [--update-docs] [other lmul-report options]
 #   --quick        small samples, and the speed section is skipped
 #   --no-speed     the report only
@@ -44,10 +47,14 @@ echo "report.sh: building ${targets[*]} (log: $log)" >&2
 
 echo
 echo "== 8. Speed: measured now on this machine, single thread; each ratio from one run =="
-echo "-- kernels (bench/kernels/summarize.py: lmul_multiply / lmul_dot vs fp32, cblas_sdot, emulated fp8) --"
-python3 bench/kernels/summarize.py --repetitions 3 build/report/bench/kernels/lmul-bench-kernels
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "(the benchmark programs print the BLAS cores they run and the instruction sets below)"
 echo
-echo "-- GEMM (bench/gemm/gemm_summary.py: lmul_gemm vs cblas_sgemm, emulated fp8, naive loop) --"
+# The commit measured, for bench/update_docs.py (which writes these tables into the docs).
+git describe --always --dirty > build/report/commit.txt 2>/dev/null || echo unknown > build/report/commit.txt
+python3 bench/kernels/summarize.py --repetitions 3 --out build/report/kernels.json \
+  build/report/bench/kernels/lmul-bench-kernels
+echo
 ./build/report/bench/gemm/lmul-bench-gemm --benchmark_repetitions=3 \
-  --benchmark_out=build/report/gemm.json --benchmark_out_format=json > /dev/null 2>&1
+  --benchmark_out=build/report/gemm.json --benchmark_out_format=json > /dev/null
 python3 bench/gemm/gemm_summary.py build/report/gemm.json

@@ -1,25 +1,42 @@
 // lmul-bench-gemm: square GEMMs of size 256, 512, 1024, one thread each, products/s counters.
 //
-//   sgemm                     OpenBLAS cblas_sgemm on fp32 (openblas_set_num_threads(1))
-//   emulated_fp8_sgemm/<fmt>  decode fp8 A and B to fp32, then cblas_sgemm (decode timed too)
+//   sgemm                     OpenBLAS cblas_sgemm on fp32 (one thread; core: see the context)
+//   sgemm_blis                BLIS bli_sgemm on fp32 (one thread), where libblis-dev is installed
+//   emulated_fp8_sgemm/<fmt>  exact fp8 GEMM: decode A and B to fp32 by a 256-entry table (every
+//                             fp8 value is an fp32; the products are exact in fp32), then
+//                             cblas_sgemm; the decode is timed too. emulated_fp8_sgemm_blis/<fmt>:
+//                             the same with BLIS.
+//   emulated_fp8_bf16/<fmt>   exact fp8 GEMM on AVX-512 BF16 (baselines/bf16_gemm.hpp): fp8 packed
+//                             as bf16, vdpbf16ps (Debian's OpenBLAS has no bf16 GEMM); checked
+//                             against a double-precision reference before it is timed
 //   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4> data (1 thread)
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
 //                             at a fixed rate per product, so its 256 rate stands for every size
+//   peak/fp32_fma             the fp32 FMA ceiling of one core (common/limits.hpp), products/s
 //
 // Every benchmark reports "products/s" = size^3 multiply-adds per CPU second of the process (CPU
 // time, not wall time: on a shared machine it is far less disturbed by other processes; every
-// benchmark is single-threaded, so the two agree on an idle machine). Ratios and the speed
-// targets: python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
+// benchmark is single-threaded, so the two agree on an idle machine). Ratios and limits:
+// python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <array>
+#include <cmath>
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
 #include <lmul/gemm.hpp>
 #include <lmul/small_float.hpp>
+
+#include "baselines/bf16_gemm.hpp"
+#include "common/blas.hpp"
+#include "common/machine.hpp"
+#include "common/context.hpp"
+#include "common/limits.hpp"
 
 namespace {
 
@@ -47,36 +64,86 @@ void set_products_counter(benchmark::State& state, std::size_t n) {
       benchmark::Counter(products, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+/// C = A B, row-major, n x n, one thread, with OpenBLAS or BLIS.
+void sgemm_openblas(int n, const float* a, const float* b, float* c) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+}
+#if defined(LMUL_BENCH_HAVE_BLIS)
+void sgemm_blis(int n, const float* a, const float* b, float* c) { lmul_bench::blis_sgemm(n, n, n, a, n, b, n, c, n); }
+#endif
+
+template <void (*Sgemm)(int, const float*, const float*, float*)>
 void bench_sgemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = random_matrix<float>(n * n, 1), b = random_matrix<float>(n * n, 2);
   std::vector<float> c(n * n);
-  const int ni = int(n);
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data(), ni, b.data(),
-                ni, 0.0f, c.data(), ni);
+    Sgemm(int(n), a.data(), b.data(), c.data());
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
   set_products_counter(state, n);
 }
 
-template <class T>
+template <class T, void (*Sgemm)(int, const float*, const float*, float*)>
 void bench_emulated_fp8(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
   std::vector<float> af(n * n), bf(n * n), c(n * n);
-  const int ni = int(n);
+  static const auto decode = [] {  // every fp8 value, exactly
+    std::array<float, 256> table{};
+    for (unsigned code = 0; code < 256; ++code) table[code] = float(T::from_bits(std::uint8_t(code)));
+    return table;
+  }();
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n * n; ++i) af[i] = float(a[i]);
-    for (std::size_t i = 0; i < n * n; ++i) bf[i] = float(b[i]);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, af.data(), ni,
-                bf.data(), ni, 0.0f, c.data(), ni);
+    for (std::size_t i = 0; i < n * n; ++i) af[i] = decode[a[i].bits()];
+    for (std::size_t i = 0; i < n * n; ++i) bf[i] = decode[b[i].bits()];
+    Sgemm(int(n), af.data(), bf.data(), c.data());
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
   set_products_counter(state, n);
 }
+
+#if defined(__AVX512BW__) && defined(__AVX512BF16__)
+/// Rows 0, 7 and m-1 of the bf16 GEMM against a double-precision sum of the exact products:
+/// within k 2^-23 sum |a b| (fp32 accumulation); a packing error is far larger.
+template <class T>
+bool bf16_gemm_is_right(std::size_t n, const std::uint8_t* a, const std::uint8_t* b, const float* c) {
+  for (std::size_t i : {std::size_t(0), std::size_t(7), n - 1}) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double sum = 0, magnitude = 0;
+      for (std::size_t p = 0; p < n; ++p) {
+        const double product = double(float(T::from_bits(a[i * n + p]))) * double(float(T::from_bits(b[p * n + j])));
+        sum += product;
+        magnitude += product < 0 ? -product : product;
+      }
+      if (!(std::abs(double(c[i * n + j]) - sum) <= double(n) * 0x1p-23 * magnitude)) return false;
+    }
+  }
+  return true;
+}
+
+template <class T>
+void bench_bf16_gemm(benchmark::State& state) {
+  const std::size_t n = std::size_t(state.range(0));
+  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  std::vector<float> c(n * n);
+  const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
+  const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
+  lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data());
+  if (!bf16_gemm_is_right<T>(n, pa, pb, c.data())) {
+    state.SkipWithError("bf16 GEMM differs from the exact products' sum");
+    return;
+  }
+  for (auto _ : state) {
+    lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data());
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_products_counter(state, n);
+}
+#endif
 
 template <class T>
 void bench_lmul_gemm(benchmark::State& state) {
@@ -115,11 +182,24 @@ void register_all() {
   const auto sizes = [](benchmark::internal::Benchmark* b) {
     b->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
   };
-  sizes(benchmark::RegisterBenchmark("sgemm", bench_sgemm));
+  sizes(benchmark::RegisterBenchmark("sgemm", bench_sgemm<sgemm_openblas>));
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e4m3fn",
-                                     bench_emulated_fp8<lmul::float8_e4m3fn>));
+                                     bench_emulated_fp8<lmul::float8_e4m3fn, sgemm_openblas>));
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e5m2",
-                                     bench_emulated_fp8<lmul::float8_e5m2>));
+                                     bench_emulated_fp8<lmul::float8_e5m2, sgemm_openblas>));
+#if defined(LMUL_BENCH_HAVE_BLIS)
+  sizes(benchmark::RegisterBenchmark("sgemm_blis", bench_sgemm<sgemm_blis>));
+  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm_blis/e4m3fn",
+                                     bench_emulated_fp8<lmul::float8_e4m3fn, sgemm_blis>));
+  sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm_blis/e5m2",
+                                     bench_emulated_fp8<lmul::float8_e5m2, sgemm_blis>));
+#endif
+#if defined(__AVX512BW__) && defined(__AVX512BF16__)
+  if (lmul_bench::cpu_has_vbmi_bf16()) {
+    sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e4m3fn", bench_bf16_gemm<lmul::float8_e4m3fn>));
+    sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e5m2", bench_bf16_gemm<lmul::float8_e5m2>));
+  }
+#endif
   sizes(benchmark::RegisterBenchmark("lmul_gemm/float", bench_lmul_gemm<float>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e4m3fn", bench_lmul_gemm<lmul::float8_e4m3fn>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e5m2", bench_lmul_gemm<lmul::float8_e5m2>));
@@ -131,12 +211,13 @@ void register_all() {
                                                    bench_naive_lmul<lmul::float8_e4m3fn>)}) {
     naive->Arg(256)->Unit(benchmark::kMillisecond)->Iterations(1);
   }
+  lmul_bench::register_fma_peak();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  openblas_set_num_threads(1);  // single-thread comparison: lmul_gemm runs on one thread too
+  lmul_bench::start_benchmark_program(argv);  // may re-execute with a better OpenBLAS core
   register_all();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

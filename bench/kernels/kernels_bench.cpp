@@ -1,37 +1,52 @@
-// lmul-bench-kernels -- the span kernels against their float and fp8 baselines.
+// lmul-bench-kernels -- the span kernels against their fp32 and exact fp8 baselines.
 //
-//   multiply/<impl>/<type>/n   element-wise products:  fp32 a*b (xsimd), L-Mul (lmul_multiply),
-//                              emulated exact fp8 (decode -> fp32 multiply -> RNE encode)
-//   dot/<impl>/<type>/n        dot products: cblas_sdot (OpenBLAS, one thread), fp32 FMA (xsimd),
-//                              lmul_dot, lmul_dot_exact, emulated fp8 (decode -> FMA)
+//   multiply/<impl>/<type>/n   element-wise products: fp32 a*b, L-Mul (lmul_multiply), exact fp8
+//   dot/<impl>/<type>/n        dot products: cblas_sdot (OpenBLAS), blis_sdot (BLIS), fp32 FMA dot,
+//                              lmul_dot, lmul_dot_exact, exact fp8 (decode -> exact products)
+//   stream/..., peak/...       the hardware's limits, measured in the same run (common/limits.hpp)
+//
+// The baselines are the fastest implementations found (bench/baselines/*.hpp say why); each one's
+// alternatives run too, under <impl>_<method> names, so a reader sees the baseline against them:
+//   dot/fp32_fma              8 FMA chains   (alternatives fp32_fma_4acc, fp32_fma_12acc)
+//   multiply/fp32             4x unrolled    (alternative fp32_plain: the compiler's vectoriser)
+//   dot/fp8_emulated          the first available of bf16_dpbf16 (AVX-512 VBMI + BF16), vbmi_fp32fma,
+//                             decode_fp32fma (AVX-512F), table_fp32fma (any); bf16_shifts_dpbf16 is
+//                             measured as an alternative only
+//   multiply/fp8_emulated     the first available of vbmi_fp32, decode_fp32 (then table_gather and
+//                             table_scalar, slower on Zen 4: 2.3 and 1.2 against 5.7 G elements/s)
+// Every exact fp8 method is checked on all 256 x 256 code pairs against the library's exact
+// conversions and exactly rounded operator* before it is timed; a method that differs reports an
+// error instead of a rate.
 // Counters: items_per_second (elements), bytes_per_second (operand and result bytes), and
 // model_pJ_per_elem: a MODEL ESTIMATE of the arithmetic energy per element from spec section 5
-// (Horowitz, 45 nm), not a measurement. bench/kernels/summarize.py prints the target ratios.
-// GCC 12 flags its own _mm512_undefined_* inside inlined AVX-512 intrinsics as uninitialized
-// (GCC bug 105593, fixed in 13): a false positive, silenced for this file only.
+// (Horowitz, 45 nm), not a measurement. bench/kernels/summarize.py prints ratios and limits.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-#include <algorithm>
 #include <cmath>
-#include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <cstddef>
-#include <span>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
-#include <immintrin.h>
-#include <xsimd/xsimd.hpp>
 
 #include <lmul/kernels.hpp>
+
+#include "baselines/fp32.hpp"
+#include "baselines/fp8.hpp"
+#include "common/blas.hpp"
+#include "common/context.hpp"
+#include "common/limits.hpp"
+#include "common/machine.hpp"
+#include "common/placed_buffer.hpp"
 
 namespace {
 
@@ -44,38 +59,7 @@ std::uint64_t next_random(std::uint64_t& state) {  // xorshift64*: fast enough f
   return state * 0x2545F4914F6CDD1Dull;
 }
 
-/// A page-aligned allocation whose data starts `slot` x 1 KiB + 64 B into the page. Operands and
-/// results use different slots so that no benchmark loses to 4K aliasing (a load whose address
-/// matches an earlier store's in the low 12 bits) by an accident of malloc: identical kernels
-/// measured 13 and 23 G elements/s with heap-placed vectors.
-template <class T>
-class placed_buffer {
- public:
-  placed_buffer(std::size_t n, int slot) : n_(n) {
-    const std::size_t offset = std::size_t(slot % 4) * 1024 + 64;
-    storage_.reset(static_cast<std::byte*>(std::aligned_alloc(4096, round_up(n * sizeof(T) + offset))));
-    data_ = reinterpret_cast<T*>(storage_.get() + offset);
-    std::uninitialized_value_construct_n(data_, n);
-  }
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  std::size_t size() const { return n_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-  T* begin() { return data_; }
-  T* end() { return data_ + n_; }
-  const T* begin() const { return data_; }
-  const T* end() const { return data_ + n_; }
-
- private:
-  static std::size_t round_up(std::size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
-  struct free_deleter {
-    void operator()(std::byte* p) const { std::free(p); }
-  };
-  std::unique_ptr<std::byte, free_deleter> storage_;
-  T* data_ = nullptr;
-  std::size_t n_ = 0;
-};
+using lmul_bench::placed_buffer;
 
 /// Finite values of T (no NaN/inf codes: those take the kernels' slow paths), fixed per (T, n, seed);
 /// seed is also the buffer's slot (operands use 1 and 2, results 3).
@@ -118,52 +102,31 @@ constexpr double int_add_energy() {
 
 // ---- fp32 baselines -------------------------------------------------------------------------
 
+template <void (*Multiply)(const float*, const float*, float*, std::size_t)>
 void fp32_multiply(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto &a = data<float>(n, 1), &b = data<float>(n, 2);
   placed_buffer<float> out(n, 3);
-  using batch = xsimd::batch<float>;
   for (auto _ : state) {
-    std::size_t i = 0;
-    for (; i + batch::size <= n; i += batch::size) {
-      (batch::load_unaligned(&a[i]) * batch::load_unaligned(&b[i])).store_unaligned(&out[i]);
-    }
-    for (; i < n; ++i) out[i] = a[i] * b[i];
+    Multiply(a.data(), b.data(), out.data(), n);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
   set_counters(state, n, 3 * sizeof(float), fp32_mul);
 }
 
-void fp32_fma_dot(benchmark::State& state) {
+template <float (*Dot)(const float*, const float*, std::size_t)>
+void fp32_dot(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto &a = data<float>(n, 1), &b = data<float>(n, 2);
-  using batch = xsimd::batch<float>;
-  for (auto _ : state) {
-    batch acc[4] = {batch(0.f), batch(0.f), batch(0.f), batch(0.f)};
-    std::size_t i = 0;
-    for (; i + 4 * batch::size <= n; i += 4 * batch::size) {
-      for (int k = 0; k < 4; ++k) {
-        acc[k] = xsimd::fma(batch::load_unaligned(&a[i + k * batch::size]),
-                            batch::load_unaligned(&b[i + k * batch::size]), acc[k]);
-      }
-    }
-    float sum = xsimd::hadd((acc[0] + acc[1]) + (acc[2] + acc[3]));
-    for (; i < n; ++i) sum += a[i] * b[i];
-    benchmark::DoNotOptimize(sum);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(Dot(a.data(), b.data(), n));
   set_counters(state, n, 2 * sizeof(float), fp32_mul + fp32_add);
 }
 
-void openblas_sdot(benchmark::State& state) {
-  const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<float>(n, 1), &b = data<float>(n, 2);
-  for (auto _ : state) {
-    float sum = cblas_sdot(int(n), a.data(), 1, b.data(), 1);
-    benchmark::DoNotOptimize(sum);
-  }
-  set_counters(state, n, 2 * sizeof(float), fp32_mul + fp32_add);
-}
+float openblas_sdot(const float* a, const float* b, std::size_t n) { return cblas_sdot(int(n), a, 1, b, 1); }
+#if defined(LMUL_BENCH_HAVE_BLIS)
+float blis_sdot(const float* a, const float* b, std::size_t n) { return lmul_bench::blis_sdot(int(n), a, b); }
+#endif
 
 // ---- L-Mul kernels --------------------------------------------------------------------------
 
@@ -200,120 +163,128 @@ void lmul_dot_exact(benchmark::State& state) {
   set_counters(state, n, 2 * sizeof(T), int8_add + int32_add);
 }
 
-// ---- emulated fp8 (AVX-512): decode -> fp32 arithmetic -> encode ---------------------------
-#if defined(__AVX512BW__)
+// ---- exact fp8 baselines (bench/baselines/fp8.hpp) -------------------------------------------
 
-/// 16 fp8 codes (bytes) -> 16 floats, exact: magnitude bits placed as fp32 bits, then scaled by
-/// 2^(127 - bias) (exact; also right for subnormals); NaN (and inf) codes patched by a compare.
-template <class F>
-__m512 decode16(__m128i codes) {
-  constexpr int M = F::mantissa_bits;
-  const __m512i x = _mm512_cvtepu8_epi32(codes);
-  const __m512i magnitude = _mm512_and_si512(x, _mm512_set1_epi32(0x7F));
-  const __m512 scale = _mm512_set1_ps(std::ldexp(1.f, 127 - F::bias));
-  __m512 value = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(magnitude, 23 - M)), scale);
-  const __mmask16 special = _mm512_cmpge_epu32_mask(
-      magnitude, _mm512_set1_epi32(F::has_infinity ? F::infinity_code : F::nan_code));
-  if (special) {
-    const __m512 inf_or_nan = _mm512_castsi512_ps(_mm512_set1_epi32(
-        F::has_infinity ? 0x7F800000 : 0x7FC00000));
-    const __mmask16 nan = _mm512_cmpgt_epu32_mask(magnitude, _mm512_set1_epi32(F::infinity_code));
-    value = _mm512_mask_blend_ps(special, value, inf_or_nan);
-    value = _mm512_mask_blend_ps(F::has_infinity ? nan : __mmask16(0), value,
-                                 _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC00000)));
-  }
-  const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(x, _mm512_set1_epi32(0x80)), 24);
-  return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(value), sign));
+using fp8_multiply_fn = void (*)(const std::uint8_t*, const std::uint8_t*, std::uint8_t*, std::size_t);
+using fp8_dot_fn = float (*)(const std::uint8_t*, const std::uint8_t*, std::size_t);
+
+template <class Fn>
+struct method {
+  std::string name;
+  Fn fn;
+};
+
+/// The exact fp8 dot methods this build and this CPU can run, the baseline (fastest) first.
+template <class T>
+std::vector<method<fp8_dot_fn>> fp8_dot_methods() {
+  std::vector<method<fp8_dot_fn>> out;
+  namespace fp8 = lmul_bench::fp8;
+#if defined(__AVX512BW__) && defined(__AVX512VBMI__) && defined(__AVX512BF16__)
+  if (lmul_bench::cpu_has_vbmi_bf16()) out.push_back({"bf16_dpbf16", fp8::dot_bf16_dpbf16<T>});
+  if (lmul_bench::cpu_has_vbmi_bf16()) out.push_back({"bf16_shifts_dpbf16", fp8::dot_bf16_dpbf16_shifts<T>});
+#endif
+#if defined(__AVX512BW__) && defined(__AVX512VBMI__)
+  if (__builtin_cpu_supports("avx512vbmi")) out.push_back({"vbmi_fp32fma", fp8::dot_vbmi_fp32fma<T>});
+#endif
+#if defined(__AVX512F__)
+  out.push_back({"decode_fp32fma", fp8::dot_decode_fp32fma<T>});
+#endif
+  out.push_back({"table_fp32fma", fp8::dot_table_fp32fma<T>});
+  return out;
 }
 
-/// 16 floats -> 16 fp8 codes, round to nearest even, non-saturating (inf, or NaN for e4m3fn).
-template <class F>
-__m128i encode16(__m512 v) {
-  constexpr int M = F::mantissa_bits;
-  const __m512i bits = _mm512_castps_si512(v);
-  const __m512i sign = _mm512_and_si512(_mm512_srli_epi32(bits, 24), _mm512_set1_epi32(0x80));
-  const __m512i abs = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
-  // Normal range: round the fp32 fraction to M bits (ties to even), rebias the exponent.
-  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(abs, 23 - M), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(
-      abs, _mm512_add_epi32(_mm512_set1_epi32((1 << (22 - M)) - 1), lsb));
-  const __m512i normal = _mm512_sub_epi32(_mm512_srli_epi32(rounded, 23 - M),
-                                          _mm512_set1_epi32((127 - F::bias) << M));
-  // Subnormal range: adding 2^(23 + quantum exponent) rounds to the quantum (ties to even).
-  const float magic = std::ldexp(1.f, 23 + 1 - F::bias - M);  // 2^23 * quantum of subnormals
-  const __m512 magic_v = _mm512_set1_ps(magic);
-  const __m512i subnormal = _mm512_sub_epi32(
-      _mm512_castps_si512(_mm512_add_ps(_mm512_castsi512_ps(abs), magic_v)),
-      _mm512_castps_si512(magic_v));
-  const __mmask16 is_small = _mm512_cmplt_epu32_mask(abs, _mm512_set1_epi32((128 - F::bias) << 23));
-  __m512i code = _mm512_mask_blend_epi32(is_small, normal, subnormal);
-  const __mmask16 overflow = _mm512_cmpgt_epi32_mask(code, _mm512_set1_epi32(F::max_finite_code));
-  const __mmask16 nan = _mm512_cmpgt_epu32_mask(abs, _mm512_set1_epi32(0x7F800000));
-  code = _mm512_mask_blend_epi32(
-      overflow, code,
-      _mm512_set1_epi32(F::has_infinity ? F::infinity_code : F::nan_code));
-  code = _mm512_mask_blend_epi32(nan, code, _mm512_set1_epi32(F::nan_code));
-  return _mm512_cvtepi32_epi8(_mm512_or_si512(code, sign));
+/// The exact fp8 multiply methods this build and CPU can run, the baseline (fastest on Zen 4) first.
+template <class T>
+std::vector<method<fp8_multiply_fn>> fp8_multiply_methods() {
+  std::vector<method<fp8_multiply_fn>> out;
+  namespace fp8 = lmul_bench::fp8;
+#if defined(__AVX512BW__) && defined(__AVX512VBMI__)
+  if (__builtin_cpu_supports("avx512vbmi")) out.push_back({"vbmi_fp32", fp8::multiply_vbmi_fp32<T>});
+#endif
+#if defined(__AVX512F__)
+  out.push_back({"decode_fp32", fp8::multiply_decode_fp32<T>});
+  out.push_back({"table_gather", fp8::multiply_table_gather<T>});
+#endif
+  out.push_back({"table_scalar", fp8::multiply_table_scalar<T>});
+  return out;
+}
+
+/// All 256 x 256 code pairs through `multiply`, bit for bit against the exactly rounded operator*
+/// (any NaN matches any NaN: the NaN payload is not part of the contract).
+template <class T>
+bool multiply_is_exact(fp8_multiply_fn multiply) {
+  placed_buffer<std::uint8_t> a(65536, 1), b(65536, 2), out(65536, 3);
+  for (std::size_t i = 0; i < 65536; ++i) {
+    a[i] = std::uint8_t(i >> 8);
+    b[i] = std::uint8_t(i);
+  }
+  multiply(a.data(), b.data(), out.data(), 65536);
+  for (std::size_t i = 0; i < 65536; ++i) {
+    const T expected = T::from_bits(a[i]) * T::from_bits(b[i]);
+    const T got = T::from_bits(out[i]);
+    if (!(lmul::isnan(expected) && lmul::isnan(got)) && got.bits() != expected.bits()) return false;
+  }
+  return true;
+}
+
+/// Every code pair as the one nonzero term of a 256-element dot (at a position that moves through
+/// all vector lanes, the rest zeros), against the exact product: a sum with one nonzero term is
+/// that term, whatever the order of accumulation.
+template <class T>
+bool dot_is_exact(fp8_dot_fn dot) {
+  constexpr std::size_t n = 256;
+  placed_buffer<std::uint8_t> a(n, 1), b(n, 2);
+  for (unsigned x = 0; x < 256; ++x) {
+    for (unsigned y = 0; y < 256; ++y) {
+      const std::size_t at = (x * 131 + y) % n;
+      a[at] = std::uint8_t(x);
+      b[at] = std::uint8_t(y);
+      const float got = dot(a.data(), b.data(), n);
+      const float expected = lmul_bench::fp8::exact_product<T>(std::uint8_t(x), std::uint8_t(y));
+      a[at] = b[at] = 0;
+      if (!(std::isnan(expected) && std::isnan(got)) && got != expected) return false;
+    }
+  }
+  return true;
 }
 
 template <class T>
-void fp8_emulated_multiply(benchmark::State& state) {
-  using F = lmul::format_of_t<T>;
+void fp8_multiply(benchmark::State& state, fp8_multiply_fn multiply) {
   const std::size_t n = std::size_t(state.range(0));
+  static std::map<fp8_multiply_fn, bool> checked;  // a baseline that is wrong would flatter L-Mul
+  if (!checked.contains(multiply)) checked[multiply] = multiply_is_exact<T>(multiply);
+  if (!checked[multiply]) {
+    state.SkipWithError("exact fp8 multiply differs from the exactly rounded product");
+    return;
+  }
   const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
   placed_buffer<T> out(n, 3);
   const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
   const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
   auto* po = reinterpret_cast<std::uint8_t*>(out.data());
   for (auto _ : state) {
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-      const __m512 x = decode16<F>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pa + i)));
-      const __m512 y = decode16<F>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pb + i)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(po + i), encode16<F>(_mm512_mul_ps(x, y)));
-    }
-    for (; i < n; ++i) out[i] = a[i] * b[i];  // exactly rounded operator*
+    multiply(pa, pb, po, n);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
-  }
-  // A baseline that is wrong would flatter L-Mul: compare with the exactly rounded operator*.
-  for (std::size_t i = 0; i < std::min<std::size_t>(n, 1 << 16); ++i) {
-    const T expected = a[i] * b[i];
-    const bool both_nan = lmul::isnan(expected) && lmul::isnan(out[i]);
-    if (!both_nan && out[i].bits() != expected.bits()) {
-      state.SkipWithError("emulated fp8 multiply differs from the exact product");
-      return;
-    }
   }
   set_counters(state, n, 3 * sizeof(T), fp32_mul);
 }
 
 template <class T>
-void fp8_emulated_dot(benchmark::State& state) {
-  using F = lmul::format_of_t<T>;
+void fp8_dot(benchmark::State& state, fp8_dot_fn dot) {
   const std::size_t n = std::size_t(state.range(0));
+  static std::map<fp8_dot_fn, bool> checked;
+  if (!checked.contains(dot)) checked[dot] = dot_is_exact<T>(dot);
+  if (!checked[dot]) {
+    state.SkipWithError("exact fp8 dot differs from the exact products");
+    return;
+  }
   const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
   const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
   const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
-  for (auto _ : state) {
-    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
-                     _mm512_setzero_ps()};
-    std::size_t i = 0;
-    for (; i + 64 <= n; i += 64) {
-      for (int k = 0; k < 4; ++k) {
-        const __m512 x = decode16<F>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pa + i + 16 * k)));
-        const __m512 y = decode16<F>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pb + i + 16 * k)));
-        acc[k] = _mm512_fmadd_ps(x, y, acc[k]);
-      }
-    }
-    float sum = _mm512_reduce_add_ps(
-        _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
-    for (; i < n; ++i) sum += float(a[i]) * float(b[i]);
-    benchmark::DoNotOptimize(sum);
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(dot(pa, pb, n));
   set_counters(state, n, 2 * sizeof(T), fp32_mul + fp32_add);
 }
-#endif
 
 // ---- registration ---------------------------------------------------------------------------
 
@@ -333,14 +304,38 @@ void add_byte_type(const std::string& type) {
   add("dot/lmul_exact/" + type, lmul_dot_exact<T>);
 }
 
+/// The exact fp8 baselines: the first method under "<op>/fp8_emulated/<type>", the others under
+/// "<op>/fp8_emulated_<method>/<type>"; the methods' names go into the benchmark context.
+template <class T>
+void add_fp8_baselines(const std::string& type) {
+  const auto dots = fp8_dot_methods<T>();
+  for (std::size_t k = 0; k < dots.size(); ++k) {
+    const std::string impl = k == 0 ? "fp8_emulated" : "fp8_emulated_" + dots[k].name;
+    add("dot/" + impl + "/" + type, [fn = dots[k].fn](benchmark::State& s) { fp8_dot<T>(s, fn); });
+  }
+  const auto multiplies = fp8_multiply_methods<T>();
+  for (std::size_t k = 0; k < multiplies.size(); ++k) {
+    const std::string impl = k == 0 ? "fp8_emulated" : "fp8_emulated_" + multiplies[k].name;
+    add("multiply/" + impl + "/" + type, [fn = multiplies[k].fn](benchmark::State& s) { fp8_multiply<T>(s, fn); });
+  }
+  benchmark::AddCustomContext("fp8_dot_method/" + type, dots[0].name);
+  benchmark::AddCustomContext("fp8_multiply_method/" + type, multiplies[0].name);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  openblas_set_num_threads(1);  // single thread, like every other benchmark here
-  add("multiply/fp32/float", fp32_multiply);
+  lmul_bench::start_benchmark_program(argv);  // may re-execute with a better OpenBLAS core
+  add("multiply/fp32/float", fp32_multiply<lmul_bench::fp32::multiply>);
+  add("multiply/fp32_plain/float", fp32_multiply<lmul_bench::fp32::multiply_plain>);
   add("multiply/lmul/float", lmul_multiply<float>);
-  add("dot/cblas_sdot/float", openblas_sdot);
-  add("dot/fp32_fma/float", fp32_fma_dot);
+  add("dot/cblas_sdot/float", fp32_dot<openblas_sdot>);
+#if defined(LMUL_BENCH_HAVE_BLIS)
+  add("dot/blis_sdot/float", fp32_dot<blis_sdot>);
+#endif
+  add("dot/fp32_fma/float", fp32_dot<lmul_bench::fp32::dot<8>>);
+  add("dot/fp32_fma_4acc/float", fp32_dot<lmul_bench::fp32::dot<4>>);
+  add("dot/fp32_fma_12acc/float", fp32_dot<lmul_bench::fp32::dot<12>>);
   add("dot/lmul/float", lmul_dot<float>);
   add_byte_type<lmul::float8_e4m3fn>("e4m3fn");
   add_byte_type<lmul::float8_e5m2>("e5m2");
@@ -349,12 +344,12 @@ int main(int argc, char** argv) {
   add_byte_type<lmul::lmul<3, 4>>("lmul<3,4>");
   add_byte_type<lmul::lmul<4, 3>>("lmul<4,3>");
   add_byte_type<lmul::lmul<5, 2>>("lmul<5,2>");
-#if defined(__AVX512BW__)
-  add("multiply/fp8_emulated/e4m3fn", fp8_emulated_multiply<lmul::float8_e4m3fn>);
-  add("multiply/fp8_emulated/e5m2", fp8_emulated_multiply<lmul::float8_e5m2>);
-  add("dot/fp8_emulated/e4m3fn", fp8_emulated_dot<lmul::float8_e4m3fn>);
-  add("dot/fp8_emulated/e5m2", fp8_emulated_dot<lmul::float8_e5m2>);
-#endif
+  add_fp8_baselines<lmul::float8_e4m3fn>("e4m3fn");
+  add_fp8_baselines<lmul::float8_e5m2>("e5m2");
+  // Limits at the footprints of the kernels above: arrays of n bytes (8-bit types) and 4n bytes.
+  std::vector<std::int64_t> footprints;
+  for (auto n : sizes) footprints.insert(footprints.end(), {n, 4 * n});
+  lmul_bench::register_limits(footprints);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

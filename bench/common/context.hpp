@@ -1,0 +1,30 @@
+// What every benchmark program states before it measures: the machine, its instruction sets and the
+// BLAS cores in use. Printed in Google Benchmark's context header and stored in its JSON output
+// ("context"), where the summary scripts read them.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+
+#include "blas.hpp"
+#include "machine.hpp"
+
+namespace lmul_bench {
+
+/// Call first in main(), before benchmark::Initialize: may re-execute the program (see blas.hpp).
+inline void start_benchmark_program(char** argv) {
+  select_best_openblas_core(argv);
+  single_thread_blas();
+  const std::string blas = openblas_core_note();
+  benchmark::AddCustomContext("cpu_model", cpu_model());
+  benchmark::AddCustomContext("cpu_isa", cpu_isa());
+  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
+  benchmark::AddCustomContext("openblas", blas);
+  benchmark::AddCustomContext("blis", blis_note());
+  // Also on stderr at once, so that a run whose benchmark output goes elsewhere still shows it.
+  std::fprintf(stderr, "BLAS: %s\nBLAS 2: %s\n", blas.c_str(), blis_note().c_str());
+}
+
+}  // namespace lmul_bench
