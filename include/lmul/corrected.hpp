@@ -42,6 +42,7 @@
 
 #include "convert.hpp"
 #include "detail/element_ranges.hpp"
+#include "errors.hpp"
 #include "detail/span_checks.hpp"
 #include "format_traits.hpp"
 #include "product.hpp"
@@ -187,11 +188,11 @@ inline correction_table derive_correction_table_unchecked(int M, int t) {
 /// 0 <= index_bits <= min(M, max_correction_index_bits) (t = 0: one cell, a single constant).
 inline correction_table derive_correction_table(int mantissa_bits, int index_bits) {
   if (mantissa_bits < 1 || mantissa_bits > 23) {
-    throw std::invalid_argument("derive_correction_table: mantissa bits " +
+    detail::fail_invalid_argument("derive_correction_table: mantissa bits " +
                                 std::to_string(mantissa_bits) + " outside 1..23");
   }
   if (index_bits < 0 || index_bits > correction_index_bits(mantissa_bits)) {
-    throw std::invalid_argument("derive_correction_table: index bits " +
+    detail::fail_invalid_argument("derive_correction_table: index bits " +
                                 std::to_string(index_bits) + " outside 0.." +
                                 std::to_string(correction_index_bits(mantissa_bits)) +
                                 " for mantissa bits " + std::to_string(mantissa_bits));
@@ -231,7 +232,7 @@ template <lmul_element T>
 T lmul_product_corrected(T x, T y, const correction_table& table,
                          overflow_mode overflow = overflow_mode::non_saturating) {
   if (table.mantissa_bits != format_of_t<T>::mantissa_bits) {
-    throw std::invalid_argument("lmul_product_corrected: table derived for " +
+    detail::fail_invalid_argument("lmul_product_corrected: table derived for " +
                                 std::to_string(table.mantissa_bits) +
                                 " fraction bits, element type has " +
                                 std::to_string(format_of_t<T>::mantissa_bits));
