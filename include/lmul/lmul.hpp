@@ -29,6 +29,10 @@
 // Corrected L-Mul (corrected.hpp): lmul_product_corrected, lmul_wide_product_corrected,
 //   lmul_simulated_corrected<M>, lmul_multiply_corrected: still one integer addition, plus a
 //   small correction table indexed by the top fraction bits of both operands.
+// OCP MX (mx.hpp): float8_e8m0fnu scales, float6_e2m3fn / float6_e3m2fn / float4_e2m1fn elements
+//   (one per byte, no inf/NaN, saturating), pack_fp4 / unpack_fp4, mx_quantize / mx_dequantize
+//   (floor and rceil scale rules), lmul_mx_dot (no multiplication at all), mx_dot (exact element
+//   products) and lmul_mx_gemm.
 // Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
 #pragma once
 
@@ -39,6 +43,7 @@
 #include "gemm.hpp"
 #include "kernels.hpp"
 #include "limits.hpp"
+#include "mx.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
 #include "small_float.hpp"
