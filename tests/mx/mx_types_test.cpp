@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "conversion_support.hpp"
 #include "mx_test_support.hpp"
 
 namespace {
