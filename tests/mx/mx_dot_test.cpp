@@ -51,6 +51,57 @@ TEST(MxScale, ExponentAddIsCorrectlyRounded) {
             0x80000000u);
 }
 
+// The row update of lmul_mx_gemm: c[j] + sums[j] * 2^(a + b[j] - 254), NaN for a NaN scale code.
+TEST(MxScale, AddScaledSumsMatchesReference) {
+  std::mt19937 rng(8);
+  const std::size_t n = 300;
+  std::vector<float> sums(n), c(n), want(n);
+  std::vector<std::int32_t> b_codes(n);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::int32_t a_code = std::int32_t(rng() % 255);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint32_t kind = rng() % 8;
+      sums[j] = kind == 0 ? 0.f : (kind == 1 ? std::bit_cast<float>(std::uint32_t(rng() & 0x807FFFFFu))
+                                             : std::bit_cast<float>(std::uint32_t(rng() & 0xBFFFFFFFu)));
+      b_codes[j] = (rng() % 50 == 0) ? 255 : std::int32_t(rng() % 255);
+      c[j] = float(int(rng() % 7) - 3);
+      const int e = a_code + b_codes[j] - 254;
+      const float scaled = sums[j] == 0 ? sums[j]
+                                        : lmul_ref::round_to_float(std::signbit(sums[j]),
+                                                                   std::ldexp(std::fabs(double(sums[j])), e));
+      want[j] = b_codes[j] == 255 ? NAN : c[j] + scaled;
+    }
+    lmul::detail::add_scaled_sums(c.data(), sums.data(), a_code, b_codes.data(), n);
+    for (std::size_t j = 0; j < n; ++j) {
+      ASSERT_TRUE(core_test::matches(want[j], c[j]))
+          << "sum " << core_test::show(sums[j]) << " codes " << a_code << ", " << b_codes[j]
+          << ": expected " << want[j] << ", got " << c[j];
+    }
+  }
+}
+
+template <class T>
+class MxBlockSum : public ::testing::Test {};
+TYPED_TEST_SUITE(MxBlockSum, mx_test::mx_types);
+
+// Every pair of codes (NaN and inf of the fp8 formats included): the block sum of one product is
+// +0 + the wide L-Mul product of the reference (spec section 3 rounded to fp32).
+TYPED_TEST(MxBlockSum, OneIntegerAddPerProductAllPairs) {
+  using T = TypeParam;
+  using F = lmul::format_of_t<T>;
+  const lmul_ref::format_desc d = core_test::table<T>().desc();
+  const std::uint32_t codes = 2 * d.sign_bit();
+  core_test::mismatch_log log("wide_block_sum of one pair");
+  for (std::uint32_t x = 0; x < codes; ++x) {
+    for (std::uint32_t y = 0; y < codes; ++y) {
+      const auto a = std::uint8_t(x), b = std::uint8_t(y);
+      log.check(0.f + lmul_ref::round_to_float(lmul_ref::lmul_value(d, x, y)),
+                lmul::detail::wide_block_sum<F>(&a, &b, 1),
+                [&] { return core_test::hex(x) + " * " + core_test::hex(y); });
+    }
+  }
+}
+
 /// Random MX operands: elements drawn over all finite codes, scales in [lo, hi].
 template <class T>
 struct mx_operands {

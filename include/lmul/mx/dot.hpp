@@ -3,7 +3,8 @@
 //
 // Both are  sum over blocks j of  2^(sa_j + sb_j - 254) x (sum over the block of p_i),
 // with p_i = lmul_wide_product(a_i, b_i) or the exact product a_i * b_i:
-//   1. each block's p_i are summed in fp32 (lmul_mx_dot: by the lmul_dot kernel, any order);
+//   1. each block's p_i are summed in fp32 in any order (lmul_mx_dot: block_sum.hpp, where each
+//      wide product is one integer add of two table words);
 //   2. the block sum is scaled by 2^(sa + sb - 254), where sa + sb - 254 is an integer add of the
 //      two E8M0 codes and the scaling is an add on the fp32 exponent field, correctly rounded
 //      where it leaves fp32's normal range (scale.hpp);
@@ -17,7 +18,9 @@
 #include <span>
 #include <string>
 
-#include "../kernels.hpp"
+#include "../detail/span_checks.hpp"
+#include "../scalar.hpp"
+#include "block_sum.hpp"
 #include "quantize.hpp"
 #include "scale.hpp"
 
@@ -51,8 +54,8 @@ float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a, std::span<const El
 
 }  // namespace detail
 
-/// The MX dot product with L-Mul element products: every block's wide L-Mul products summed by
-/// lmul_dot, scaled by an exponent add, summed in fp32. No multiply touches values or scales.
+/// The MX dot product with L-Mul element products: every block's wide L-Mul products summed in
+/// fp32, scaled by an exponent add, summed in fp32. No multiply touches values or scales.
 /// Throws std::invalid_argument unless a.size() == b.size(), both scale spans hold
 /// ceil(n / block) scales and block > 0.
 template <mx_element Elem>
@@ -60,9 +63,13 @@ float lmul_mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem
                   std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
                   std::size_t block = mx_block_size) {
   detail::check_mx_dot("lmul_mx_dot", scales_a.size(), a.size(), scales_b.size(), b.size(), block);
+  using F = format_of_t<Elem>;
   return detail::mx_dot_blocks(scales_a, a, scales_b, b, block,
                                [](std::span<const Elem> x, std::span<const Elem> y) {
-                                 return lmul_dot(x, y);
+                                 static_assert(sizeof(Elem) == 1);
+                                 return detail::wide_block_sum<F>(
+                                     reinterpret_cast<const typename F::storage*>(x.data()),
+                                     reinterpret_cast<const typename F::storage*>(y.data()), x.size());
                                });
 }
 

@@ -77,6 +77,7 @@ void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0
   if (k == 0) return;
   constexpr std::size_t tile_rows = detail::mx_gemm_tile_rows, tile_cols = detail::mx_gemm_tile_cols;
   std::vector<float> sums(tile_rows * tile_cols);
+  std::vector<std::int32_t> b_codes(tile_cols);
   for (std::size_t i0 = 0; i0 < m; i0 += tile_rows) {
     const std::size_t rows = std::min(tile_rows, m - i0);
     for (std::size_t j0 = 0; j0 < n; j0 += tile_cols) {
@@ -85,18 +86,14 @@ void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0
         const std::size_t depth = std::min(block, k - first);
         lmul_gemm_bt(rows, cols, depth, a + i0 * lda + first, lda, bt + j0 * ldbt + first, ldbt,
                      sums.data(), cols);
+        for (std::size_t j = 0; j < cols; ++j) b_codes[j] = scales_bt[(j0 + j) * blocks + p].bits();
         for (std::size_t i = 0; i < rows; ++i) {
           const float8_e8m0fnu sa = scales_a[(i0 + i) * blocks + p];
           float* c_row = c + (i0 + i) * ldc + j0;
-          const float* sum_row = sums.data() + i * cols;
-          for (std::size_t j = 0; j < cols; ++j) {
-            const float8_e8m0fnu sb = scales_bt[(j0 + j) * blocks + p];
-            if (isnan(sa) || isnan(sb)) {
-              c_row[j] = std::numeric_limits<float>::quiet_NaN();
-              continue;
-            }
-            const int exponent = int(sa.bits()) + int(sb.bits()) - 2 * float8_e8m0fnu::bias;
-            c_row[j] += detail::scale_by_power_of_two(sum_row[j], exponent);
+          if (isnan(sa)) {
+            std::fill(c_row, c_row + cols, std::numeric_limits<float>::quiet_NaN());
+          } else {
+            detail::add_scaled_sums(c_row, sums.data() + i * cols, sa.bits(), b_codes.data(), cols);
           }
         }
       }

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "../convert.hpp"
 #include "../format_traits.hpp"
@@ -36,6 +38,40 @@ constexpr float scale_by_power_of_two(float x, int e) {
   const int shift = e > far ? far : (e < -far ? -far : e);
   return std::bit_cast<float>(
       round_exact<float32_traits>((bits >> 31) != 0, sig, exp + shift, overflow_mode::non_saturating));
+}
+
+/// c[j] += sums[j] * 2^(a_code + b_codes[j] - 254) for j < n (the scaled block sums of one row of
+/// an MX GEMM tile), where a_code and b_codes[j] are E8M0 codes; b_codes[j] == 255 (NaN) makes
+/// c[j] NaN. First a branch-free pass that the compiler can vectorize: the exponent add where
+/// input and result are normal (or the sum is zero); then the rare other lanes (subnormal, under-
+/// or overflow, NaN scale) once more through scale_by_power_of_two.
+inline void add_scaled_sums(float* c, const float* sums, std::int32_t a_code,
+                            const std::int32_t* b_codes, std::size_t n) {
+  constexpr std::int32_t twice_bias = 254;
+  bool any_slow = false;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(sums[j]);
+    const std::int32_t e = a_code + b_codes[j] - twice_bias;
+    const std::int32_t field = std::int32_t((bits >> 23) & 0xFF);
+    const bool zero = (bits << 1) == 0;
+    // Normal in and out: fields 1..254 (unsigned compare of field - 1 < 254); NaN scales excluded.
+    const bool normal = std::uint32_t(field - 1) < 254u && std::uint32_t(field + e - 1) < 254u &&
+                        b_codes[j] != 255;
+    const std::uint32_t scaled = normal ? bits + (std::uint32_t(e) << 23) : 0u;  // +0 adds nothing
+    c[j] += std::bit_cast<float>(scaled);
+    any_slow |= !(normal || (zero && b_codes[j] != 255));
+  }
+  if (!any_slow) return;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(sums[j]);
+    const std::int32_t e = a_code + b_codes[j] - twice_bias;
+    const std::int32_t field = std::int32_t((bits >> 23) & 0xFF);
+    const bool normal = std::uint32_t(field - 1) < 254u && std::uint32_t(field + e - 1) < 254u &&
+                        b_codes[j] != 255;
+    if (normal || ((bits << 1) == 0 && b_codes[j] != 255)) continue;
+    c[j] = b_codes[j] == 255 ? std::numeric_limits<float>::quiet_NaN()
+                             : c[j] + scale_by_power_of_two(sums[j], e);
+  }
 }
 
 }  // namespace lmul::detail
