@@ -198,8 +198,10 @@ void print_mx_section(std::ostream& out, const report_options& options) {
     progress shown("section 8: MX");
 #if LMUL_MX_HAS_ATTENTION
     const std::size_t seq = options.quick ? 128 : 512, d = 64;
-    const ad::problem problems[] = {ad::make_problem(seq, d, false, 808),
-                                    ad::make_problem(seq, d, true, 809)};
+    // Section 7's d = 64 problems (its seeds: 20241001 for N(0,1), 20241003 for the outliers), so
+    // that the unscaled rows can be compared with its table.
+    const ad::problem problems[] = {ad::make_problem(seq, d, false, 20241001),
+                                    ad::make_problem(seq, d, true, 20241003)};
     const ad::attention_result references[] = {ad::run_plain<double>(problems[0], 1),
                                                ad::run_plain<double>(problems[1], 1)};
 #endif
