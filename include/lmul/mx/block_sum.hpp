@@ -27,7 +27,7 @@ template <class F>
 struct mx_word_tables {
   static_assert(F::total_bits <= 8, "MX block sums take formats of at most 8 bits");
   std::array<std::uint32_t, 256> a{}, b{}, nonzero{};
-  std::array<bool, 256> special{};
+  std::array<std::uint8_t, 256> special{};  // 1 for NaN and inf codes
   constexpr mx_word_tables() {
     constexpr int M = F::mantissa_bits;
     constexpr std::int64_t unit = std::int64_t{1} << (23 - M);
@@ -37,7 +37,7 @@ struct mx_word_tables {
     constexpr std::uint32_t codes = std::uint32_t{1} << F::total_bits;
     for (std::uint32_t code = 0; code < codes; ++code) {
       const auto magnitude = typename F::storage(code & F::magnitude_mask);
-      special[code] = F::is_nan_code(magnitude) || F::is_inf_code(magnitude);
+      special[code] = (F::is_nan_code(magnitude) || F::is_inf_code(magnitude)) ? 1 : 0;
       if (magnitude == 0 || special[code]) continue;  // masked (zero) or never used (special)
       const std::uint32_t sign = (code & F::sign_mask) ? 0x80000000u : 0u;
       const std::int64_t word = magnitude_index<F>(magnitude) * unit;  // may be negative
@@ -57,7 +57,7 @@ float wide_block_sum(const typename F::storage* a, const typename F::storage* b,
   constexpr auto& t = mx_word_tables_v<F>;
   constexpr std::size_t lanes = 8;
   float acc[lanes] = {};
-  bool special = false;
+  unsigned special = 0;
   std::size_t i = 0;
   const auto term = [&](std::size_t k) {
     special |= t.special[a[k]] | t.special[b[k]];
@@ -67,7 +67,7 @@ float wide_block_sum(const typename F::storage* a, const typename F::storage* b,
     for (std::size_t j = 0; j < lanes; ++j) acc[j] += term(i + j);
   }
   for (std::size_t j = 0; i < n; ++i, ++j) acc[j] += term(i);
-  if (special) {  // NaN or inf operands: the scalar definition gives their NaN / inf
+  if (special != 0) {  // NaN or inf operands: the scalar definition gives their NaN / inf
     float sum = 0.f;
     for (std::size_t k = 0; k < n; ++k) sum += lmul_wide<F>(a[k], b[k]);
     return sum;
