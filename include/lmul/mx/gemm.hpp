@@ -24,8 +24,10 @@ namespace lmul {
 
 namespace detail {
 
-/// Rows and columns of the C tile whose per-block sums are kept in scratch (64 KiB of floats).
-inline constexpr std::size_t mx_gemm_tile_rows = 64;
+/// Rows and columns of the C tile whose per-block sums are kept in scratch (256 KiB of floats, in
+/// L2). Each k-slice packs its B panel once per tile row band, so taller tiles pack B less often:
+/// 256 x 256 measured 2x faster than 64 x 256 at 512^3 (Zen 4, one run, loaded machine).
+inline constexpr std::size_t mx_gemm_tile_rows = 256;
 inline constexpr std::size_t mx_gemm_tile_cols = 256;
 
 template <class T>
