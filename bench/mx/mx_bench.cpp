@@ -2,7 +2,7 @@
 // multiply-adds per CPU second). Every benchmark works on the same MX data (mx_quantize of N(0,1)-
 // like values, blocks of 32):
 //
-//   lmul_mx_dot/<fmt>          lmul::lmul_mx_dot (lmul_dot per block + an exponent add per block)
+//   lmul_mx_dot/<fmt>          lmul::lmul_mx_dot (table-word block sums + an exponent add per block)
 //   exact_mx_dot/<fmt>         the fastest exact MX dot written here: each block's codes decoded
 //                              through a 256-entry fp32 table, exact products summed in fp32
 //                              (AVX-512 gathers and FMA where available), block sum times the two
