@@ -2,7 +2,7 @@
 //
 // Sections: 1 product error, 2 the paper's claims, 3 beyond the paper's offset,
 // 4 dot products, 5 energy model, 6 the SVG picture, then (when the attention study of
-// examples/attention is present) 7 an attention summary.
+// examples/attention is present) 7 an attention summary, then 8 OCP MX block scaling.
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -119,5 +119,6 @@ int main(int argc, char** argv) {
   out << "\n== 7. Attention ==\n";
   lmul_examples::print_attention_summary(out, options.quick, options.csv);
 #endif
+  lmul_report::print_mx_section(out, options);
   return 0;
 }

@@ -16,6 +16,8 @@ void print_claims_section(std::ostream& out, const product_study& study, bool cs
 void print_dot_section(std::ostream& out, const report_options& options);
 /// 5. Energy model (every figure a model estimate).
 void print_energy_section(std::ostream& out, bool csv);
+/// 8. OCP MX block scaling: dots on the three distributions and the attention case.
+void print_mx_section(std::ostream& out, const report_options& options);
 /// 6. The SVG picture of sections 1 and 3; returns the SVG document.
 std::string accuracy_svg(const product_study& products, const offset_study& offsets);
 

@@ -28,12 +28,14 @@ constexpr std::uint64_t shift_right_rounded(std::uint64_t value, int shift, roun
 }
 
 /// Code for an overflowed magnitude with sign bit `sign` (already in position).
-// Truncation never rounds a finite value up to infinity (IEEE round-toward-zero).
+// Truncation never rounds a finite value up to infinity (IEEE round-toward-zero). A format with
+// neither infinities nor NaN (OCP MX FP6/FP4) has nothing but max finite to give: it saturates.
 template <class F>
 constexpr typename F::storage overflow_code(typename F::storage sign, overflow_mode overflow,
                                             rounding_mode rounding = rounding_mode::nearest_even) {
   using S = typename F::storage;
-  if (overflow == overflow_mode::saturating || rounding == rounding_mode::toward_zero) {
+  if (overflow == overflow_mode::saturating || rounding == rounding_mode::toward_zero ||
+      (!F::has_infinity && !F::has_nan)) {
     return S(sign | F::max_finite_code);
   }
   return S(sign | (F::has_infinity ? F::infinity_code : F::nan_code));
@@ -119,7 +121,7 @@ constexpr typename F::storage encode(double x, overflow_mode overflow = overflow
   const int field = int((bits >> 52) & 0x7FF);
   const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52) - 1);
   if (field == 0x7FF) {
-    if (fraction != 0) return S(sign | F::nan_code);
+    if (fraction != 0) return F::has_nan ? S(sign | F::nan_code) : S(0);  // no NaN code: +0
     return overflow_code<F>(sign, overflow);  // +-inf: inf, or NaN (fn), or max finite (saturating)
   }
   if (field == 0) return round_exact<F>(negative, fraction, -1074, overflow, rounding);

@@ -29,7 +29,7 @@ class std::numeric_limits<lmul::small_float<F, P>> {
   static constexpr bool is_integer = false;
   static constexpr bool is_exact = false;
   static constexpr bool has_infinity = F::has_infinity;
-  static constexpr bool has_quiet_NaN = true;
+  static constexpr bool has_quiet_NaN = F::has_nan;  // OCP MX FP6/FP4 have none
   static constexpr bool has_signaling_NaN = false;  // the library never distinguishes them
   static constexpr std::float_denorm_style has_denorm = std::denorm_present;
   static constexpr bool has_denorm_loss = false;
@@ -61,9 +61,11 @@ class std::numeric_limits<lmul::small_float<F, P>> {
   static constexpr T round_error() noexcept {
     return T::from_bits(lmul::detail::round_exact<F>(false, 1, -1));
   }
+  /// Formats without infinity give NaN here (e4m3fn), or +0 when they have no NaN either (FP6/FP4).
   static constexpr T infinity() noexcept {
     return F::has_infinity ? T::from_bits(F::infinity_code) : T::from_bits(F::nan_code);
   }
+  /// +0 for formats without NaN (what a NaN converts to there).
   static constexpr T quiet_NaN() noexcept { return T::from_bits(F::nan_code); }
   static constexpr T signaling_NaN() noexcept { return T::from_bits(F::nan_code); }
   static constexpr T denorm_min() noexcept { return T::from_bits(S(1)); }

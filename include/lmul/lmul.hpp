@@ -38,6 +38,10 @@
 //   offset from a table indexed by the top t = min(M, 4) fraction bits of both operands (at
 //   M <= 4 every bit: a complete product table). derive_correction_table(M, t) builds tables with
 //   fewer index bits; lmul_product_corrected(x, y, table) multiplies with one.
+// OCP MX (mx.hpp): float8_e8m0fnu scales, float6_e2m3fn / float6_e3m2fn / float4_e2m1fn elements
+//   (one per byte, no inf/NaN, saturating), pack_fp4 / unpack_fp4, mx_quantize / mx_dequantize
+//   (floor and rceil scale rules), lmul_mx_dot (no multiplication at all), mx_dot (exact element
+//   products) and lmul_mx_gemm.
 // Energy (energy.hpp): the spec's 45 nm table; every figure it gives is a model estimate.
 // Errors (errors.hpp): std::invalid_argument before anything is written; built with -fno-exceptions
 //   the error handler instead (default: message to stderr, std::abort; lmul::set_error_handler).
@@ -51,6 +55,7 @@
 #include "gemm.hpp"
 #include "kernels.hpp"
 #include "limits.hpp"
+#include "mx.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
 #include "small_float.hpp"

@@ -133,6 +133,13 @@ using float8_e4m3fn = small_float<e4m3fn_traits, exact_multiplication>;
 /// OCP FP8 E5M2 (IEEE-style, max 57344) with exactly rounded arithmetic.
 using float8_e5m2 = small_float<e5m2_traits, exact_multiplication>;
 
+/// OCP MX element formats, one value in the low bits of a byte (ml_dtypes' layout): no infinity, no
+/// NaN, conversions saturate to +-max (+-inf too) and a NaN converts to +0. Exactly rounded
+/// (saturating) arithmetic, like the float8 types.
+using float6_e2m3fn = small_float<e2m3fn_traits, exact_multiplication>;  ///< bias 1, max 7.5
+using float6_e3m2fn = small_float<e3m2fn_traits, exact_multiplication>;  ///< bias 3, max 28
+using float4_e2m1fn = small_float<e2m1fn_traits, exact_multiplication>;  ///< bias 1, max 6
+
 /// True for lmul<M,E>, float8_e4m3fn, float8_e5m2 and any other small_float.
 template <class T>
 inline constexpr bool is_small_float_v = false;

@@ -231,10 +231,16 @@ TEST(Conversion, FloatIntoFp32LayoutIsIdentity) {
 }
 
 // A sample of 3.6 million floats (every rounding situation, see sampled_float_magnitudes) through
-// every 8- and 16-bit format in each rounding and overflow mode.
+// every 8- and 16-bit format and the OCP MX FP6/FP4 formats, in each rounding and overflow mode.
 template <class T>
 class SampledFloatSweep : public ::testing::Test {};
-TYPED_TEST_SUITE(SampledFloatSweep, all_small_types);
+using sweep_types =
+    ::testing::Types<lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>, lmul::lmul<2, 5>,
+                     lmul::lmul<3, 4>, lmul::lmul<4, 3>, lmul::lmul<5, 2>, lmul::lmul<7, 8>,
+                     lmul::lmul<8, 7>, lmul::lmul<9, 6>, lmul::lmul<10, 5>, lmul::lmul<11, 4>,
+                     lmul::lmul<12, 3>, lmul::lmul<13, 2>, lmul::float6_e2m3fn,
+                     lmul::float6_e3m2fn, lmul::float4_e2m1fn>;
+TYPED_TEST_SUITE(SampledFloatSweep, sweep_types);
 
 TYPED_TEST(SampledFloatSweep, AllModes) {
   using T = TypeParam;

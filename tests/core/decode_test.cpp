@@ -15,7 +15,8 @@ class DecodeEveryCode : public ::testing::Test {};
 using decode_types =
     ::testing::Types<lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>, lmul::lmul<2, 5>,
                      lmul::lmul<3, 4>, lmul::lmul<4, 3>, lmul::lmul<5, 2>, lmul::lmul<7, 8>,
-                     lmul::lmul<10, 5>>;
+                     lmul::lmul<10, 5>, lmul::float6_e2m3fn, lmul::float6_e3m2fn,
+                     lmul::float4_e2m1fn>;
 TYPED_TEST_SUITE(DecodeEveryCode, decode_types);
 
 TYPED_TEST(DecodeEveryCode, MatchesSpecFormula) {

@@ -85,7 +85,24 @@ inline void check_both_signs(const format_table& table, std::uint32_t magnitude_
                              sweep_result& result) {
   expected positive;
   if (magnitude_bits > 0x7F800000u) {
-    positive = {true, 0};  // NaN stays NaN in both modes
+    // NaN stays NaN in both modes; a format without NaN (FP6/FP4) gives +0 for either sign.
+    positive = table.nan_result();
+    if (!positive.is_nan) {
+      const auto check_nan = [&](std::uint32_t bits) {
+        const converted got = convert(std::bit_cast<float>(bits));
+        ++result.checked;
+        if (!got.is_nan && got.code == 0) return;
+        if (++result.mismatches <= 5) {
+          std::ostringstream os;
+          os << "  NaN (bits 0x" << std::hex << bits << "): expected +0, got code 0x" << got.code
+             << "\n";
+          result.first_mismatches += os.str();
+        }
+      };
+      check_nan(magnitude_bits);
+      check_nan(magnitude_bits | 0x80000000u);
+      return;
+    }
   } else if (magnitude_bits == 0x7F800000u) {
     // +inf: IEEE-style formats keep it, e4m3fn has none (NaN), saturating mode gives max finite.
     positive = table.overflowed(false, mode);

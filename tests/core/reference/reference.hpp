@@ -30,6 +30,9 @@ struct format_desc {
   int M;             // fraction bits
   int E;             // exponent bits
   bool finite_only;  // OCP "fn": no infinities, NaN only at S.1...1
+  // OCP MX FP6/FP4: no infinities and no NaN (implies finite_only): every code is a number, an
+  // overflow saturates to max finite and a NaN input converts to +0.
+  bool no_specials = false;
 
   int bias() const { return (1 << (E - 1)) - 1; }
   std::uint32_t sign_bit() const { return std::uint32_t{1} << (E + M); }
@@ -40,7 +43,8 @@ struct format_desc {
 /// M, E and the special-value policy of a library format_traits (nothing else is taken from it).
 template <class Traits>
 format_desc desc_of() {
-  return {Traits::mantissa_bits, Traits::exponent_bits, !Traits::has_infinity};
+  return {Traits::mantissa_bits, Traits::exponent_bits, !Traits::has_infinity,
+          !Traits::has_infinity && !Traits::has_nan};
 }
 
 inline const format_desc fp32_desc{23, 8, false};
@@ -60,7 +64,7 @@ inline value decode(const format_desc& d, std::uint32_t code) {
   const std::uint32_t f = d.fraction_field(code);
   const int all_ones_e = (1 << d.E) - 1;
   const std::uint32_t all_ones_f = (1u << d.M) - 1;
-  if (e == all_ones_e) {
+  if (e == all_ones_e && !d.no_specials) {
     if (!d.finite_only) {
       v.kind = f == 0 ? value::infinity : value::nan;
       return v;
@@ -116,10 +120,11 @@ class format_table {
     }
     // Overflow is judged after rounding (spec section 2): a value overflows when it rounds to the
     // value the format would have next if its exponent range went on, i.e. the spec formula read
-    // for code max_finite + 1 as a normal number (e4m3fn: 480; e5m2: 65536).
+    // for code max_finite + 1 as a normal number (e4m3fn: 480; e5m2: 65536). For FP6/FP4 that code
+    // carries into the sign bit: its exponent field is read unmasked (E2M1: 8).
     const std::uint32_t next = max_finite_code() + 1;
     beyond_max_ = std::ldexp(double((1u << d.M) + d.fraction_field(next)),
-                             d.exponent_field(next) - d.bias() - d.M);
+                             int(next >> d.M) - d.bias() - d.M);
   }
 
   const format_desc& desc() const { return desc_; }
@@ -133,7 +138,7 @@ class format_table {
   /// Expected code for an overflowed (or infinite) result of sign `negative`.
   expected overflowed(bool negative, overflow mode) const {
     const std::uint32_t sign = negative ? desc_.sign_bit() : 0;
-    if (mode == overflow::saturating) return {false, sign | max_finite_code()};
+    if (mode == overflow::saturating || desc_.no_specials) return {false, sign | max_finite_code()};
     if (desc_.finite_only) return {true, 0};
     return {false, sign | infinity_code()};
   }
@@ -180,10 +185,14 @@ class format_table {
     return {false, sign | std::uint32_t(pick)};
   }
 
+  /// What a NaN converts to: NaN, or +0 in a format without NaN.
+  expected nan_result() const { return desc_.no_specials ? expected{false, 0} : expected{true, 0}; }
+
   /// Round a reference value (NaN, inf or finite) to the format.
   expected round(const value& v, overflow mode = overflow::non_saturating) const {
-    if (v.kind == value::nan) return {true, 0};
+    if (v.kind == value::nan) return nan_result();
     if (v.kind == value::infinity) {  // an infinite result (not an overflow) stays infinite
+      if (desc_.no_specials) return overflowed(v.negative, mode);
       if (desc_.finite_only) return {true, 0};
       return {false, (v.negative ? desc_.sign_bit() : 0) | infinity_code()};
     }

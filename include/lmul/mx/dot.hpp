@@ -1,0 +1,93 @@
+// lmul/mx/dot.hpp -- MX dot products: lmul_mx_dot (L-Mul elements, no multiplication) and mx_dot
+// (exact element products, the reference).
+//
+// Both are  sum over blocks j of  2^(sa_j + sb_j - 254) x (sum over the block of p_i),
+// with p_i = lmul_wide_product(a_i, b_i) or the exact product a_i * b_i:
+//   1. each block's p_i are summed in fp32 in any order (lmul_mx_dot: block_sum.hpp, where each
+//      wide product is one integer add of two table words);
+//   2. the block sum is scaled by 2^(sa + sb - 254), where sa + sb - 254 is an integer add of the
+//      two E8M0 codes and the scaling is an add on the fp32 exponent field, correctly rounded
+//      where it leaves fp32's normal range (scale.hpp);
+//   3. the scaled block results are summed in fp32 in block order.
+// A NaN scale makes the result NaN. Error (docs/spec.md, "MX"): within gamma_(n + blocks) x the sum
+// of |terms| of the exact result, plus 2^-149 per block when block results are subnormal.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+
+#include "../detail/span_checks.hpp"
+#include "../scalar.hpp"
+#include "block_sum.hpp"
+#include "quantize.hpp"
+#include "scale.hpp"
+
+namespace lmul {
+
+namespace detail {
+
+/// Checks of the dot products' arguments (std::invalid_argument before any work).
+inline void check_mx_dot(const char* name, std::size_t scales_a, std::size_t a,
+                         std::size_t scales_b, std::size_t b, std::size_t block) {
+  check_same_length(name, a, b);
+  check_mx_layout(name, scales_a, a, block);
+  check_mx_layout(name, scales_b, b, block);
+}
+
+/// Steps 2 and 3 of the file comment around a block-sum function (step 1).
+template <class Elem, class BlockSum>
+float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
+                    std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
+                    std::size_t block, BlockSum block_sum) {
+  float total = 0.f;
+  for (std::size_t first = 0, j = 0; first < a.size(); first += block, ++j) {
+    const std::size_t count = std::min(block, a.size() - first);
+    if (isnan(scales_a[j]) || isnan(scales_b[j])) return std::numeric_limits<float>::quiet_NaN();
+    const float sum = block_sum(a.subspan(first, count), b.subspan(first, count));
+    const int exponent = int(scales_a[j].bits()) + int(scales_b[j].bits()) - 2 * float8_e8m0fnu::bias;
+    total += scale_by_power_of_two(sum, exponent);
+  }
+  return total;
+}
+
+}  // namespace detail
+
+/// The MX dot product with L-Mul element products: every block's wide L-Mul products summed in
+/// fp32, scaled by an exponent add, summed in fp32. No multiply touches values or scales.
+/// Throws std::invalid_argument unless a.size() == b.size(), both scale spans hold
+/// ceil(n / block) scales and block > 0.
+template <mx_element Elem>
+float lmul_mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
+                  std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
+                  std::size_t block = mx_block_size) {
+  detail::check_mx_dot("lmul_mx_dot", scales_a.size(), a.size(), scales_b.size(), b.size(), block);
+  using F = format_of_t<Elem>;
+  return detail::mx_dot_blocks(scales_a, a, scales_b, b, block,
+                               [](std::span<const Elem> x, std::span<const Elem> y) {
+                                 static_assert(sizeof(Elem) == 1);
+                                 return detail::wide_block_sum<F>(
+                                     reinterpret_cast<const typename F::storage*>(x.data()),
+                                     reinterpret_cast<const typename F::storage*>(y.data()), x.size());
+                               });
+}
+
+/// The same sum with exact element products (each exact in fp32 for these formats), summed in
+/// element order: the reference that lmul_mx_dot is compared with.
+template <mx_element Elem>
+float mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
+             std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
+             std::size_t block = mx_block_size) {
+  detail::check_mx_dot("mx_dot", scales_a.size(), a.size(), scales_b.size(), b.size(), block);
+  return detail::mx_dot_blocks(scales_a, a, scales_b, b, block,
+                               [](std::span<const Elem> x, std::span<const Elem> y) {
+                                 float sum = 0.f;
+                                 for (std::size_t i = 0; i < x.size(); ++i) {
+                                   sum += float(x[i]) * float(y[i]);  // exact product
+                                 }
+                                 return sum;
+                               });
+}
+
+}  // namespace lmul

@@ -1,0 +1,240 @@
+// The MX dot products: the exponent-add scaling against an exact reference (normal, subnormal,
+// underflow, overflow), lmul_mx_dot and mx_dot within their error bound of an exact sum computed
+// from the reference (tests/core/reference), exact results where the block sums are exact, NaN
+// scales, and bad arguments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "mx_test_support.hpp"
+
+namespace {
+
+using lmul::float8_e8m0fnu;
+
+// x * 2^e correctly rounded to fp32, against round_to_float of the exact double x * 2^e.
+TEST(MxScale, ExponentAddIsCorrectlyRounded) {
+  std::mt19937 rng(5);
+  std::vector<float> xs = {0.f, -0.f, INFINITY, -INFINITY, NAN, 1.f, -1.5f,
+                           std::numeric_limits<float>::max(), std::numeric_limits<float>::min(),
+                           std::bit_cast<float>(1u), std::bit_cast<float>(0x80000003u),
+                           std::bit_cast<float>(0x00400001u), 1.75f, 0x1.fffffep0f};
+  for (int i = 0; i < 3000; ++i) xs.push_back(std::bit_cast<float>(std::uint32_t(rng())));
+  core_test::mismatch_log log("scale_by_power_of_two");
+  for (const float x : xs) {
+    if (std::isnan(x)) {
+      EXPECT_TRUE(std::isnan(lmul::detail::scale_by_power_of_two(x, 3)));
+      continue;
+    }
+    for (int e = -300; e <= 300; ++e) {
+      float want;
+      if (std::isinf(x) || x == 0) {
+        want = x;
+      } else {
+        // |x| * 2^e is exact in double for |e| <= 300 (|x| >= 2^-149, < 2^128).
+        want = lmul_ref::round_to_float(std::signbit(x), std::ldexp(std::fabs(double(x)), e));
+      }
+      log.check(want, lmul::detail::scale_by_power_of_two(x, e),
+                [&] { return core_test::show(x) + " * 2^" + std::to_string(e); });
+    }
+  }
+  // Extreme exponents clamp to inf / zero.
+  EXPECT_EQ(lmul::detail::scale_by_power_of_two(1.f, std::numeric_limits<int>::max()), INFINITY);
+  EXPECT_EQ(std::bit_cast<std::uint32_t>(
+                lmul::detail::scale_by_power_of_two(-1.f, std::numeric_limits<int>::min())),
+            0x80000000u);
+}
+
+// The row update of lmul_mx_gemm: c[j] + sums[j] * 2^(a + b[j] - 254), NaN for a NaN scale code.
+TEST(MxScale, AddScaledSumsMatchesReference) {
+  std::mt19937 rng(8);
+  const std::size_t n = 300;
+  std::vector<float> sums(n), c(n), want(n);
+  std::vector<std::int32_t> b_codes(n);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::int32_t a_code = std::int32_t(rng() % 255);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint32_t kind = rng() % 8;
+      sums[j] = kind == 0 ? 0.f : (kind == 1 ? std::bit_cast<float>(std::uint32_t(rng() & 0x807FFFFFu))
+                                             : std::bit_cast<float>(std::uint32_t(rng() & 0xBFFFFFFFu)));
+      b_codes[j] = (rng() % 50 == 0) ? 255 : std::int32_t(rng() % 255);
+      c[j] = float(int(rng() % 7) - 3);
+      const int e = a_code + b_codes[j] - 254;
+      const float scaled = sums[j] == 0 ? sums[j]
+                                        : lmul_ref::round_to_float(std::signbit(sums[j]),
+                                                                   std::ldexp(std::fabs(double(sums[j])), e));
+      want[j] = b_codes[j] == 255 ? NAN : c[j] + scaled;
+    }
+    lmul::detail::add_scaled_sums(c.data(), sums.data(), a_code, b_codes.data(), n);
+    for (std::size_t j = 0; j < n; ++j) {
+      ASSERT_TRUE(core_test::matches(want[j], c[j]))
+          << "sum " << core_test::show(sums[j]) << " codes " << a_code << ", " << b_codes[j]
+          << ": expected " << want[j] << ", got " << c[j];
+    }
+  }
+}
+
+template <class T>
+class MxBlockSum : public ::testing::Test {};
+TYPED_TEST_SUITE(MxBlockSum, mx_test::mx_types);
+
+// Every pair of codes (NaN and inf of the fp8 formats included): the block sum of one product is
+// +0 + the wide L-Mul product of the reference (spec section 3 rounded to fp32).
+TYPED_TEST(MxBlockSum, OneIntegerAddPerProductAllPairs) {
+  using T = TypeParam;
+  using F = lmul::format_of_t<T>;
+  const lmul_ref::format_desc d = core_test::table<T>().desc();
+  const std::uint32_t codes = 2 * d.sign_bit();
+  core_test::mismatch_log log("wide_block_sum of one pair");
+  for (std::uint32_t x = 0; x < codes; ++x) {
+    for (std::uint32_t y = 0; y < codes; ++y) {
+      const auto a = std::uint8_t(x), b = std::uint8_t(y);
+      log.check(0.f + lmul_ref::round_to_float(lmul_ref::lmul_value(d, x, y)),
+                lmul::detail::wide_block_sum<F>(&a, &b, 1),
+                [&] { return core_test::hex(x) + " * " + core_test::hex(y); });
+    }
+  }
+}
+
+/// Random MX operands: elements drawn over all finite codes, scales in [lo, hi].
+template <class T>
+struct mx_operands {
+  std::vector<float8_e8m0fnu> scales_a, scales_b;
+  std::vector<T> a, b;
+};
+
+template <class T>
+mx_operands<T> random_operands(std::size_t n, std::size_t block, int lo, int hi, std::mt19937& rng) {
+  const lmul_ref::format_table& table = core_test::table<T>();
+  const std::uint32_t max = table.max_finite_code(), sign = table.desc().sign_bit();
+  std::uniform_int_distribution<std::uint32_t> code(0, max);
+  std::uniform_int_distribution<int> scale(lo, hi);
+  mx_operands<T> op;
+  for (std::size_t i = 0; i < n; ++i) {
+    op.a.push_back(T::from_bits(std::uint8_t(code(rng) | ((rng() & 1) ? sign : 0))));
+    op.b.push_back(T::from_bits(std::uint8_t(code(rng) | ((rng() & 1) ? sign : 0))));
+  }
+  const std::size_t blocks = (n + block - 1) / block;
+  for (std::size_t j = 0; j < blocks; ++j) {
+    op.scales_a.push_back(float8_e8m0fnu::from_exponent(scale(rng)));
+    op.scales_b.push_back(float8_e8m0fnu::from_exponent(scale(rng)));
+  }
+  return op;
+}
+
+/// The exact dot (sum of 2^(sa + sb) * p_i) and sum |terms|, in long double: each term is exact
+/// (p_i has <= 5 significant bits, |exponent| < 400); the sum's own rounding (64-bit significand,
+/// relative 2^-64 per add) is far below the fp32 bound and is added to the tolerance.
+struct exact_dot {
+  long double sum = 0, abs_sum = 0;
+};
+template <class T>
+exact_dot reference_dot(const mx_operands<T>& op, std::size_t block, bool lmul_products) {
+  const lmul_ref::format_desc& d = core_test::table<T>().desc();
+  exact_dot r;
+  for (std::size_t i = 0; i < op.a.size(); ++i) {
+    const lmul_ref::value p = lmul_products ? lmul_ref::lmul_value(d, op.a[i].bits(), op.b[i].bits())
+                                            : lmul_ref::exact_product(d, op.a[i].bits(), op.b[i].bits());
+    const int e = int(op.scales_a[i / block].bits()) + int(op.scales_b[i / block].bits()) - 254;
+    const long double term = std::ldexp((long double)p.magnitude, e);
+    r.sum += p.negative ? -term : term;
+    r.abs_sum += term;
+  }
+  return r;
+}
+
+/// The error bound of docs/spec.md: gamma_(n + blocks) * sum |terms| + blocks * 2^-149.
+long double mx_bound(const exact_dot& r, std::size_t n, std::size_t blocks) {
+  const long double m = (long double)(n + blocks), u = 0x1p-24L;
+  return m * u / (1 - m * u) * r.abs_sum + (long double)blocks * 0x1p-149L +
+         r.abs_sum * 0x1p-60L;  // the long double reference's own rounding
+}
+
+template <class T>
+class MxDot : public ::testing::Test {};
+TYPED_TEST_SUITE(MxDot, mx_test::mx_types);
+
+TYPED_TEST(MxDot, WithinBoundOfExactReference) {
+  using T = TypeParam;
+  std::mt19937 rng(17);
+  std::size_t checked = 0;
+  // Scale ranges: ordinary, very small (subnormal block results), very large (overflow to inf).
+  const int ranges[][2] = {{120, 134}, {0, 40}, {1, 254}, {-127, -100}, {100, 127}};
+  for (const std::size_t block : {std::size_t{32}, std::size_t{1}, std::size_t{5}, std::size_t{128}}) {
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{31}, std::size_t{97},
+                                std::size_t{1000}}) {
+      for (const auto& range : ranges) {
+        const auto op = random_operands<T>(n, block, range[0] - 127, range[1] - 127, rng);
+        const std::size_t blocks = op.scales_a.size();
+        for (const bool use_lmul : {true, false}) {
+          const float got = use_lmul ? lmul::lmul_mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b, block)
+                                     : lmul::mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b, block);
+          const exact_dot r = reference_dot(op, block, use_lmul);
+          ++checked;
+          if (std::fabs(r.sum) > 0x1.fffffep127L * (1 + 0x1p-20L)) {  // clearly beyond fp32
+            EXPECT_TRUE(std::isinf(got) || std::isnan(got)) << "n " << n << " block " << block;
+            continue;
+          }
+          if (std::isinf(got) || std::isnan(got)) {  // only where block results overflow
+            EXPECT_GE(r.abs_sum, 0x1p127L) << "n " << n << " block " << block;
+            continue;
+          }
+          EXPECT_LE(std::fabs((long double)got - r.sum), mx_bound(r, n, blocks))
+              << (use_lmul ? "lmul_mx_dot" : "mx_dot") << " n " << n << " block " << block
+              << " got " << got << " exact " << double(r.sum);
+        }
+      }
+    }
+  }
+  std::printf("%zu dot products checked\n", checked);
+}
+
+// One term per block: the block sum is the exact wide product, so the result is determined bit
+// for bit: the correctly rounded 2^(sa + sb - 254) * p (subnormal, zero and inf results included).
+TYPED_TEST(MxDot, SingleTermBlocksAreExactlyRounded) {
+  using T = TypeParam;
+  const lmul_ref::format_desc& d = core_test::table<T>().desc();
+  std::mt19937 rng(3);
+  core_test::mismatch_log log("lmul_mx_dot, block 1");
+  for (int trial = 0; trial < 4000; ++trial) {
+    const auto op = random_operands<T>(1, 1, -127, 127, rng);
+    const lmul_ref::value p = lmul_ref::lmul_value(d, op.a[0].bits(), op.b[0].bits());
+    const int e = int(op.scales_a[0].bits()) + int(op.scales_b[0].bits()) - 254;
+    // The sums start at +0 (as lmul_dot's does): a -0 term gives +0.
+    const float want = 0.f + lmul_ref::round_to_float(p.negative, std::ldexp(p.magnitude, e));
+    log.check(want, lmul::lmul_mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b, 1),
+              [&] { return "a " + core_test::hex(op.a[0].bits()) + " b " + core_test::hex(op.b[0].bits()) +
+                           " e " + std::to_string(e); });
+  }
+}
+
+TYPED_TEST(MxDot, NanScaleGivesNan) {
+  using T = TypeParam;
+  std::mt19937 rng(9);
+  auto op = random_operands<T>(70, 32, -5, 5, rng);
+  op.scales_b[2] = float8_e8m0fnu::from_bits(0xFF);
+  EXPECT_TRUE(std::isnan(lmul::lmul_mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b)));
+  EXPECT_TRUE(std::isnan(lmul::mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b)));
+}
+
+TYPED_TEST(MxDot, BadArgumentsThrow) {
+  using T = TypeParam;
+  std::mt19937 rng(1);
+  const auto op = random_operands<T>(70, 32, -5, 5, rng);
+  const std::span<const T> a(op.a), b(op.b);
+  const std::span<const float8_e8m0fnu> sa(op.scales_a), sb(op.scales_b);
+  EXPECT_THROW(lmul::lmul_mx_dot<T>(sa, a.first(69), sb, b), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_mx_dot<T>(sa.first(2), a, sb, b), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_mx_dot<T>(sa, a, sb.first(2), b), std::invalid_argument);
+  EXPECT_THROW(lmul::lmul_mx_dot<T>(sa, a, sb, b, 0), std::invalid_argument);
+  EXPECT_THROW(lmul::mx_dot<T>(sa, a, sb, b, 16), std::invalid_argument);  // 5 scales needed
+  EXPECT_EQ(lmul::lmul_mx_dot<T>({}, {}, {}, {}), 0.f);
+}
+
+}  // namespace
