@@ -46,7 +46,7 @@ echo "report.sh: building ${targets[*]} (log: $log)" >&2
 [ "$speed" -eq 1 ] || exit 0
 
 echo
-echo "== 8. Speed: measured now on this machine, single thread; each ratio from one run =="
+echo "== 9. Speed: measured now on this machine, single thread; each ratio from one run =="
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "(the benchmark programs print the BLAS cores they run and the instruction sets below)"
 echo
