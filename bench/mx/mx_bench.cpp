@@ -33,6 +33,8 @@
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
+#include "common/context.hpp"
+
 #include <lmul/kernels.hpp>
 #include <lmul/mx.hpp>
 
@@ -230,7 +232,9 @@ void register_format(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  openblas_set_num_threads(1);  // single thread: the MX functions run on one thread too
+  // Prints the machine and BLAS cores, may re-execute with a better OpenBLAS core, and makes the
+  // BLAS single-threaded: the MX functions run on one thread too.
+  lmul_bench::start_benchmark_program(argv);
   register_format<lmul::float8_e4m3fn>("e4m3fn");
   register_format<lmul::float8_e5m2>("e5m2");
   register_format<lmul::float6_e2m3fn>("e2m3fn");
