@@ -28,6 +28,10 @@ using format_of_t = typename format_of<T>::type;
 template <class T>
 concept lmul_element = std::same_as<T, float> || is_small_float_v<T>;
 
+/// Element types with an 8-bit code: the ones lmul_dot_exact accepts.
+template <class T>
+concept lmul_byte_element = lmul_element<T> && (format_of_t<T>::total_bits == 8);
+
 /// Raw code of an element, and the element with a given code.
 template <lmul_element T>
 constexpr typename format_of_t<T>::storage to_code(T x) {
