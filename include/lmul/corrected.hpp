@@ -45,6 +45,7 @@
 #include "errors.hpp"
 #include "detail/span_checks.hpp"
 #include "format_traits.hpp"
+#include "kernels/paths.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
 
@@ -84,7 +85,7 @@ struct correction_offset {
   }
 };
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// V(s) for s = a + b + c in [-1, 3): the significand the integer addition yields, relative to
 /// 2^(exponent sum). A borrow (s < 0) halves it, a carry (s >= 1) doubles it.
@@ -181,6 +182,8 @@ inline correction_table derive_correction_table_unchecked(int M, int t) {
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {
+
 /// The correction table for M fraction bits indexed by the top `index_bits` bits of each fraction
 /// (a 2^t x 2^t table, t = index_bits), derived from the criterion at the top of this header.
 /// t = correction_index_bits(M) gives the table lmul_product_corrected uses; fewer index bits give
@@ -200,7 +203,9 @@ inline correction_table derive_correction_table(int mantissa_bits, int index_bit
   return detail::derive_correction_table_unchecked(mantissa_bits, index_bits);
 }
 
-namespace detail {
+}  // inline namespace LMUL_ISA
+
+namespace detail::inline LMUL_ISA {
 
 /// The table for M fraction bits, derived once on first use (thread-safe static).
 template <int M>
@@ -216,6 +221,8 @@ correction_offset default_correction_offset() {
 }
 
 }  // namespace detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// Corrected L-Mul of two values of one type, rounded to that type (same element types, specials,
 /// underflow and overflow as lmul_product; only the added offset comes from the table).
@@ -255,7 +262,9 @@ float lmul_simulated_corrected(float x, float y,
                                         detail::default_correction_offset<format_traits<M, 8>>());
 }
 
-namespace detail {
+}  // inline namespace LMUL_ISA
+
+namespace detail::inline LMUL_ISA {
 
 /// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) by the
 /// scalar routine itself, so the span kernel is bit-identical to lmul_product_corrected by
@@ -278,6 +287,8 @@ const std::array<typename F::storage, 65536>& corrected_byte_products() {
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {
+
 /// out[i] = lmul_product_corrected(a[i], b[i]), bit-identical to the scalar function for every
 /// input. Spans of different lengths, or an out that overlaps a or b other than exactly (in
 /// place), throw std::invalid_argument before anything is written (spec section 4).
@@ -286,7 +297,7 @@ template <lmul_element T>
 void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   detail::check_elementwise<T>("lmul_multiply_corrected", a, b, std::span<const T>(out));
   using F = format_of_t<T>;
-  if constexpr (F::total_bits <= 8) {
+  if constexpr (kernels::corrected_multiply_algorithm<F>() == kernels::algorithm::byte_pair_table) {
     const auto& products = detail::corrected_byte_products<F>();
     for (std::size_t i = 0; i < out.size(); ++i) {
       out[i] = from_code<T>(products[(unsigned(to_code(a[i])) << 8) | unsigned(to_code(b[i]))]);
@@ -308,4 +319,5 @@ void lmul_multiply_corrected(const A& a, const B& b, Out&& out) {
                                                  detail::as_output(out));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -18,6 +18,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "detail/isa_namespace.hpp"
+
 namespace lmul {
 
 /// Called with the error message when lmul finds bad input in a build without exceptions.
@@ -25,13 +27,18 @@ using error_handler = void (*)(const char* message);
 
 namespace detail {
 
-/// The default handler: the message to stderr, then std::abort.
+/// The default handler: the message to stderr, then std::abort. (Outside LMUL_ISA like the handler
+/// itself: one handler per program, whatever flags each unit was built with.)
 inline void print_and_abort(const char* message) {
   std::fprintf(stderr, "%s\n", message);
   std::abort();
 }
 
 inline std::atomic<error_handler> current_error_handler{&print_and_abort};
+
+}  // namespace detail
+
+namespace detail::inline LMUL_ISA {  // every other function: see detail/isa_namespace.hpp
 
 /// Without exceptions: the handler, then std::abort in case it returned.
 [[noreturn]] inline void call_error_handler(const std::string& message) {
@@ -59,6 +66,8 @@ inline std::atomic<error_handler> current_error_handler{&print_and_abort};
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {
+
 /// Installs `handler` (nullptr: the default, print and abort) for builds without exceptions and
 /// returns the previous one. Thread-safe; with exceptions enabled the handler is never called.
 inline error_handler set_error_handler(error_handler handler) noexcept {
@@ -66,4 +75,5 @@ inline error_handler set_error_handler(error_handler handler) noexcept {
                                                                    : &detail::print_and_abort);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

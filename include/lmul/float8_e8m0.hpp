@@ -90,12 +90,15 @@ class float8_e8m0fnu {
   storage bits_ = bias;
 };
 
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
 constexpr bool isnan(float8_e8m0fnu x) { return x.bits() == float8_e8m0fnu::nan_code; }
 constexpr bool isinf(float8_e8m0fnu) { return false; }
 constexpr bool isfinite(float8_e8m0fnu x) { return !isnan(x); }
 
 inline std::ostream& operator<<(std::ostream& os, float8_e8m0fnu x) { return os << float(x); }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul
 
 template <>

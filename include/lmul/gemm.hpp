@@ -19,20 +19,25 @@
 // thread that cannot be created or a band that throws propagates its exception after every started
 // thread is joined (C untouched after a failed creation, unspecified after a failed band).
 //
-// The instruction set is the best one the compiler flags enable (xsimd::default_arch);
-// lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> pick another one, e.g. xsimd::avx2.
+// The kernels are lmul's compiled ones for the best instruction set of the running CPU (chosen
+// once per process, whatever the caller's compile flags: runtime/kernel_table.hpp); formats the
+// library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop on
+// the calling thread (gemm_options::threads is then ignored).
+// lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/by_arch.hpp) name the instruction set.
 // How it works: gemm/operand_words.hpp (the product as one integer addition), gemm/packing.hpp,
 // gemm/micro_kernel.hpp, gemm/driver.hpp; docs/gemm.md.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <thread>
-#include <xsimd/xsimd.hpp>
 
+#include "detail/isa_namespace.hpp"
 #include "errors.hpp"
-#include "gemm/driver.hpp"
+#include "kernels/paths.hpp"
+#include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
 namespace lmul {
@@ -42,7 +47,7 @@ struct gemm_options {
   unsigned threads = 1;  ///< rows of C are split into this many bands; 0 = hardware_concurrency()
 };
 
-namespace gemm_detail {
+namespace gemm_detail::inline LMUL_ISA {
 
 /// A strided matrix as memory: `rows` rows of `row_bytes` bytes, `stride_bytes` apart, from
 /// address `first`; rows == 0 for a matrix without elements.
@@ -135,32 +140,53 @@ inline unsigned thread_count(const gemm_options& options) {
 
 }  // namespace gemm_detail
 
-/// C = A * B (row-major, C overwritten) with L-Mul products, on instruction set Arch.
-template <class Arch, lmul_element T>
-void lmul_gemm_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-                    const T* b, std::size_t ldb, float* c, std::size_t ldc,
-                    const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
-  gemm_detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {b, ldb, 1}, c, ldc,
-                                      gemm_detail::thread_count(options));
+namespace gemm_detail::inline LMUL_ISA {
+
+/// The scalar definition, for formats the library has no compiled kernels for: each c[i][j] is the
+/// fp32 sum of the wide products in order of p. Correct, but without SIMD or cache blocking.
+template <class T>
+void gemm_scalar(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t a_row_stride,
+                 std::size_t a_col_stride, const T* b, std::size_t b_row_stride,
+                 std::size_t b_col_stride, float* c, std::size_t ldc) {
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      float sum = 0.0f;
+      for (std::size_t p = 0; p < k; ++p) {
+        sum += lmul_wide_product(a[i * a_row_stride + p * a_col_stride],
+                                 b[p * b_row_stride + j * b_col_stride]);
+      }
+      c[i * ldc + j] = sum;
+    }
+  }
 }
 
-/// C = A * Bt^T (Bt is n x k, row-major, C overwritten) with L-Mul products, on Arch.
-template <class Arch, lmul_element T>
-void lmul_gemm_bt_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-                       const T* bt, std::size_t ldbt, float* c, std::size_t ldc,
-                       const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
-  // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
-  gemm_detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {bt, 1, ldbt}, c, ldc,
-                                      gemm_detail::thread_count(options));
+/// Runs the compiled kernels of the running CPU's best instruction set on checked arguments.
+template <class T>
+void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
+                     std::size_t a_row_stride, std::size_t a_col_stride, const T* b,
+                     std::size_t b_row_stride, std::size_t b_col_stride, float* c, std::size_t ldc,
+                     unsigned threads) {
+  using F = format_of_t<T>;
+  constexpr int format = runtime::compiled_format_index<F>;  // -1: no compiled kernels
+  if constexpr (format >= 0) {
+    runtime::selected_kernels().gemm[format](m, n, k, a, a_row_stride, a_col_stride, b,
+                                             b_row_stride, b_col_stride, c, ldc, threads);
+  } else {
+    gemm_scalar(m, n, k, a, a_row_stride, a_col_stride, b, b_row_stride, b_col_stride, c, ldc);
+  }
 }
+
+}  // namespace gemm_detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// C = A * B (row-major, C overwritten), every product an L-Mul wide product, fp32 accumulation.
 template <lmul_element T>
 void lmul_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* b,
                std::size_t ldb, float* c, std::size_t ldc, const gemm_options& options = {}) {
-  lmul_gemm_arch<xsimd::default_arch>(m, n, k, a, lda, b, ldb, c, ldc, options);
+  gemm_detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
+  gemm_detail::gemm_dispatched(m, n, k, a, lda, 1, b, ldb, 1, c, ldc,
+                               gemm_detail::thread_count(options));
 }
 
 /// C = A * Bt^T with Bt stored n x k (as K in Q * K^T), C overwritten.
@@ -168,7 +194,11 @@ template <lmul_element T>
 void lmul_gemm_bt(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
                   const T* bt, std::size_t ldbt, float* c, std::size_t ldc,
                   const gemm_options& options = {}) {
-  lmul_gemm_bt_arch<xsimd::default_arch>(m, n, k, a, lda, bt, ldbt, c, ldc, options);
+  gemm_detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
+  // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
+  gemm_detail::gemm_dispatched(m, n, k, a, lda, 1, bt, 1, ldbt, c, ldc,
+                               gemm_detail::thread_count(options));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -1,4 +1,4 @@
-// lmul/lmul.hpp -- the public header of lmul, a header-only C++20 library for L-Mul.
+// lmul/lmul.hpp -- the public header of lmul, a C++20 library for L-Mul.
 //
 // L-Mul (Luo & Sun, arXiv 2410.00907) replaces a floating-point multiply by one integer addition of
 // the operands' bit patterns plus a small constant: (1 + a)(1 + b) ~ 1 + a + b + 2^-l(M).
@@ -25,6 +25,8 @@
 //   T     lmul::lmul_product_constant_offset(T x, T y, units)   L-Mul with the constant
 //                                          units * 2^-M instead of the paper's (0: Mitchell)
 //
+// Kernels run lmul's compiled kernels for the best instruction set of the running CPU, chosen once
+// per process (lmul::selected_arch() names it; link the lmul::lmul CMake target, docs/kernels.md).
 // Kernels (kernels.hpp; spans, or vectors / arrays of T; bad lengths or a partial overlap of out
 // with an input throw std::invalid_argument before anything is written; out == a or b is fine):
 //   void  lmul::lmul_multiply(a, b, out)   out[i] = lmul_product(a[i], b[i]), bit-identical on

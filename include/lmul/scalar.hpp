@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 
+#include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 #include "product.hpp"
 #include "small_float.hpp"
@@ -27,6 +28,12 @@ using format_of_t = typename format_of<T>::type;
 /// Element types the kernels and lmul_product accept.
 template <class T>
 concept lmul_element = std::same_as<T, float> || is_small_float_v<T>;
+
+/// Element types with an 8-bit code: the ones lmul_dot_exact accepts.
+template <class T>
+concept lmul_byte_element = lmul_element<T> && (format_of_t<T>::total_bits == 8);
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// Raw code of an element, and the element with a given code.
 template <lmul_element T>
@@ -55,7 +62,9 @@ constexpr T round_to(double x, rounding_mode rounding = rounding_mode::nearest_e
   return from_code<T>(detail::encode<format_of_t<T>>(x, overflow, rounding));
 }
 
-namespace detail {
+}  // inline namespace LMUL_ISA
+
+namespace detail::inline LMUL_ISA {
 
 // L-Mul is one routine, lmul_codes_with (product.hpp), whose only variable part is the offset
 // added to the integer sum: paper_offset (the paper's 2^-l(M)), constant_offset (any constant;
@@ -88,6 +97,8 @@ constexpr float lmul_simulated_with(float x, float y, rounding_mode rounding, Of
 }
 
 }  // namespace detail
+
+inline namespace LMUL_ISA {
 
 /// L-Mul of two values of one type (spec section 3), rounded to that type. For float8_e4m3fn and
 /// float8_e5m2 this is L-Mul on their codes (M = 3 and M = 2), unlike their exact operator*.
@@ -122,4 +133,5 @@ constexpr T lmul_product_constant_offset(T x, T y, std::int64_t offset_units,
   return detail::lmul_product_with(x, y, detail::constant_offset{offset_units}, overflow);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

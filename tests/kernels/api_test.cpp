@@ -1,5 +1,7 @@
 // Public API of the kernels: overloads for spans and containers, argument checks, in place, empty.
 #include <array>
+#include <cstdlib>
+#include <string>
 #include <cmath>
 #include <span>
 #include <stdexcept>
@@ -8,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <lmul/kernels.hpp>
+#include <lmul/kernels/by_arch.hpp>
 
 namespace {
 
@@ -80,6 +83,32 @@ TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {
 #else
   GTEST_SKIP() << "built without AVX-512";
 #endif
+}
+
+TEST(KernelApi, RunsTheBestInstructionSetOfTheCpu) {
+  // Whatever this unit's flags, the public API runs the library's kernels for the best instruction
+  // set the CPU reports (cpuid, asked here independently of the library), unless LMUL_ARCH says.
+  if (std::getenv("LMUL_ARCH") != nullptr) GTEST_SKIP() << "LMUL_ARCH is set";
+  std::string expected = "scalar";
+#if defined(__x86_64__)
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
+                      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  if (avx512 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bf16") &&
+      __builtin_cpu_supports("bmi2")) {
+    expected = "avx512_vbmi";
+  } else if (avx512) {
+    expected = "avx512bw";
+  } else if (avx2) {
+    expected = "avx2";
+  } else if (__builtin_cpu_supports("sse4.2")) {
+    expected = "sse4_2";
+  }
+#elif defined(__aarch64__)
+  expected = "neon64";
+#endif
+  EXPECT_EQ(lmul::selected_arch(), expected);
 }
 
 }  // namespace

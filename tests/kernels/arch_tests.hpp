@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include <lmul/kernels.hpp>
+#include <lmul/kernels/by_arch.hpp>
 
 #include "reference.hpp"
 

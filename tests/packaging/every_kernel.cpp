@@ -1,5 +1,9 @@
 // Compiled (not run) by the packaging tests under other settings than the main build: -O0 debug
-// builds and, where installed, clang++. Instantiates every kernel family for every kind of type.
+// builds and, where installed, clang++. Instantiates every kernel family for every kind of type,
+// through the public API and through the explicit-arch templates (the code of lmul's compiled
+// kernels) for the best arch of the flags.
+#include <lmul/gemm/by_arch.hpp>
+#include <lmul/kernels/by_arch.hpp>
 #include <lmul/lmul.hpp>
 
 #include <vector>
@@ -12,7 +16,10 @@ float use_kernels() {
   lmul::lmul_multiply_corrected(a, a, out);
   std::vector<float> c(100);
   lmul::lmul_gemm(10, 10, 10, a.data(), 10, a.data(), 10, c.data(), 10);
-  return lmul::lmul_dot(a, a) + c[0];
+  lmul::lmul_gemm_arch<xsimd::default_arch>(10, 10, 10, a.data(), 10, a.data(), 10, c.data(), 10);
+  using arch = lmul::kernels::default_arch;
+  lmul::kernels::multiply<arch>(a.data(), a.data(), out.data(), a.size());
+  return lmul::lmul_dot(a, a) + lmul::kernels::dot<arch>(a.data(), a.data(), a.size()) + c[0];
 }
 
 int main() {
@@ -20,6 +27,6 @@ int main() {
               use_kernels<lmul::float8_e5m2>() + use_kernels<lmul::lmul<3, 4>>() +
               use_kernels<lmul::lmul<7, 8>>() + use_kernels<lmul::lmul<10, 5>>();
   const std::vector<lmul::float8_e4m3fn> b(100, lmul::float8_e4m3fn(2.0f));
-  sum += lmul::lmul_dot_exact(b, b);
+  sum += lmul::lmul_dot_exact(b, b) + lmul::kernels::dot_exact(b.data(), b.data(), b.size());
   return sum > 0 ? 0 : 1;
 }

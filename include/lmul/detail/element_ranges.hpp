@@ -11,7 +11,7 @@
 
 #include "../scalar.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// The element type of a range, without const.
 template <class R>

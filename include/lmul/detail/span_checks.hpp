@@ -5,6 +5,8 @@
 // exactly (same start, same length: in place).
 #pragma once
 
+#include "isa_namespace.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <span>
@@ -12,7 +14,7 @@
 
 #include "../errors.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {
 
 template <class T>
 bool partially_overlaps(std::span<const T> in, std::span<const T> out) {

@@ -4,15 +4,23 @@
 //   lmul::kernels::scalar        plain C++ loops over the scalar definition (always available);
 //   xsimd::sse4_2, xsimd::avx2, xsimd::avx512bw (or an xsimd arch derived from them, e.g.
 //                                fma3<avx2>): xsimd batches, byte tables looked up with pshufb;
+//   xsimd::neon64                (aarch64) xsimd batches, byte tables looked up with tbl;
 //   lmul::kernels::avx512_vbmi   AVX-512 with VBMI (vpermi2b: 128-byte tables), BF16 (vdpbf16ps
 //                                as an fp32 adder) and BMI2 (pext), which xsimd 8.1 does not wrap.
-// kernels::default_arch is the best of these that the compiler flags allow (-march=native picks
-// the best of the build machine); runtime dispatch is in kernels/dispatch.hpp.
+// kernels::default_arch is the best of these that the compiler flags allow. The public API does not
+// use it: the compiled library picks the best arch of the running CPU (runtime/kernel_table.hpp).
 #pragma once
 
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
+
+// x86 code (intrinsics, target attributes, cpuid) is compiled only for x86 targets.
+#if defined(__x86_64__) || defined(__i386__)
+#define LMUL_KERNELS_X86 1
+#else
+#define LMUL_KERNELS_X86 0
+#endif
 
 namespace lmul::kernels {
 
@@ -27,8 +35,12 @@ struct scalar {
 struct avx512_vbmi {
   static constexpr const char* name() { return "avx512_vbmi"; }
   static bool available() {
+#if LMUL_KERNELS_X86
     return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
            __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+#else
+    return false;
+#endif
   }
 };
 
@@ -51,11 +63,18 @@ struct xsimd_arch_of<avx512_vbmi> {
 template <class Arch>
 using xsimd_arch_t = typename xsimd_arch_of<Arch>::type;
 
-/// True for an xsimd arch with pshufb (SSSE3) or better that the kernels support.
+/// True for an xsimd arch with a byte-table lookup (pshufb from SSSE3 on, NEON's tbl) that the
+/// kernels support.
 template <class A>
 inline constexpr bool is_supported_xsimd_arch =
+#if LMUL_KERNELS_X86
     std::is_base_of_v<xsimd::sse4_2, A> || std::is_base_of_v<xsimd::avx2, A> ||
     std::is_base_of_v<xsimd::avx512bw, A>;
+#elif defined(__aarch64__)
+    std::is_base_of_v<xsimd::neon64, A>;
+#else
+    false;
+#endif
 }  // namespace detail
 
 /// True when Arch can be used with the kernels at all (it may still be absent on the running CPU).
@@ -65,7 +84,8 @@ inline constexpr bool is_kernel_arch =
     detail::is_supported_xsimd_arch<Arch>;
 
 /// The best arch the compile flags allow.
-#if defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__) && defined(__AVX512BW__)
+#if LMUL_KERNELS_X86 && defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__) && \
+    defined(__AVX512BW__)
 using default_arch = avx512_vbmi;
 #else
 using default_arch =

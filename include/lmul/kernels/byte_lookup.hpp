@@ -1,18 +1,28 @@
-// lmul/kernels/byte_lookup.hpp -- table lookups on bytes for xsimd archs with pshufb (SSSE3+).
+// lmul/kernels/byte_lookup.hpp -- table lookups on bytes for xsimd archs with pshufb (SSSE3+) or
+// NEON's tbl (aarch64).
 //
 // pshufb looks up 16 bytes per 128-bit lane. A table of N bytes is split into 16-byte chunks, each
 // replicated into every lane; chunk j answers the indices 16j..16j+15. Indices past the table give 0.
+// tbl (vqtbl1q_u8) looks up 16 bytes too and gives 0 for any index >= 16.
 #pragma once
+
+#include "../detail/isa_namespace.hpp"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
-#include <immintrin.h>
 #include <xsimd/xsimd.hpp>
 
-namespace lmul::kernels::detail {
+#include "arch.hpp"
+#if LMUL_KERNELS_X86
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// A byte table laid out for lookup(): chunk j of 16 bytes repeated 4 times (64 bytes: a zmm).
 template <std::size_t Chunks>
@@ -38,6 +48,7 @@ constexpr lane_table<Chunks> make_lane_table(const std::array<std::uint8_t, N>& 
 
 /// pshufb on the native register of an xsimd batch: out[i] = table[idx[i] & 15] within each
 /// 128-bit lane, or 0 where idx[i] has bit 7 set.
+#if LMUL_KERNELS_X86
 template <class A>
 xsimd::batch<std::uint8_t, A> shuffle_bytes(xsimd::batch<std::uint8_t, A> table,
                                             xsimd::batch<std::uint8_t, A> idx) {
@@ -49,6 +60,7 @@ xsimd::batch<std::uint8_t, A> shuffle_bytes(xsimd::batch<std::uint8_t, A> table,
     return _mm_shuffle_epi8(table, idx);
   }
 }
+#endif
 
 /// table[idx] for every byte lane (0 where idx is past the table).
 template <class A, std::size_t Chunks>
@@ -59,8 +71,12 @@ xsimd::batch<std::uint8_t, A> lookup(const lane_table<Chunks>& table,
   for (std::size_t j = 0; j < Chunks; ++j) {
     const bytes chunk = bytes::load_aligned(&table.bytes[j * 64]);
     const bytes relative = idx - bytes(std::uint8_t(16 * j));  // wraps for idx < 16j
+#if LMUL_KERNELS_X86
     // Adding 0x70 (saturating) sets bit 7 exactly when relative >= 16 and keeps its low nibble.
     result |= shuffle_bytes<A>(chunk, xsimd::sadd(relative, bytes(std::uint8_t(0x70))));
+#elif defined(__aarch64__)
+    result |= bytes(vqtbl1q_u8(chunk, relative));  // 0 for relative >= 16
+#endif
   }
   return result;
 }

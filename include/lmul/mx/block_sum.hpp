@@ -21,7 +21,7 @@
 
 #include "../product.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 template <class F>
 struct mx_word_tables {

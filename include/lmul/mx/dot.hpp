@@ -26,7 +26,7 @@
 
 namespace lmul {
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// Checks of the dot products' arguments (std::invalid_argument before any work).
 inline void check_mx_dot(const char* name, std::size_t scales_a, std::size_t a,
@@ -53,6 +53,8 @@ float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a, std::span<const El
 }
 
 }  // namespace detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// The MX dot product with L-Mul element products: every block's wide L-Mul products summed in
 /// fp32, scaled by an exponent add, summed in fp32. No multiply touches values or scales.
@@ -90,4 +92,5 @@ float mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
                                });
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -15,7 +15,7 @@
 #include "../errors.hpp"
 #include "../small_float.hpp"
 
-namespace lmul {
+namespace lmul::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// Bytes needed to pack n FP4 values.
 constexpr std::size_t fp4_packed_size(std::size_t n) { return n / 2 + n % 2; }

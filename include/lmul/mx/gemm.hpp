@@ -22,7 +22,7 @@
 
 namespace lmul {
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// Rows and columns of the C tile whose per-block sums are kept in scratch (256 KiB of floats, in
 /// L2). Each k-slice packs its B panel once per tile row band, so taller tiles pack B less often:
@@ -67,6 +67,8 @@ void check_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
 /// C = A Bt^T for MX operands with L-Mul element products (see the file comment). C (m x n, row
 /// stride ldc) is overwritten; k = 0 gives C = 0.
 template <mx_element Elem>
@@ -103,4 +105,5 @@ void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0
   }
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -38,7 +38,7 @@ enum class mx_scale_rule {
   rceil   ///< ceil(log2(amax / max_elem)): amax always fits, at most one binade lost
 };
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// Number of blocks of `block` elements that cover n (the last may be short).
 constexpr std::size_t mx_block_count(std::size_t n, std::size_t block) {
@@ -93,6 +93,8 @@ constexpr int mx_shared_exponent(std::uint32_t amax_bits, mx_scale_rule rule) {
 }
 
 }  // namespace detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// OCP MX quantization of x into blocks of `block` values: scales[j] is the E8M0 scale of block j,
 /// elems[i] the element of x[i]. Throws std::invalid_argument (nothing written) unless
@@ -156,4 +158,5 @@ void mx_dequantize(std::span<const float8_e8m0fnu> scales, std::span<const Elem>
   }
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -12,13 +12,10 @@
 #include <cstdint>
 #include <limits>
 
-#include <xsimd/xsimd.hpp>
-
 #include "../convert.hpp"
-#include "../detail/simd_select.hpp"
 #include "../format_traits.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// x * 2^e correctly rounded to fp32 (nearest even; overflow gives +-inf). NaN, +-inf and +-0
 /// come back unchanged. Any int e is accepted.
@@ -43,15 +40,6 @@ constexpr float scale_by_power_of_two(float x, int e) {
       round_exact<float32_traits>((bits >> 31) != 0, sig, exp + shift, overflow_mode::non_saturating));
 }
 
-// GCC 12 reports its own _mm512_undefined_* intrinsics (used inside xsimd) as "used uninitialized"
-// once inlined (GCC bug 105593, fixed in GCC 13): a false positive, silenced as in kernels.hpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define LMUL_MX_SCALE_POP_DIAGNOSTICS
-#endif
-
 /// One lane of add_scaled_sums: true when the lane took the fast path (or had nothing to add).
 inline bool add_scaled_sum_fast(float& c, float sum, std::int32_t e, bool finite_scale) {
   const std::uint32_t bits = std::bit_cast<std::uint32_t>(sum);
@@ -63,38 +51,20 @@ inline bool add_scaled_sum_fast(float& c, float sum, std::int32_t e, bool finite
 
 /// c[j] += sums[j] * 2^(a_code + b_codes[j] - 254) for j < n (the scaled block sums of one row of
 /// an MX GEMM tile), where a_code and b_codes[j] are E8M0 codes; b_codes[j] == 255 (NaN) makes
-/// c[j] NaN. First a vector pass (xsimd, the default arch) doing the exponent add where input and
-/// result are normal (or the sum is zero); then the rare other lanes (subnormal, under- or
-/// overflow, NaN scale) once more through scale_by_power_of_two.
+/// c[j] NaN. First a pass doing the exponent add where input and result are normal (or the sum is
+/// zero: C starts at +0, so adding nothing equals adding +0); then the rare other lanes
+/// (subnormal, under- or overflow, NaN scale) once more through scale_by_power_of_two. Plain C++
+/// (this header needs no SIMD library): the compiler vectorises the first pass where it can.
 inline void add_scaled_sums(float* c, const float* sums, std::int32_t a_code,
                             const std::int32_t* b_codes, std::size_t n) {
   constexpr std::int32_t twice_bias = 254;
-  using floats = xsimd::batch<float>;
-  using words = xsimd::batch<std::uint32_t>;
-  using ints = xsimd::batch<std::int32_t>;
-  constexpr std::size_t L = floats::size;
   bool any_slow = false;
-  std::size_t j = 0;
-  for (; j + L <= n; j += L) {
-    const words bits = xsimd::bitwise_cast<words>(floats::load_unaligned(sums + j));
-    const ints b = ints::load_unaligned(b_codes + j);
-    const words e = xsimd::bitwise_cast<words>(b + ints(a_code - twice_bias));
-    const words field = (bits >> 23) & words(0xFFu);
-    const words one(1u), limit(254u);
-    // Normal in and out: fields 1..254 (unsigned compare of field - 1 < 254); NaN scales excluded.
-    const auto finite_scale = xsimd::bitwise_cast<words>(b) != words(255u);
-    const auto normal = ((field - one) < limit) & ((field + e - one) < limit) & finite_scale;
-    const auto zero = (bits << 1) == words(0u);
-    const words scaled = select_bits(normal, words(bits + (e << 23)), words(0u));  // else +0
-    (floats::load_unaligned(c + j) + xsimd::bitwise_cast<floats>(scaled)).store_unaligned(c + j);
-    any_slow = any_slow || !xsimd::all(normal | (zero & finite_scale));
-  }
-  for (; j < n; ++j) {
+  for (std::size_t j = 0; j < n; ++j) {
     any_slow = !add_scaled_sum_fast(c[j], sums[j], a_code + b_codes[j] - twice_bias,
                                     b_codes[j] != 255) || any_slow;
   }
   if (!any_slow) return;
-  for (j = 0; j < n; ++j) {
+  for (std::size_t j = 0; j < n; ++j) {
     const std::int32_t e = a_code + b_codes[j] - twice_bias;
     float unchanged = 0.f;
     if (add_scaled_sum_fast(unchanged, sums[j], e, b_codes[j] != 255)) continue;
@@ -105,7 +75,3 @@ inline void add_scaled_sums(float* c, const float* sums, std::int32_t a_code,
 
 }  // namespace lmul::detail
 
-#ifdef LMUL_MX_SCALE_POP_DIAGNOSTICS
-#pragma GCC diagnostic pop
-#undef LMUL_MX_SCALE_POP_DIAGNOSTICS
-#endif

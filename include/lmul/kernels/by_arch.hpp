@@ -1,0 +1,126 @@
+// lmul/kernels/by_arch.hpp -- the span kernels for an instruction set named at compile time.
+//
+//   lmul::kernels::multiply<Arch>(a, b, out, n)   out[i] = lmul_product(a[i], b[i])
+//   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
+//   lmul::kernels::dot_exact(a, b, n)             the exact dot of 8-bit codes (any arch)
+// Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
+// No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
+// call them only where the CPU has Arch (kernels::arch_available<Arch>()).
+//
+// The public lmul_multiply / lmul_dot / lmul_dot_exact (kernels.hpp) do not use this header: they
+// call lmul's compiled kernels, which instantiate these templates in one unit per instruction set
+// (src/) and pick the best at run time. Design notes: docs/kernels.md.
+#pragma once
+
+#include <cstddef>
+#include <ranges>
+#include <span>
+#include <type_traits>
+
+// GCC 12 reports its own _mm512_undefined_* intrinsics (used inside xsimd and immintrin.h) as
+// "used uninitialized" once inlined (GCC bug 105593, fixed in GCC 13): a false positive.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define LMUL_KERNELS_POP_DIAGNOSTICS
+#endif
+
+#include "../scalar.hpp"
+#include "arch.hpp"
+#include "dot.hpp"
+#include "exact_dot.hpp"
+#include "multiply.hpp"
+#include "paths.hpp"
+#if LMUL_KERNELS_X86
+#include "avx512_float.hpp"
+#include "avx512_vbmi.hpp"
+#endif
+
+namespace lmul::kernels::detail::inline LMUL_ISA {
+template <class T>
+const typename format_of_t<T>::storage* codes(const T* p) {
+  static_assert(sizeof(T) == sizeof(typename format_of_t<T>::storage));
+  return reinterpret_cast<const typename format_of_t<T>::storage*>(p);
+}
+template <class T>
+typename format_of_t<T>::storage* codes(T* p) {
+  return reinterpret_cast<typename format_of_t<T>::storage*>(p);
+}
+}  // namespace lmul::kernels::detail::inline LMUL_ISA
+
+namespace lmul::kernels::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
+/// What Arch offers the kernels; kernels/paths.hpp turns it into an algorithm per format.
+template <class Arch>
+constexpr arch_features features_of() {
+  if constexpr (std::is_same_v<Arch, scalar>) {
+    return {};
+  } else {
+#if LMUL_KERNELS_X86
+    return {.vectors = true,
+            .vbmi = std::is_same_v<Arch, avx512_vbmi>,
+            .avx512_float = std::is_base_of_v<xsimd::avx512bw, detail::xsimd_arch_t<Arch>>};
+#else
+    return {.vectors = true};
+#endif
+  }
+}
+
+/// out[i] = lmul_product(a[i], b[i]) for i < n with instruction set Arch. No argument checks;
+/// out may equal a or b.
+template <class Arch, lmul_element T>
+void multiply(const T* a, const T* b, T* out, std::size_t n) {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  auto* co = detail::codes(out);
+  constexpr algorithm path = multiply_algorithm<F>(features_of<Arch>());
+  if constexpr (path == algorithm::scalar) {
+    for (std::size_t i = 0; i < n; ++i) co[i] = ::lmul::detail::lmul_codes<F>(ca[i], cb[i]);
+#if LMUL_KERNELS_X86
+  } else if constexpr (path == algorithm::byte_classes_vbmi) {
+    detail::multiply_codes_vbmi<F>(ca, cb, co, n);
+#endif
+  } else {
+    detail::multiply_codes<F, detail::xsimd_arch_t<Arch>, path>(ca, cb, co, n);
+  }
+}
+
+/// Sum of lmul_wide_product(a[i], b[i]) for i < n, in fp32, with instruction set Arch.
+template <class Arch, lmul_element T>
+float dot(const T* a, const T* b, std::size_t n) {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  constexpr algorithm path = dot_algorithm<F>(features_of<Arch>());
+  if constexpr (path == algorithm::scalar) {
+    return detail::dot_codes_scalar<F>(ca, cb, n);
+#if LMUL_KERNELS_X86
+  } else if constexpr (path == algorithm::byte_classes_vbmi) {
+    return detail::dot_codes_vbmi<F>(ca, cb, n);
+  } else if constexpr (path == algorithm::float_avx512) {
+    return detail::dot_float_avx512<detail::xsimd_arch_t<Arch>>(ca, cb, n);
+#endif
+  } else {
+    return detail::dot_codes<F, detail::xsimd_arch_t<Arch>, path>(ca, cb, n);
+  }
+}
+
+/// The exact dot product of 8-bit codes (integer counting: every Arch gives the same bits).
+template <lmul_byte_element T>
+float dot_exact(const T* a, const T* b, std::size_t n) {
+  static_assert(dot_exact_algorithm<format_of_t<T>>() == algorithm::class_histogram);
+  return detail::dot_exact_codes<format_of_t<T>>(detail::codes(a), detail::codes(b), n);
+}
+
+}  // namespace lmul::kernels::inline LMUL_ISA
+
+#ifdef LMUL_KERNELS_POP_DIAGNOSTICS
+#pragma GCC diagnostic pop
+#undef LMUL_KERNELS_POP_DIAGNOSTICS
+#endif

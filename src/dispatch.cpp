@@ -1,0 +1,95 @@
+// src/dispatch.cpp -- picks the kernel table of the running CPU, once per process.
+//
+// This unit is compiled with the target's baseline flags (no -m options), so it runs on every CPU
+// of the target. It also holds the baseline table: the scalar kernels, with xsimd's baseline arch
+// for the GEMM (SSE2 on x86-64, NEON on aarch64). Being the unit the caller's code links first, its
+// copies of the standard library's inline functions are the ones the linker keeps.
+#if defined(__x86_64__) || defined(__i386__)
+#define LMUL_UNIT_GEMM_ARCH xsimd::sse2
+#elif defined(__aarch64__)
+#define LMUL_UNIT_GEMM_ARCH xsimd::neon64
+#else
+#error "lmul_kernels: no baseline SIMD arch for this target (x86-64 and aarch64 are supported)"
+#endif
+#define LMUL_UNIT_NAMESPACE lmul_baseline
+#define LMUL_UNIT_KERNEL_ARCH kernels::scalar  // this unit's lmul namespace
+#define LMUL_UNIT_TABLE table_scalar
+#define LMUL_UNIT_ARCH_NAME "scalar"
+#include "arch_unit.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace lmul::runtime {
+namespace {
+
+/// One compiled instruction set: its table and whether the running CPU can execute it.
+struct compiled_arch {
+  const char* name;
+  const kernel_table& (*table)();
+  bool (*available)();
+};
+
+#if defined(__x86_64__) || defined(__i386__)
+// __builtin_cpu_supports also checks that the OS saves the AVX and AVX-512 registers.
+bool has_sse4_2() { return __builtin_cpu_supports("sse4.2"); }
+bool has_avx2() { return has_sse4_2() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+bool has_avx512bw() {
+  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl");
+}
+bool has_avx512_vbmi() {
+  return has_avx512bw() && __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+}
+#endif
+bool always() { return true; }
+
+/// Best first; the baseline last.
+constexpr compiled_arch compiled_archs[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    {"avx512_vbmi", &table_avx512_vbmi, &has_avx512_vbmi},
+    {"avx512bw", &table_avx512bw, &has_avx512bw},
+    {"avx2", &table_avx2, &has_avx2},
+    {"sse4_2", &table_sse4_2, &has_sse4_2},
+#elif defined(__aarch64__)
+    {"neon64", &table_neon64, &always},  // NEON is part of every aarch64 CPU
+#endif
+    {"scalar", &table_scalar, &always},
+};
+
+constexpr auto make_names() {
+  std::array<const char*, std::size(compiled_archs) + 1> names{};
+  for (std::size_t i = 0; i < std::size(compiled_archs); ++i) names[i] = compiled_archs[i].name;
+  return names;  // ends with nullptr
+}
+constexpr auto names = make_names();
+
+const kernel_table& choose() {
+  if (const char* requested = std::getenv("LMUL_ARCH")) {
+    if (const kernel_table* table = kernels_for(requested)) return *table;
+  }
+  for (const compiled_arch& arch : compiled_archs) {
+    if (arch.available()) return arch.table();
+  }
+  return table_scalar();
+}
+
+}  // namespace
+
+const kernel_table* kernels_for(const char* arch_name) {
+  for (const compiled_arch& arch : compiled_archs) {
+    if (std::strcmp(arch.name, arch_name) == 0) return arch.available() ? &arch.table() : nullptr;
+  }
+  return nullptr;
+}
+
+const kernel_table& selected_kernels() {
+  static const kernel_table& table = choose();  // thread-safe, once per process
+  return table;
+}
+
+const char* const* arch_names() { return names.data(); }
+
+}  // namespace lmul::runtime

@@ -1,0 +1,166 @@
+// The compiled kernels (lmul_kernels) of every instruction set in the library that the running CPU
+// has, called through their tables, against the scalar definition. The public API only ever runs
+// the best table; this test reaches the others too. It is also the bit-exactness test that runs on
+// aarch64 under qemu (.ci/run).
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/lmul.hpp>
+
+#include "../gemm/gemm_reference.hpp"
+#include "reference.hpp"
+
+namespace {
+
+using namespace lmul_test;
+
+/// The tables this CPU can run, with their names (printed so that a log says what was tested).
+std::vector<const lmul::runtime::kernel_table*> runnable_tables() {
+  std::vector<const lmul::runtime::kernel_table*> out;
+  for (const char* const* name = lmul::runtime::arch_names(); *name != nullptr; ++name) {
+    if (const auto* table = lmul::runtime::kernels_for(*name)) out.push_back(table);
+  }
+  return out;
+}
+
+template <class T>
+constexpr int format = lmul::kernels::detail::compiled_format<T>;
+
+template <class T>
+long first_mismatch(const std::vector<T>& a, const std::vector<T>& b, const std::vector<T>& out) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lmul::to_code(out[i]) != lmul::to_code(lmul::lmul_product(a[i], b[i]))) return long(i);
+  }
+  return -1;
+}
+
+template <class T>
+class RuntimeByteKernels : public ::testing::Test {};
+using byte_types = ::testing::Types<lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>,
+                                    lmul::lmul<3, 4>, lmul::lmul<4, 3>, lmul::lmul<5, 2>>;
+TYPED_TEST_SUITE(RuntimeByteKernels, byte_types);
+
+template <class T>
+class RuntimeWideKernels : public ::testing::Test {};
+using wide_types = ::testing::Types<float, lmul::lmul<7, 8>, lmul::lmul<8, 7>, lmul::lmul<9, 6>,
+                                    lmul::lmul<10, 5>, lmul::lmul<11, 4>, lmul::lmul<12, 3>,
+                                    lmul::lmul<13, 2>>;
+TYPED_TEST_SUITE(RuntimeWideKernels, wide_types);
+
+template <class T>
+class RuntimeAllKernels : public ::testing::Test {};
+using all_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2,
+                                   lmul::lmul<5, 2>, lmul::lmul<7, 8>, lmul::lmul<10, 5>>;
+TYPED_TEST_SUITE(RuntimeAllKernels, all_types);
+
+TYPED_TEST(RuntimeByteKernels, MultiplyAllPairsBitIdentical) {
+  using T = TypeParam;
+  static_assert(format<T> >= 0, "compiled format");
+  std::vector<T> a(65536 + 13), b(a.size()), out(a.size());  // + 13: a tail after full registers
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = from_code<T>((i >> 8) & 0xFF);
+    b[i] = from_code<T>(i & 0xFF);
+  }
+  for (const auto* table : runnable_tables()) {
+    table->multiply[format<T>](a.data(), b.data(), out.data(), a.size());
+    const long bad = first_mismatch(a, b, out);
+    EXPECT_EQ(bad, -1) << table->arch_name << ", element " << bad;
+  }
+}
+
+TYPED_TEST(RuntimeWideKernels, MultiplyRandomAndBoundaryPairsBitIdentical) {
+  using T = TypeParam;
+  static_assert(format<T> >= 0, "compiled format");
+  code_source<T> source(0x5eed + sizeof(T));
+  std::vector<T> a(1 << 18), b(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = source();
+    b[i] = source();
+  }
+  const std::vector<T> boundary = boundary_values<T>();
+  for (T x : boundary) {
+    for (T y : boundary) {
+      a.push_back(x);
+      b.push_back(y);
+    }
+  }
+  std::vector<T> out(a.size());
+  for (const auto* table : runnable_tables()) {
+    table->multiply[format<T>](a.data(), b.data(), out.data(), a.size());
+    const long bad = first_mismatch(a, b, out);
+    EXPECT_EQ(bad, -1) << table->arch_name << ", element " << bad;
+  }
+}
+
+TYPED_TEST(RuntimeAllKernels, DotWithinTheBound) {
+  using T = TypeParam;
+  const std::vector<T> a = finite_values<T>(10007, 11), b = finite_values<T>(10007, 12);
+  long double sum, sum_abs;
+  reference_sum(a, b, sum, sum_abs);
+  for (const auto* table : runnable_tables()) {
+    const float got = table->dot[format<T>](a.data(), b.data(), a.size());
+    EXPECT_LE(std::fabs(got - sum), dot_tolerance(a.size(), sum_abs)) << table->arch_name;
+  }
+}
+
+TYPED_TEST(RuntimeByteKernels, DotExactIsCorrectlyRounded) {
+  using T = TypeParam;
+  // Normal exponents within +-4 of the bias, so that the independent 128-bit reference holds every sum.
+  using F = format_t<T>;
+  std::mt19937_64 rng(21);
+  std::vector<T> a(4099), b(4099);
+  for (auto* v : {&a, &b}) {
+    for (T& x : *v) {
+      const int max_field = int(F::max_finite_code >> F::mantissa_bits);
+      const auto field = std::uint64_t(std::clamp(F::bias + int(rng() % 9) - 4, 1, max_field));
+      x = from_code<T>((field << F::mantissa_bits) | (rng() & F::fraction_mask) |
+                       ((rng() & 1) ? F::sign_mask : 0));
+    }
+  }
+  float expected;
+  ASSERT_TRUE(exact_reference(a, b, expected));
+  for (const auto* table : runnable_tables()) {
+    const float got = table->dot_exact[format<T>](a.data(), b.data(), a.size());
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(got), std::bit_cast<std::uint32_t>(expected))
+        << table->arch_name;
+  }
+}
+
+TYPED_TEST(RuntimeAllKernels, GemmWithinTheBound) {
+  using T = TypeParam;
+  const std::size_t m = 37, n = 45, k = 300;
+  const std::vector<T> a = finite_values<T>(m * k, 31), b = finite_values<T>(k * n, 32);
+  const auto expected = lmul_gemm_test::naive_reference<T>(
+      m, n, k, [&](std::size_t i, std::size_t p) { return a[i * k + p]; },
+      [&](std::size_t p, std::size_t j) { return b[p * n + j]; });
+  std::vector<float> c(m * n);
+  for (const auto* table : runnable_tables()) {
+    for (unsigned threads : {1u, 3u}) {
+      table->gemm[format<T>](m, n, k, a.data(), k, 1, b.data(), n, 1, c.data(), n, threads);
+      for (std::size_t i = 0; i < m * n; ++i) {
+        ASSERT_TRUE(lmul_gemm_test::matches_reference(c[i], expected[i], k))
+            << table->arch_name << ", entry " << i << ", threads " << threads;
+      }
+    }
+  }
+}
+
+TEST(Runtime, ListsTheBaselineAndReportsTheSelectedArch) {
+  std::string names;
+  bool has_scalar = false;
+  for (const char* const* name = lmul::runtime::arch_names(); *name != nullptr; ++name) {
+    names += std::string(*name) + (lmul::runtime::kernels_for(*name) ? " (runs)" : " (not on this CPU)") + "; ";
+    has_scalar = has_scalar || std::string(*name) == "scalar";
+  }
+  std::printf("compiled instruction sets: %s selected: %s\n", names.c_str(), lmul::selected_arch());
+  EXPECT_TRUE(has_scalar);
+  EXPECT_NE(lmul::runtime::kernels_for("scalar"), nullptr);
+  EXPECT_EQ(lmul::runtime::kernels_for("no such arch"), nullptr);
+}
+
+}  // namespace

@@ -1,0 +1,28 @@
+// ODR check driver (no lmul code here): prints the result hash of the baseline unit, and with
+// --with-wide that of the wide unit too when the CPU can run it. run_odr_check.cmake compares them.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+#include <lmul/kernels.hpp>
+
+std::uint64_t baseline_results();
+std::uint64_t wide_results();
+
+int main(int argc, char** argv) {
+  std::printf("selected %s\n", lmul::selected_arch());
+  std::printf("baseline %016llx\n", static_cast<unsigned long long>(baseline_results()));
+  if (argc > 1 && std::strcmp(argv[1], "--with-wide") == 0) {
+    // The wide unit's own flags: AVX-512 F/CD/DQ/BW/VL, VBMI, BF16 and BMI2 (plus the build CPU's).
+    const bool runs = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
+                      __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+    if (runs) {
+      std::printf("wide %016llx\n", static_cast<unsigned long long>(wide_results()));
+    } else {
+      std::printf("wide skipped: this CPU lacks AVX-512 VBMI/BF16\n");
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,1 @@
+#error "this header must not need xsimd"
