@@ -237,7 +237,7 @@ TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
   std::mt19937_64 rng(99);
   for (std::size_t n : {0, 1, 2, 63, 64, 65, 1000, 4096, 50000}) {
     auto a = finite_values<T>(n, n + 17), b = finite_values<T>(n, n + 18);
-    const float exact = lmul::kernels::dot_exact(a.data(), b.data(), n);
+    const float exact = lmul::kernels::dot_exact<arch>(a.data(), b.data(), n);
     float reference;
     if (exact_reference(a, b, reference)) {
       EXPECT_EQ(std::bit_cast<std::uint32_t>(exact), std::bit_cast<std::uint32_t>(reference))
@@ -256,7 +256,7 @@ TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
         pa[i] = a[order[i]];
         pb[i] = b[order[i]];
       }
-      EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact(pa.data(), pb.data(), n)),
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact<arch>(pa.data(), pb.data(), n)),
                 std::bit_cast<std::uint32_t>(exact));
     }
   }
@@ -273,7 +273,7 @@ TYPED_TEST(ByteKernels, ExactDotMatchesReferenceOnCancellingData) {
   b.insert(b.end(), b2.begin(), b2.end());
   a.push_back(from_code<T>(1));  // smallest subnormal squared: the only surviving term
   b.push_back(from_code<T>(1));
-  const float exact = lmul::kernels::dot_exact(a.data(), b.data(), a.size());
+  const float exact = lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size());
   EXPECT_EQ(exact, lmul::lmul_wide_product(from_code<T>(1), from_code<T>(1)));
   float reference;
   if (exact_reference(a, b, reference)) {
@@ -287,13 +287,13 @@ TYPED_TEST(ByteKernels, ExactDotNanAndInf) {
   using F = format_t<T>;
   std::vector<T> a(100, T(1.0f)), b(100, T(2.0f));
   a[50] = from_code<T>(F::nan_code);
-  EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+  EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size())));
   if constexpr (F::has_infinity) {
     a[50] = from_code<T>(F::infinity_code | F::sign_mask);
-    EXPECT_EQ(lmul::kernels::dot_exact(a.data(), b.data(), a.size()),
+    EXPECT_EQ(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size()),
               -std::numeric_limits<float>::infinity());
     a[51] = from_code<T>(F::infinity_code);
-    EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+    EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size())));
   }
 }
 

@@ -2,7 +2,8 @@
 //
 //   lmul::kernels::multiply<Arch>(a, b, out, n)   out[i] = lmul_product(a[i], b[i])
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
-//   lmul::kernels::dot_exact(a, b, n)             the exact dot of 8-bit codes (any arch)
+//   lmul::kernels::dot_exact<Arch>(a, b, n)       the exact dot of 8-bit codes (the same bits on
+//                                                 every Arch; dot_exact(a, b, n) is the scalar one)
 // Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
@@ -34,6 +35,7 @@
 #if LMUL_KERNELS_X86
 #include "avx512_float.hpp"
 #include "avx512_vbmi.hpp"
+#include "exact_dot_vbmi.hpp"
 #endif
 
 namespace lmul {
@@ -97,10 +99,18 @@ float dot(const T* a, const T* b, std::size_t n) {
   }
 }
 
-/// The exact dot product of 8-bit codes (integer counting: every Arch gives the same bits).
-template <lmul_byte_element T>
+/// The exact dot product of 8-bit codes: the exact sum of the wide products rounded once, so every
+/// Arch gives the same bits. Arch = scalar (the default) counts classes one element at a time;
+/// avx512_vbmi sums 64-bit fixed-point products in vector lanes (exact_dot_vbmi.hpp).
+template <class Arch = scalar, lmul_byte_element T>
 float dot_exact(const T* a, const T* b, std::size_t n) {
-  return detail::dot_exact_codes<format_of_t<T>>(detail::codes(a), detail::codes(b), n);
+  using F = format_of_t<T>;
+#if LMUL_KERNELS_X86
+  if constexpr (std::is_same_v<Arch, avx512_vbmi>) {
+    return detail::dot_exact_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);
+  }
+#endif
+  return detail::dot_exact_codes<F>(detail::codes(a), detail::codes(b), n);
 }
 
 }  // namespace kernels

@@ -1,0 +1,169 @@
+// lmul/kernels/exact_dot_vbmi.hpp -- lmul_dot_exact with AVX-512 BW + VBMI + BF16 + BMI2
+// intrinsics: the wide products summed per exponent window in fp32 lanes that provably never round
+// (exact_dot_windows.hpp), then converted to integers and added exactly.
+//
+// Per 64 elements the bf16 wide products are built as in the fast dot (avx512_vbmi.hpp: vpermi2b
+// for u, vpmaddubsw for the class, a masked vpaddw of the bias, the sign by vpternlogd). Window j
+// of a product is read off its bf16 magnitude word with unsigned compares against the window
+// floors; vdpbf16ps adds the words times a second operand of 1.0 in the product's window and 0.0
+// elsewhere into that window's accumulators.
+//
+// HARDWARE MULTIPLIER AS ADDER (as in the fast dot): the second operand of vdpbf16ps is the
+// constant 1.0 or 0.0; no product of two data values is computed by a hardware multiplier.
+//
+// Registers with a NaN or inf operand go through the counting path (class_histogram), whose flags
+// decide NaN / inf as before; its finite terms join the same exact sum.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <immintrin.h>
+
+#include "avx512_vbmi.hpp"  // LMUL_VBMI_TARGET
+#include "exact_dot.hpp"
+#include "exact_dot_windows.hpp"
+
+namespace lmul::kernels::detail {
+
+/// The accumulators of the VBMI exact dot: per window two fp32 registers (one per half of a
+/// 64-element block) and one int64 register that collects them at each flush.
+template <class F>
+struct exact_windows_vbmi {
+  using plan = exact_window_plan<F>;
+  static constexpr int windows = plan::windows;
+  __m512 fp32[windows][2];
+  __m512i int64[windows];
+
+  LMUL_VBMI_TARGET void clear() {
+    for (int j = 0; j < windows; ++j) {
+      fp32[j][0] = fp32[j][1] = _mm512_setzero_ps();
+      int64[j] = _mm512_setzero_si512();
+    }
+  }
+
+  /// fp32 lanes (exact integers of their window's unit, |x| <= 2^24) -> int64 lanes; clears them.
+  LMUL_VBMI_TARGET void flush_fp32() {
+    for (int j = 0; j < windows; ++j) {
+      const __m512 scale = _mm512_set1_ps(plan::unit_scale(j));
+      // Both |x| <= 2^24, so their int32 sum fits.
+      const __m512i units =
+          _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(fp32[j][0], scale)),
+                           _mm512_cvtps_epi32(_mm512_mul_ps(fp32[j][1], scale)));
+      int64[j] = _mm512_add_epi64(
+          int64[j], _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(units)),
+                                     _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(units, 1))));
+      fp32[j][0] = fp32[j][1] = _mm512_setzero_ps();
+    }
+  }
+
+  /// int64 lanes -> the exact sum; clears them.
+  LMUL_VBMI_TARGET void flush_int64(exact_sum<F>& sum) {
+    for (int j = 0; j < windows; ++j) {
+      alignas(64) std::int64_t lanes[8];
+      _mm512_store_si512(lanes, int64[j]);
+      add_window_lanes<F>(sum, lanes, 8, j);
+      int64[j] = _mm512_setzero_si512();
+    }
+  }
+};
+
+/// 64 elements into the window accumulators, or into `rare` when a NaN or inf operand is among them.
+template <class F>
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline void exact_block_vbmi(
+    const std::uint8_t* pa, const std::uint8_t* pb, __m512i index_lo, __m512i index_hi,
+    exact_windows_vbmi<F>& acc, class_histogram<F>& rare) {
+  using plan = exact_window_plan<F>;
+  constexpr auto& t = byte_tables_v<F>;
+  constexpr int shift = 7 - F::mantissa_bits;  // index sum -> bf16 word
+  static_assert(t.wide_by_index);
+  static_assert(2 * 254 << shift < 32768, "vpmaddubsw must not saturate");
+  const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
+  const __m512i ua = _mm512_permutex2var_epi8(index_lo, a, index_hi);
+  const __m512i ub = _mm512_permutex2var_epi8(index_lo, b, index_hi);
+  const __m512i marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
+  if ((_mm512_cmpeq_epi8_mask(ua, marker) | _mm512_cmpeq_epi8_mask(ub, marker)) != 0) {
+    for (int j = 0; j < 64; ++j) rare.add(pa[j], pb[j]);
+    return;
+  }
+  const __m512i magnitude = _mm512_set1_epi8(0x7F);
+  const std::uint64_t nonzero =
+      _mm512_test_epi8_mask(a, magnitude) & _mm512_test_epi8_mask(b, magnitude);
+  const __m512i signs = _mm512_xor_si512(a, b);
+  // unpacklo/hi_epi8 take bytes 0-7 / 8-15 of each 128-bit lane: which elements a word holds.
+  constexpr std::uint64_t low_bytes = 0x00FF00FF00FF00FFull, high_bytes = ~low_bytes;
+  const __m512i pairs[2] = {_mm512_unpacklo_epi8(ua, ub), _mm512_unpackhi_epi8(ua, ub)};
+  const __m512i sign_pairs[2] = {_mm512_unpacklo_epi8(signs, signs),
+                                 _mm512_unpackhi_epi8(signs, signs)};
+  const std::uint64_t lanes_of[2] = {low_bytes, high_bytes};
+  const __m512bh one = (__m512bh)_mm512_set1_epi16(0x3F80);  // bf16 1.0
+#pragma GCC unroll 2
+  for (int half = 0; half < 2; ++half) {
+    const __mmask32 keep = __mmask32(_pext_u64(nonzero, lanes_of[half]));
+    // vpmaddubsw with 2^shift gives (u(x) + u(y)) << shift from the pair (u(x), u(y)); zero pairs
+    // get the word 0 (+0.0: adds nothing, and lies in window 0).
+    const __m512i word_magnitude = _mm512_maskz_add_epi16(
+        keep, _mm512_maddubs_epi16(pairs[half], _mm512_set1_epi8(char(1 << shift))),
+        _mm512_set1_epi16(short(t.wide_bias << shift)));
+    // word | (sign & 0x8000): ternary-logic truth table A | (B & C) = 0xF8.
+    const __m512bh word = (__m512bh)_mm512_ternarylogic_epi32(
+        word_magnitude, sign_pairs[half], _mm512_set1_epi16(short(0x8000)), 0xF8);
+    if constexpr (plan::windows == 1) {
+      acc.fp32[0][half] = _mm512_dpbf16_ps(acc.fp32[0][half], word, one);
+    } else {
+      // at_least[j]: the words of window j or above (at_least[0] is every word).
+      __mmask32 at_least[plan::windows + 1];
+      at_least[0] = ~__mmask32{0};
+      at_least[plan::windows] = 0;
+#pragma GCC unroll 8
+      for (int j = 1; j < plan::windows; ++j) {
+        at_least[j] = _mm512_cmpge_epu16_mask(word_magnitude, _mm512_set1_epi16(short(plan::window_floor(j))));
+      }
+#pragma GCC unroll 8
+      for (int j = 0; j < plan::windows; ++j) {
+        const __m512bh select = (__m512bh)_mm512_maskz_mov_epi16(
+            __mmask32(at_least[j] & ~at_least[j + 1]), (__m512i)one);
+        acc.fp32[j][half] = _mm512_dpbf16_ps(acc.fp32[j][half], word, select);
+      }
+    }
+  }
+}
+
+/// The exact dot of n 8-bit codes: the same bits as dot_exact_codes (the counting path).
+template <class F>
+LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
+                                            std::size_t n) {
+  using plan = exact_window_plan<F>;
+  constexpr auto& t = byte_tables_v<F>;
+  const __m512i index_lo = _mm512_loadu_si512(t.index.data());
+  const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
+  exact_sum<F> sum;
+  class_histogram<F> rare;  // registers with NaN / inf operands
+  exact_windows_vbmi<F> acc;
+  acc.clear();
+  std::size_t i = 0;
+  while (i + 64 <= n) {
+    // Up to chunk_elements elements per int64 stage, up to flush_steps blocks per fp32 stage.
+    const std::size_t chunk_end = i + std::min(n - i, plan::chunk_elements) / 64 * 64;
+    while (i < chunk_end) {
+      const std::size_t flush_end = i + std::min(chunk_end - i, 64 * plan::flush_steps);
+      for (; i < flush_end; i += 64) exact_block_vbmi<F>(a + i, b + i, index_lo, index_hi, acc, rare);
+      acc.flush_fp32();
+    }
+    acc.flush_int64(sum);
+  }
+  if (i < n) {  // the tail, zero-padded: zero pairs add nothing
+    alignas(64) std::uint8_t ta[64] = {}, tb[64] = {};
+    std::memcpy(ta, a + i, n - i);
+    std::memcpy(tb, b + i, n - i);
+    exact_block_vbmi<F>(ta, tb, index_lo, index_hi, acc, rare);
+    acc.flush_fp32();
+    acc.flush_int64(sum);
+  }
+  rare.add_to(sum);
+  return rare.finish(sum);
+}
+
+}  // namespace lmul::kernels::detail
