@@ -70,11 +70,12 @@ struct exact_windows_vbmi {
   }
 };
 
-/// 64 elements into the window accumulators, or into `rare` when a NaN or inf operand is among them.
+/// 64 elements into the window accumulators `fp32`; false (and nothing added) when a NaN or inf
+/// operand is among them.
 template <class F>
-[[gnu::always_inline]] LMUL_VBMI_TARGET inline void exact_block_vbmi(
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline bool exact_block_vbmi(
     const std::uint8_t* pa, const std::uint8_t* pb, __m512i index_lo, __m512i index_hi,
-    exact_windows_vbmi<F>& acc, class_histogram<F>& rare) {
+    __m512i one_words, __m512 (&fp32)[exact_window_plan<F>::windows][2]) {
   using plan = exact_window_plan<F>;
   constexpr auto& t = byte_tables_v<F>;
   constexpr int shift = 7 - F::mantissa_bits;  // index sum -> bf16 word
@@ -83,11 +84,9 @@ template <class F>
   const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
   const __m512i ua = _mm512_permutex2var_epi8(index_lo, a, index_hi);
   const __m512i ub = _mm512_permutex2var_epi8(index_lo, b, index_hi);
+  // The marker 255 is larger than every u: max(u(x), u(y)) == 255 iff a NaN or inf operand.
   const __m512i marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
-  if ((_mm512_cmpeq_epi8_mask(ua, marker) | _mm512_cmpeq_epi8_mask(ub, marker)) != 0) {
-    for (int j = 0; j < 64; ++j) rare.add(pa[j], pb[j]);
-    return;
-  }
+  if (_mm512_cmpeq_epi8_mask(_mm512_max_epu8(ua, ub), marker) != 0) return false;
   const __m512i magnitude = _mm512_set1_epi8(0x7F);
   const std::uint64_t nonzero =
       _mm512_test_epi8_mask(a, magnitude) & _mm512_test_epi8_mask(b, magnitude);
@@ -98,7 +97,7 @@ template <class F>
   const __m512i sign_pairs[2] = {_mm512_unpacklo_epi8(signs, signs),
                                  _mm512_unpackhi_epi8(signs, signs)};
   const std::uint64_t lanes_of[2] = {low_bytes, high_bytes};
-  const __m512bh one = (__m512bh)_mm512_set1_epi16(0x3F80);  // bf16 1.0
+  const __m512bh one = (__m512bh)one_words;  // bf16 1.0 in every word
 #pragma GCC unroll 2
   for (int half = 0; half < 2; ++half) {
     const __mmask32 keep = __mmask32(_pext_u64(nonzero, lanes_of[half]));
@@ -111,7 +110,7 @@ template <class F>
     const __m512bh word = (__m512bh)_mm512_ternarylogic_epi32(
         word_magnitude, sign_pairs[half], _mm512_set1_epi16(short(0x8000)), 0xF8);
     if constexpr (plan::windows == 1) {
-      acc.fp32[0][half] = _mm512_dpbf16_ps(acc.fp32[0][half], word, one);
+      fp32[0][half] = _mm512_dpbf16_ps(fp32[0][half], word, one);
     } else {
       // at_least[j]: the words of window j or above (at_least[0] is every word).
       __mmask32 at_least[plan::windows + 1];
@@ -124,11 +123,36 @@ template <class F>
 #pragma GCC unroll 8
       for (int j = 0; j < plan::windows; ++j) {
         const __m512bh select = (__m512bh)_mm512_maskz_mov_epi16(
-            __mmask32(at_least[j] & ~at_least[j + 1]), (__m512i)one);
-        acc.fp32[j][half] = _mm512_dpbf16_ps(acc.fp32[j][half], word, select);
+            __mmask32(at_least[j] & ~at_least[j + 1]), one_words);
+        fp32[j][half] = _mm512_dpbf16_ps(fp32[j][half], word, select);
       }
     }
   }
+  return true;
+}
+
+/// Blocks of 64 from `begin` while none holds a NaN or inf operand, up to `end`; returns where it
+/// stopped. A function without calls, so that the accumulators stay in registers.
+template <class F>
+[[gnu::noinline]] LMUL_VBMI_TARGET std::size_t exact_blocks_vbmi(const std::uint8_t* a,
+                                                                const std::uint8_t* b,
+                                                                std::size_t begin, std::size_t end,
+                                                                exact_windows_vbmi<F>& acc) {
+  constexpr auto& t = byte_tables_v<F>;
+  const __m512i index_lo = _mm512_loadu_si512(t.index.data());
+  const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
+  __m512i one_words = _mm512_set1_epi16(0x3F80);  // bf16 1.0
+  // Opaque to the compiler, so that the masked copies of it stay register moves (GCC otherwise
+  // rematerialises each as a broadcast from a general register: a shuffle-port uop).
+  asm("" : "+v"(one_words));
+  __m512 fp32[exact_window_plan<F>::windows][2];
+  std::memcpy(fp32, acc.fp32, sizeof fp32);
+  std::size_t i = begin;
+  while (i < end && exact_block_vbmi<F>(a + i, b + i, index_lo, index_hi, one_words, fp32)) {
+    i += 64;
+  }
+  std::memcpy(acc.fp32, fp32, sizeof fp32);
+  return i;
 }
 
 /// The exact dot of n 8-bit codes: the same bits as dot_exact_codes (the counting path).
@@ -136,31 +160,37 @@ template <class F>
 LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
                                             std::size_t n) {
   using plan = exact_window_plan<F>;
-  constexpr auto& t = byte_tables_v<F>;
-  const __m512i index_lo = _mm512_loadu_si512(t.index.data());
-  const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
   exact_sum<F> sum;
-  class_histogram<F> rare;  // registers with NaN / inf operands
+  class_histogram<F> rare;  // blocks with NaN / inf operands
   exact_windows_vbmi<F> acc;
   acc.clear();
-  std::size_t i = 0;
-  while (i + 64 <= n) {
-    // Up to chunk_elements elements per int64 stage, up to flush_steps blocks per fp32 stage.
-    const std::size_t chunk_end = i + std::min(n - i, plan::chunk_elements) / 64 * 64;
-    while (i < chunk_end) {
-      const std::size_t flush_end = i + std::min(chunk_end - i, 64 * plan::flush_steps);
-      for (; i < flush_end; i += 64) exact_block_vbmi<F>(a + i, b + i, index_lo, index_hi, acc, rare);
-      acc.flush_fp32();
+  // Up to chunk_elements elements per int64 stage, up to flush_steps blocks per fp32 stage (a
+  // block with a NaN or inf operand adds nothing to the lanes but still counts: conservative).
+  const auto blocks = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
+    std::size_t i = 0;
+    while (i < count) {
+      const std::size_t chunk_end = i + std::min(count - i, plan::chunk_elements);
+      while (i < chunk_end) {
+        const std::size_t flush_end = i + std::min(chunk_end - i, 64 * plan::flush_steps);
+        while (i < flush_end) {
+          i = exact_blocks_vbmi<F>(pa, pb, i, flush_end, acc);
+          if (i < flush_end) {  // a NaN or inf operand: the counting path for these 64
+            for (std::size_t j = i; j < i + 64; ++j) rare.add(pa[j], pb[j]);
+            i += 64;
+          }
+        }
+        acc.flush_fp32();
+      }
+      acc.flush_int64(sum);
     }
-    acc.flush_int64(sum);
-  }
-  if (i < n) {  // the tail, zero-padded: zero pairs add nothing
+  };
+  const std::size_t whole = n / 64 * 64;
+  blocks(a, b, whole);
+  if (whole < n) {  // the tail, zero-padded: zero pairs add nothing
     alignas(64) std::uint8_t ta[64] = {}, tb[64] = {};
-    std::memcpy(ta, a + i, n - i);
-    std::memcpy(tb, b + i, n - i);
-    exact_block_vbmi<F>(ta, tb, index_lo, index_hi, acc, rare);
-    acc.flush_fp32();
-    acc.flush_int64(sum);
+    std::memcpy(ta, a + whole, n - whole);
+    std::memcpy(tb, b + whole, n - whole);
+    blocks(ta, tb, 64);
   }
   rare.add_to(sum);
   return rare.finish(sum);
