@@ -31,6 +31,7 @@
 #include "arch.hpp"
 #include "dot.hpp"
 #include "exact_dot.hpp"
+#include "exact_dot_xsimd.hpp"
 #include "multiply.hpp"
 #if LMUL_KERNELS_X86
 #include "avx512_float.hpp"
@@ -100,17 +101,25 @@ float dot(const T* a, const T* b, std::size_t n) {
 }
 
 /// The exact dot product of 8-bit codes: the exact sum of the wide products rounded once, so every
-/// Arch gives the same bits. Arch = scalar (the default) counts classes one element at a time;
-/// avx512_vbmi sums 64-bit fixed-point products in vector lanes (exact_dot_vbmi.hpp).
+/// Arch gives the same bits. Arch = scalar (the default) counts classes one element at a time; the
+/// vector archs sum the products per exponent window in fp32 lanes that never round
+/// (exact_dot_windows.hpp).
 template <class Arch = scalar, lmul_byte_element T>
 float dot_exact(const T* a, const T* b, std::size_t n) {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
   using F = format_of_t<T>;
 #if LMUL_KERNELS_X86
   if constexpr (std::is_same_v<Arch, avx512_vbmi>) {
     return detail::dot_exact_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);
-  }
+  } else
 #endif
-  return detail::dot_exact_codes<F>(detail::codes(a), detail::codes(b), n);
+  if constexpr (std::is_same_v<Arch, scalar>) {
+    return detail::dot_exact_codes<F>(detail::codes(a), detail::codes(b), n);
+  } else {
+    return detail::dot_exact_codes_xsimd<F, detail::xsimd_arch_t<Arch>>(detail::codes(a),
+                                                                       detail::codes(b), n);
+  }
 }
 
 }  // namespace kernels
