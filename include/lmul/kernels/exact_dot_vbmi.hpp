@@ -97,7 +97,6 @@ template <class F>
   const __m512i sign_pairs[2] = {_mm512_unpacklo_epi8(signs, signs),
                                  _mm512_unpackhi_epi8(signs, signs)};
   const std::uint64_t lanes_of[2] = {low_bytes, high_bytes};
-  const __m512bh one = (__m512bh)one_words;  // bf16 1.0 in every word
 #pragma GCC unroll 2
   for (int half = 0; half < 2; ++half) {
     const __mmask32 keep = __mmask32(_pext_u64(nonzero, lanes_of[half]));
@@ -110,21 +109,26 @@ template <class F>
     const __m512bh word = (__m512bh)_mm512_ternarylogic_epi32(
         word_magnitude, sign_pairs[half], _mm512_set1_epi16(short(0x8000)), 0xF8);
     if constexpr (plan::windows == 1) {
-      fp32[0][half] = _mm512_dpbf16_ps(fp32[0][half], word, one);
+      fp32[0][half] = _mm512_dpbf16_ps(fp32[0][half], word, (__m512bh)one_words);
     } else {
-      // at_least[j]: the words of window j or above (at_least[0] is every word).
-      __mmask32 at_least[plan::windows + 1];
-      at_least[0] = ~__mmask32{0};
-      at_least[plan::windows] = 0;
+      // below[j]: the words of the windows below j (j = 1 .. windows - 1).
+      __mmask32 below[plan::windows];
 #pragma GCC unroll 8
       for (int j = 1; j < plan::windows; ++j) {
-        at_least[j] = _mm512_cmpge_epu16_mask(word_magnitude, _mm512_set1_epi16(short(plan::window_floor(j))));
+        below[j] = _mm512_cmplt_epu16_mask(word_magnitude,
+                                           _mm512_set1_epi16(short(plan::window_floor(j))));
       }
 #pragma GCC unroll 8
       for (int j = 0; j < plan::windows; ++j) {
-        const __m512bh select = (__m512bh)_mm512_maskz_mov_epi16(
-            __mmask32(at_least[j] & ~at_least[j + 1]), one_words);
-        fp32[j][half] = _mm512_dpbf16_ps(fp32[j][half], word, select);
+        __m512i select;  // bf16 1.0 for the words of window j, else 0
+        if (j == 0) {
+          select = _mm512_maskz_mov_epi16(below[1], one_words);
+        } else if (j + 1 == plan::windows) {
+          select = _mm512_mask_mov_epi16(one_words, below[j], _mm512_setzero_si512());
+        } else {
+          select = _mm512_maskz_mov_epi16(__mmask32(below[j + 1] & ~below[j]), one_words);
+        }
+        fp32[j][half] = _mm512_dpbf16_ps(fp32[j][half], word, (__m512bh)select);
       }
     }
   }
