@@ -415,7 +415,8 @@ TYPED_TEST(ByteKernels, ExactDotLargestProductsAroundFlushLengths) {
   using T = TypeParam;
   using F = format_t<T>;
   const T largest = from_code<T>(F::max_finite_code), smallest = from_code<T>(1);
-  // Lengths around every multiple of 64 elements a kernel may flush its lanes at (8 .. 256
+  const auto negated = [](T x) { return lmul::from_code<T>(code_t<T>(lmul::to_code(x) ^ F::sign_mask)); };
+  // Lengths around every multiple of 64 elements a kernel may flush its lanes at (8 .. 512
   // blocks), and around 2^20 elements.
   std::vector<std::size_t> lengths;
   for (std::size_t blocks : {8, 16, 32, 64, 128, 256, 512}) {
@@ -425,15 +426,32 @@ TYPED_TEST(ByteKernels, ExactDotLargestProductsAroundFlushLengths) {
   }
   for (long d : {-64, 0, 65}) lengths.push_back(std::size_t((1L << 20) + d));
   for (std::size_t n : lengths) {
-    // Every product the largest, one sign: the largest partial sums any lane can see.
-    std::vector<T> a(n, largest), b(n, largest);
+    // Every product the largest, one sign: the largest sums any lane can see.
+    const std::vector<T> a(n, largest), b(n, largest);
     EXPECT_TRUE(matches_exact_reference(a, b)) << "all largest";
-    // Plus the smallest product at the end and largest products of both signs: the exact sum
-    // needs every window.
-    for (std::size_t i = 0; i < n; i += 3) a[i] = lmul::from_code<T>(code_t<T>(F::max_finite_code | F::sign_mask));
-    a.back() = smallest;
-    b.back() = smallest;
-    EXPECT_TRUE(matches_exact_reference(a, b)) << "mixed signs";
+  }
+  for (std::size_t n : lengths) {
+    if (n > 70000) continue;
+    // Blocks of 64 largest products alternate with blocks of products of every size (largest times
+    // each finite code): every lane sums large terms and terms with low bits set, the hardest case
+    // for a lane that must not round. The same pairs follow negated, one element later (other
+    // lanes), and one smallest product: an exact kernel returns that product; one whose lanes
+    // rounded leaves the rounding errors, which do not cancel.
+    std::vector<T> a, b;
+    for (std::size_t i = 0; i < n; ++i) {
+      a.push_back(largest);
+      b.push_back((i / 64) % 2 == 0 ? largest : from_code<T>(i % (F::max_finite_code + 1)));
+    }
+    a.push_back(from_code<T>(0));
+    b.push_back(largest);
+    for (std::size_t i = 0; i < n; ++i) {
+      a.push_back(negated(a[i]));
+      b.push_back(b[i]);
+    }
+    a.push_back(smallest);
+    b.push_back(smallest);
+    EXPECT_TRUE(matches_exact_reference(a, b)) << "cancelling, n=" << n;
+    EXPECT_EQ(exact_dot(a, b), lmul::lmul_wide_product(smallest, smallest)) << "n=" << n;
   }
 }
 
