@@ -9,6 +9,8 @@
 // checks every product and computes the irregular ones with the scalar wide product of spec 3.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +23,7 @@
 #include "micro_kernel.hpp"
 #include "packing.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Depth of a packed block: a B micro-panel (KC x NR words and masks) fits the 32 KiB L1 for
 /// AVX2 (256 * 16 * 8 B) and L2 otherwise; the A block of MC rows fits L2.

@@ -15,6 +15,8 @@
 // decide NaN / inf as before; its finite terms join the same exact sum.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +28,7 @@
 #include "exact_dot.hpp"
 #include "exact_dot_windows.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// The accumulators of the VBMI exact dot: per window two fp32 registers (one per half of a
 /// 64-element block) and one int64 register that collects them at each flush.

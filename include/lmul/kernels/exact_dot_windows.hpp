@@ -30,6 +30,8 @@
 // most 2^14 flushes: below 2^14 * 2^25 = 2^39, far from 2^63.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -37,7 +39,7 @@
 #include "byte_tables.hpp"
 #include "exact_dot.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 template <class F>
 struct exact_window_plan {

@@ -10,6 +10,8 @@
 // path (class_histogram).
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -24,7 +26,7 @@
 #include "exact_dot_windows.hpp"
 #include "multiply.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 template <class F, class A>
 struct exact_windows_xsimd {
