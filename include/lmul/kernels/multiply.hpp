@@ -97,7 +97,6 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
   static_assert(t.product_by_class && t.piecewise_matches);
-  // bytes(x), not bytes{x}: xsimd 8.1 reads braces as a list of lanes (out of bounds here).
   const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
