@@ -85,7 +85,7 @@ float dot(const void* a, const void* b, std::size_t n) {
 
 template <class T>
 float dot_exact(const void* a, const void* b, std::size_t n) {
-  return kernels::dot_exact(static_cast<const T*>(a), static_cast<const T*>(b), n);
+  return kernels::dot_exact<kernel_arch>(static_cast<const T*>(a), static_cast<const T*>(b), n);
 }
 
 template <class T>

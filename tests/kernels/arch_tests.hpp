@@ -6,8 +6,10 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <string>
@@ -242,7 +244,7 @@ TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
   std::mt19937_64 rng(99);
   for (std::size_t n : {0, 1, 2, 63, 64, 65, 1000, 4096, 50000}) {
     auto a = finite_values<T>(n, n + 17), b = finite_values<T>(n, n + 18);
-    const float exact = lmul::kernels::dot_exact(a.data(), b.data(), n);
+    const float exact = lmul::kernels::dot_exact<arch>(a.data(), b.data(), n);
     float reference;
     if (exact_reference(a, b, reference)) {
       EXPECT_EQ(std::bit_cast<std::uint32_t>(exact), std::bit_cast<std::uint32_t>(reference))
@@ -261,7 +263,7 @@ TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
         pa[i] = a[order[i]];
         pb[i] = b[order[i]];
       }
-      EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact(pa.data(), pb.data(), n)),
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact<arch>(pa.data(), pb.data(), n)),
                 std::bit_cast<std::uint32_t>(exact));
     }
   }
@@ -278,7 +280,7 @@ TYPED_TEST(ByteKernels, ExactDotMatchesReferenceOnCancellingData) {
   b.insert(b.end(), b2.begin(), b2.end());
   a.push_back(from_code<T>(1));  // smallest subnormal squared: the only surviving term
   b.push_back(from_code<T>(1));
-  const float exact = lmul::kernels::dot_exact(a.data(), b.data(), a.size());
+  const float exact = lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size());
   EXPECT_EQ(exact, lmul::lmul_wide_product(from_code<T>(1), from_code<T>(1)));
   float reference;
   if (exact_reference(a, b, reference)) {
@@ -292,13 +294,204 @@ TYPED_TEST(ByteKernels, ExactDotNanAndInf) {
   using F = format_t<T>;
   std::vector<T> a(100, T(1.0f)), b(100, T(2.0f));
   a[50] = from_code<T>(F::nan_code);
-  EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+  EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size())));
   if constexpr (F::has_infinity) {
     a[50] = from_code<T>(F::infinity_code | F::sign_mask);
-    EXPECT_EQ(lmul::kernels::dot_exact(a.data(), b.data(), a.size()),
+    EXPECT_EQ(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size()),
               -std::numeric_limits<float>::infinity());
     a[51] = from_code<T>(F::infinity_code);
-    EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact(a.data(), b.data(), a.size())));
+    EXPECT_TRUE(std::isnan(lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size())));
+  }
+}
+
+/// A float's bits with every NaN as one value (the exact dot specifies NaN, not its payload).
+inline std::uint32_t result_bits(float x) {
+  return std::isnan(x) ? 0x7FC00000u : std::bit_cast<std::uint32_t>(x);
+}
+
+template <class T>
+float exact_dot(const std::vector<T>& a, const std::vector<T>& b) {
+  return lmul::kernels::dot_exact<arch>(a.data(), b.data(), a.size());
+}
+
+/// dot_exact equals the independent 512-bit reference, bit for bit.
+template <class T>
+::testing::AssertionResult matches_exact_reference(const std::vector<T>& a, const std::vector<T>& b) {
+  float expected;
+  if (!exact_reference(a, b, expected)) return ::testing::AssertionFailure() << "non-finite data";
+  const float got = exact_dot(a, b);
+  if (result_bits(got) == result_bits(expected)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "n=" << a.size() << ": got " << got << " ("
+                                       << std::hexfloat << got << "), reference " << expected
+                                       << std::defaultfloat;
+}
+
+/// Uniform codes over every finite value of T (all exponents), random signs.
+template <class T>
+std::vector<T> any_finite_values(std::size_t n, std::mt19937_64& rng) {
+  using F = format_t<T>;
+  std::vector<T> out(n);
+  for (auto& x : out) {
+    const std::uint64_t magnitude = rng() % (F::max_finite_code + 1);
+    x = from_code<T>(magnitude | ((rng() & 1) ? F::sign_mask : 0));
+  }
+  return out;
+}
+
+TYPED_TEST(ByteKernels, ExactDotOfEveryPair) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  const T one = T(1.0f);
+  for (std::uint64_t x = 0; x < 256; ++x) {
+    for (std::uint64_t y = 0; y < 256; ++y) {
+      const T tx = from_code<T>(x), ty = from_code<T>(y);
+      const float wide = lmul::lmul_wide_product(tx, ty);
+      // Length 1: the wide product itself (NaN for NaN operands and inf * 0, inf for inf); an
+      // exact sum of zero is +0 (as lmul_dot gives: README).
+      ASSERT_EQ(result_bits(lmul::kernels::dot_exact<arch>(&tx, &ty, 1)),
+                result_bits(wide == 0 ? 0.f : wide))
+          << "codes " << x << " * " << y;
+      // Length 2 with the mirrored pair of opposite sign: L-Mul is symmetric, so the exact sum is
+      // +0 (or NaN: inf - inf).
+      const std::vector<T> a = {tx, lmul::from_code<T>(code_t<T>(y ^ format_t<T>::sign_mask))};
+      const std::vector<T> b = {ty, tx};
+      ASSERT_EQ(result_bits(exact_dot(a, b)), result_bits(std::isfinite(wide) ? 0.f : NAN))
+          << "codes " << x << " * " << y << " minus " << y << " * " << x;
+      // Length 2 with 1 * 1: against the reference.
+      if (std::isfinite(wide)) {
+        ASSERT_TRUE(matches_exact_reference<T>({tx, one}, {ty, one})) << "codes " << x << " * " << y;
+      }
+    }
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotOfAllFinitePairsInOneVector) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  std::vector<T> a, b;
+  for (std::uint64_t x = 0; x < 256; ++x) {
+    for (std::uint64_t y = 0; y < 256; ++y) {
+      if (std::isfinite(lmul::lmul_wide_product(from_code<T>(x), from_code<T>(y)))) {
+        a.push_back(from_code<T>(x));
+        b.push_back(from_code<T>(y));
+      }
+    }
+  }
+  EXPECT_TRUE(matches_exact_reference(a, b));
+  std::mt19937_64 rng(5);
+  std::vector<std::size_t> order(a.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<T> pa(a.size()), pb(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    pa[i] = a[order[i]];
+    pb[i] = b[order[i]];
+  }
+  EXPECT_EQ(result_bits(exact_dot(pa, pb)), result_bits(exact_dot(a, b)));
+}
+
+TYPED_TEST(ByteKernels, ExactDotRandomLongVectorsWithCancellation) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  std::mt19937_64 rng(77);
+  for (int round = 0; round < 24; ++round) {
+    const std::size_t n = 1 + rng() % 20000;
+    std::vector<T> a = any_finite_values<T>(n, rng), b = any_finite_values<T>(n, rng);
+    // Cancel a random part exactly (the negated pairs), so the small terms decide the result.
+    const std::size_t cancelled = rng() % (n + 1);
+    for (std::size_t i = 0; i < cancelled; ++i) {
+      a.push_back(lmul::from_code<T>(code_t<T>(lmul::to_code(a[i]) ^ format_t<T>::sign_mask)));
+      b.push_back(b[i]);
+    }
+    std::vector<std::size_t> order(a.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<T> pa(a.size()), pb(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      pa[i] = a[order[i]];
+      pb[i] = b[order[i]];
+    }
+    EXPECT_TRUE(matches_exact_reference(pa, pb)) << "round " << round;
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotLargestProductsAroundFlushLengths) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  const T largest = from_code<T>(F::max_finite_code), smallest = from_code<T>(1);
+  const auto negated = [](T x) { return lmul::from_code<T>(code_t<T>(lmul::to_code(x) ^ F::sign_mask)); };
+  // Lengths around every multiple of 64 elements a kernel may flush its lanes at (8 .. 512
+  // blocks), and around 2^20 elements.
+  std::vector<std::size_t> lengths;
+  for (std::size_t blocks : {8, 16, 32, 64, 128, 256, 512}) {
+    for (std::size_t m : {std::size_t(1), std::size_t(3)}) {
+      for (long d : {-65, -64, -1, 0, 1, 63, 64, 65}) lengths.push_back(std::size_t(long(64 * blocks * m) + d));
+    }
+  }
+  for (long d : {-64, 0, 65}) lengths.push_back(std::size_t((1L << 20) + d));
+  for (std::size_t n : lengths) {
+    // Every product the largest, one sign: the largest sums any lane can see.
+    const std::vector<T> a(n, largest), b(n, largest);
+    EXPECT_TRUE(matches_exact_reference(a, b)) << "all largest";
+  }
+  for (std::size_t n : lengths) {
+    if (n > 70000) continue;
+    // Blocks of 64 largest products alternate with blocks of products of every size (largest times
+    // each finite code): every lane sums large terms and terms with low bits set, the hardest case
+    // for a lane that must not round. The same pairs follow negated, one element later (other
+    // lanes), and one smallest product: an exact kernel returns that product; one whose lanes
+    // rounded leaves the rounding errors, which do not cancel.
+    std::vector<T> a, b;
+    for (std::size_t i = 0; i < n; ++i) {
+      a.push_back(largest);
+      b.push_back((i / 64) % 2 == 0 ? largest : from_code<T>(i % (F::max_finite_code + 1)));
+    }
+    a.push_back(from_code<T>(0));
+    b.push_back(largest);
+    for (std::size_t i = 0; i < n; ++i) {
+      a.push_back(negated(a[i]));
+      b.push_back(b[i]);
+    }
+    a.push_back(smallest);
+    b.push_back(smallest);
+    EXPECT_TRUE(matches_exact_reference(a, b)) << "cancelling, n=" << n;
+    EXPECT_EQ(exact_dot(a, b), lmul::lmul_wide_product(smallest, smallest)) << "n=" << n;
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotNanAndInfAnywhere) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  const T nan = from_code<T>(F::nan_code), zero = from_code<T>(0);
+  for (std::size_t n : {1, 5, 64, 65, 130, 1000}) {
+    for (std::size_t at : {std::size_t(0), n / 2, n - 1}) {
+      std::mt19937_64 rng(n + at);
+      std::vector<T> a = any_finite_values<T>(n, rng), b = any_finite_values<T>(n, rng);
+      const std::vector<T> a0 = a;
+      a[at] = nan;
+      EXPECT_TRUE(std::isnan(exact_dot(a, b))) << "NaN, n=" << n << " at " << at;
+      if constexpr (F::has_infinity) {
+        const T inf = from_code<T>(F::infinity_code);
+        const T minus_inf = from_code<T>(F::infinity_code | F::sign_mask);
+        a = a0;
+        a[at] = inf;
+        b[at] = T(2.0f);
+        EXPECT_EQ(exact_dot(a, b), std::numeric_limits<float>::infinity()) << "n=" << n << " at " << at;
+        a[at] = minus_inf;
+        EXPECT_EQ(exact_dot(a, b), -std::numeric_limits<float>::infinity()) << "n=" << n << " at " << at;
+        b[at] = zero;
+        EXPECT_TRUE(std::isnan(exact_dot(a, b))) << "inf * 0, n=" << n << " at " << at;
+        b[at] = T(2.0f);
+        if (n > 1) {
+          const std::size_t other = (at + n / 2 + 1) % n;
+          a[other] = inf;
+          b[other] = T(1.0f);
+          EXPECT_TRUE(std::isnan(exact_dot(a, b))) << "inf - inf, n=" << n << " at " << at;
+        }
+      }
+    }
   }
 }
 

@@ -2,9 +2,10 @@
 //
 // Expected values come from the scalar definition (lmul::detail::lmul_codes / lmul_wide, which the
 // core tests check against the spec) one element at a time, and, for the exact dot product, from a
-// 128-bit fixed-point sum rounded through long double: code that shares nothing with the kernels.
+// 512-bit fixed-point sum rounded through long double: code that shares nothing with the kernels.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -119,45 +120,74 @@ inline long double dot_tolerance(std::size_t n, long double sum_abs) {
   return (gamma + n * std::ldexp(1.0L, -63)) * sum_abs;
 }
 
-/// Correctly rounded exact sum of the wide products when a 128-bit fixed point holds them all
-/// (returns false otherwise): an independent reference for lmul_dot_exact.
+/// Correctly rounded exact sum of the wide products (false when a product is inf or NaN): an
+/// independent reference for lmul_dot_exact. Every finite float is an integer multiple of 2^-149;
+/// the sum is kept as a 512-bit two's complement integer in units of 2^-160 (below 2^-149), which
+/// holds any sum of fewer than 2^220 floats (|float| < 2^128: 288 bits of magnitude), and is
+/// rounded once: its 62 leading bits plus a sticky bit are exact in long double, which then rounds
+/// to float (round to nearest even; overflow to inf).
 template <class T>
 bool exact_reference(const std::vector<T>& a, const std::vector<T>& b, float& result) {
-  int min_exp = std::numeric_limits<int>::max(), max_exp = std::numeric_limits<int>::min();
-  std::vector<float> p(a.size());
+  constexpr int words = 8, unit_exponent = -160;
+  std::uint64_t sum[words] = {};
+  const auto add = [&](std::uint64_t magnitude, int shift, bool negative) {
+    // (negative ? -1 : 1) * magnitude * 2^shift, magnitude < 2^24, shift >= 0.
+    std::uint64_t addend[words] = {};
+    const int word = shift / 64, bit = shift % 64;
+    addend[word] = magnitude << bit;
+    if (bit != 0 && word + 1 < words) addend[word + 1] = magnitude >> (64 - bit);
+    if (negative) {  // two's complement: invert and add one
+      unsigned carry = 1;
+      for (auto& w : addend) {
+        w = ~w + carry;
+        carry = (carry != 0 && w == 0) ? 1 : 0;
+      }
+    }
+    unsigned carry = 0;
+    for (int w = 0; w < words; ++w) {
+      const std::uint64_t s1 = sum[w] + addend[w];
+      const std::uint64_t s2 = s1 + carry;
+      carry = (s1 < addend[w] || s2 < s1) ? 1 : 0;
+      sum[w] = s2;
+    }
+  };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    p[i] = lmul::lmul_wide_product(a[i], b[i]);
-    if (!std::isfinite(p[i])) return false;
-    if (p[i] == 0) continue;
+    const float p = lmul::lmul_wide_product(a[i], b[i]);
+    if (!std::isfinite(p)) return false;
+    if (p == 0) continue;
     int e;
-    std::frexp(p[i], &e);  // p = f * 2^e, 0.5 <= |f| < 1: integer significand f * 2^24
-    min_exp = std::min(min_exp, e - 24);
-    max_exp = std::max(max_exp, e);
+    const float f = std::frexp(std::fabs(p), &e);  // |p| = f * 2^e, 0.5 <= f < 1
+    const auto significand = static_cast<std::uint64_t>(std::ldexp(f, 24));  // exact
+    add(significand, e - 24 - unit_exponent, p < 0);
   }
-  if (min_exp == std::numeric_limits<int>::max()) {
+  const bool negative = (sum[words - 1] >> 63) != 0;
+  if (negative) {
+    unsigned carry = 1;
+    for (auto& w : sum) {
+      w = ~w + carry;
+      carry = (carry != 0 && w == 0) ? 1 : 0;
+    }
+  }
+  int top = words - 1;
+  while (top >= 0 && sum[top] == 0) --top;
+  if (top < 0) {
     result = 0.f;
     return true;
   }
-  if (max_exp - min_exp + 64 - __builtin_clzll(a.size() | 1) > 125) return false;
-  __int128 sum = 0;
-  for (float x : p) {
-    if (x == 0) continue;
-    int e;
-    const float f = std::frexp(x, &e);
-    const auto significand = static_cast<std::int64_t>(std::ldexp(f, 24));  // exact
-    sum += static_cast<__int128>(significand) << (e - 24 - min_exp);
-  }
-  const bool negative = sum < 0;
-  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(sum) : sum;
-  int shift = 0;
+  const int leading = 64 * top + 63 - __builtin_clzll(sum[top]);  // bit index of the leading one
+  const int drop = std::max(leading - 61, 0);                      // keep 62 bits
+  std::uint64_t kept = 0;
   bool sticky = false;
-  while ((magnitude >> 62) != 0) {  // keep 62 bits and a sticky bit: one rounding to float below
-    sticky = sticky || (magnitude & 1);
-    magnitude >>= 1;
-    ++shift;
+  for (int bit = 0; bit <= leading; ++bit) {
+    const bool set = (sum[bit / 64] >> (bit % 64)) & 1;
+    if (bit < drop) {
+      sticky = sticky || set;
+    } else {
+      kept |= std::uint64_t(set) << (bit - drop);
+    }
   }
-  const std::uint64_t kept = (std::uint64_t(magnitude) << 1) | (sticky ? 1 : 0);
-  const long double value = std::ldexp(static_cast<long double>(kept), min_exp + shift - 1);
+  kept = (kept << 1) | (sticky ? 1 : 0);
+  const long double value = std::ldexp(static_cast<long double>(kept), unit_exponent + drop - 1);
   result = static_cast<float>(negative ? -value : value);
   return true;
 }

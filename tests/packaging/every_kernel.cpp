@@ -27,6 +27,7 @@ int main() {
               use_kernels<lmul::float8_e5m2>() + use_kernels<lmul::lmul<3, 4>>() +
               use_kernels<lmul::lmul<7, 8>>() + use_kernels<lmul::lmul<10, 5>>();
   const std::vector<lmul::float8_e4m3fn> b(100, lmul::float8_e4m3fn(2.0f));
-  sum += lmul::lmul_dot_exact(b, b) + lmul::kernels::dot_exact(b.data(), b.data(), b.size());
+  sum += lmul::lmul_dot_exact(b, b) + lmul::kernels::dot_exact(b.data(), b.data(), b.size()) +
+         lmul::kernels::dot_exact<lmul::kernels::default_arch>(b.data(), b.data(), b.size());
   return sum > 0 ? 0 : 1;
 }

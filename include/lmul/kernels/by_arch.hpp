@@ -2,7 +2,8 @@
 //
 //   lmul::kernels::multiply<Arch>(a, b, out, n)   out[i] = lmul_product(a[i], b[i])
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
-//   lmul::kernels::dot_exact(a, b, n)             the exact dot of 8-bit codes (any arch)
+//   lmul::kernels::dot_exact<Arch>(a, b, n)       the exact dot of 8-bit codes (the same bits on
+//                                                 every Arch; dot_exact(a, b, n) is the scalar one)
 // Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
@@ -30,11 +31,13 @@
 #include "arch.hpp"
 #include "dot.hpp"
 #include "exact_dot.hpp"
+#include "exact_dot_xsimd.hpp"
 #include "multiply.hpp"
 #include "paths.hpp"
 #if LMUL_KERNELS_X86
 #include "avx512_float.hpp"
 #include "avx512_vbmi.hpp"
+#include "exact_dot_vbmi.hpp"
 #endif
 
 namespace lmul::kernels::detail::inline LMUL_ISA {
@@ -111,11 +114,27 @@ float dot(const T* a, const T* b, std::size_t n) {
   }
 }
 
-/// The exact dot product of 8-bit codes (integer counting: every Arch gives the same bits).
-template <lmul_byte_element T>
+/// The exact dot product of 8-bit codes: the exact sum of the wide products rounded once, so every
+/// Arch gives the same bits. Arch = scalar (the default) counts classes one element at a time; the
+/// vector archs sum the products per exponent window in fp32 lanes that never round
+/// (exact_dot_windows.hpp).
+template <class Arch = scalar, lmul_byte_element T>
 float dot_exact(const T* a, const T* b, std::size_t n) {
-  static_assert(dot_exact_algorithm<format_of_t<T>>() == algorithm::class_histogram);
-  return detail::dot_exact_codes<format_of_t<T>>(detail::codes(a), detail::codes(b), n);
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  constexpr algorithm path = dot_exact_algorithm<F>(features_of<Arch>());
+  if constexpr (path == algorithm::class_histogram) {
+    return detail::dot_exact_codes<F>(ca, cb, n);
+#if LMUL_KERNELS_X86
+  } else if constexpr (path == algorithm::exact_windows_vbmi) {
+    return detail::dot_exact_codes_vbmi<F>(ca, cb, n);
+#endif
+  } else {
+    return detail::dot_exact_codes_xsimd<F, detail::xsimd_arch_t<Arch>>(ca, cb, n);
+  }
 }
 
 }  // namespace lmul::kernels::inline LMUL_ISA

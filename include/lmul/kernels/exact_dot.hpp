@@ -87,6 +87,24 @@ struct wide_integer {
   }
 };
 
+/// Scale of the exact sums: class c has fp32 bits (c + wide_bias) << (23 - M), i.e. significand
+/// 2^M + (c + wide_bias) % 2^M and exponent (c + wide_bias) / 2^M - 127 - M; the least significant
+/// bit of class 0 (the smallest wide product) is 2^exact_lsb_exponent, and every wide product is an
+/// integer multiple of it.
+template <class F>
+inline constexpr int exact_lsb_exponent =
+    byte_tables_v<F>.wide_bias / (1 << F::mantissa_bits) - 127 - F::mantissa_bits;
+
+/// Number of 64-bit words for an exact sum of F's wide products in units of 2^exact_lsb_exponent:
+/// the largest class (< 2 * 255) is below 2^(classes / 2^M + 1 + M) units; times a count below
+/// 2^63, plus a sign bit, plus one spare word.
+template <class F>
+inline constexpr std::size_t exact_sum_words =
+    std::size_t((2 * 255 / (1 << F::mantissa_bits) + 2 + F::mantissa_bits + 64) / 64 + 2);
+
+template <class F>
+using exact_sum = wide_integer<exact_sum_words<F>>;
+
 /// Signed counts of classes, plus the NaN / inf bookkeeping of IEEE addition.
 template <class F>
 struct class_histogram {
@@ -119,19 +137,10 @@ struct class_histogram {
     minus_inf = minus_inf || other.minus_inf;
   }
 
-  /// The exact sum, rounded once to fp32 (IEEE: NaN, or inf of the only sign present).
-  float total() const {
-    if (nan || (plus_inf && minus_inf)) return std::numeric_limits<float>::quiet_NaN();
-    if (plus_inf) return std::numeric_limits<float>::infinity();
-    if (minus_inf) return -std::numeric_limits<float>::infinity();
+  /// Adds sum_c count[c] * V(c) to `sum` (units of 2^exact_lsb_exponent<F>).
+  void add_to(exact_sum<F>& sum) const {
     constexpr auto& t = byte_tables_v<F>;
     constexpr int M = F::mantissa_bits;
-    // Class c has fp32 bits (c + wide_bias) << (23 - M): significand 2^M + (c + wide_bias) % 2^M,
-    // exponent (c + wide_bias) / 2^M - 127 - M. The least significant bit of class 0 sets the scale.
-    constexpr int lsb_exponent = t.wide_bias / (1 << M) - 127 - M;
-    // Enough words for V(largest class) * 2^63 (count range) relative to the lsb, plus a sign bit.
-    constexpr int span_bits = int(classes) / (1 << M) + 2 + M + 64;
-    wide_integer<std::size_t(span_bits / 64 + 2)> sum;
     for (std::size_t c = 0; c < classes; ++c) {
       if (count[c] == 0) continue;
       const int biased = int(c) + t.wide_bias;
@@ -139,10 +148,26 @@ struct class_histogram {
       const int exponent = biased / (1 << M) - 127 - M;
       // count * (2^M + fraction) as count << M plus count * fraction (fraction < 32): no 64-bit
       // overflow for any n < 2^58.
-      sum.add_shifted(count[c], exponent - lsb_exponent + M);
-      sum.add_shifted(count[c] * (significand - (std::int64_t{1} << M)), exponent - lsb_exponent);
+      sum.add_shifted(count[c], exponent - exact_lsb_exponent<F> + M);
+      sum.add_shifted(count[c] * (significand - (std::int64_t{1} << M)),
+                      exponent - exact_lsb_exponent<F>);
     }
-    return sum.to_float(lsb_exponent);
+  }
+
+  /// The exact sum `finite` of the finite terms combined with this histogram's NaN / inf flags
+  /// (IEEE: NaN, or inf of the only sign present), rounded once to fp32.
+  float finish(const exact_sum<F>& finite) const {
+    if (nan || (plus_inf && minus_inf)) return std::numeric_limits<float>::quiet_NaN();
+    if (plus_inf) return std::numeric_limits<float>::infinity();
+    if (minus_inf) return -std::numeric_limits<float>::infinity();
+    return finite.to_float(exact_lsb_exponent<F>);
+  }
+
+  /// The exact sum, rounded once to fp32.
+  float total() const {
+    exact_sum<F> sum;
+    add_to(sum);
+    return finish(sum);
   }
 };
 

@@ -29,6 +29,8 @@ enum class algorithm {
   linear,             ///< one integer addition on the codes; lanes outside its range: scalar
   float_avx512,       ///< fp32 dot: raw-bit addition checked by vfpclassps (AVX-512 DQ)
   class_histogram,    ///< exact dot of 8-bit codes: integer counts per class, one rounding
+  exact_windows,      ///< exact dot of 8-bit codes: fp32 lanes per exponent window that never round
+  exact_windows_vbmi, ///< the same with 128-byte lookups (vpermi2b) and vdpbf16ps as fp32 adder
 };
 
 /// What an instruction set offers the kernels.
@@ -69,11 +71,13 @@ constexpr algorithm dot_algorithm(arch_features arch) {
   }
 }
 
-/// lmul_dot_exact (8-bit formats only): the same algorithm on every instruction set.
+/// lmul_dot_exact (8-bit formats only). Every algorithm computes the exact sum and rounds it once,
+/// so all give the same bits; the vector ones read codes that fill their byte (sign in bit 7).
 template <class F>
-constexpr algorithm dot_exact_algorithm() {
+constexpr algorithm dot_exact_algorithm(arch_features arch) {
   static_assert(detail::is_byte_format<F>, "lmul_dot_exact takes 8-bit formats");
-  return algorithm::class_histogram;
+  if (!arch.vectors || !fills_storage<F>) return algorithm::class_histogram;
+  return arch.vbmi ? algorithm::exact_windows_vbmi : algorithm::exact_windows;
 }
 
 /// The GEMM's operand words: read from a 256-entry table (codes of at most 8 bits) or computed.

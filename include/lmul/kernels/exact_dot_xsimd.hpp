@@ -1,0 +1,158 @@
+// lmul/kernels/exact_dot_xsimd.hpp -- lmul_dot_exact for the xsimd archs (SSE4.2, AVX2, AVX-512 BW,
+// NEON): the wide products summed per exponent window in fp32 lanes that provably never round
+// (exact_dot_windows.hpp), then converted to integers and added exactly.
+//
+// The bf16 wide products are built as in the fast dot (dot.hpp, dot_bytes: u by table lookup,
+// 16-bit adds and shifts, zero pairs masked to +0); a word goes to the window its magnitude falls
+// in (unsigned compares with the window floors), is widened to fp32 by a shift and added. Each
+// fp32 lane receives one product per register (the windows plan allows two), so the flush bound
+// of exact_dot_windows.hpp holds. Registers with a NaN or inf operand go through the counting
+// path (class_histogram).
+#pragma once
+
+#include "../detail/isa_namespace.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../product.hpp"
+#include "dot.hpp"
+#include "exact_dot.hpp"
+#include "exact_dot_windows.hpp"
+#include "multiply.hpp"
+
+namespace lmul::kernels::detail::inline LMUL_ISA {
+
+template <class F, class A>
+struct exact_windows_xsimd {
+  using plan = exact_window_plan<F>;
+  using floats = xsimd::batch<float, A>;
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  using words = xsimd::batch<std::uint16_t, A>;
+  using swords = xsimd::batch<std::int16_t, A>;
+  using dwords = xsimd::batch<std::uint32_t, A>;
+  static constexpr int windows = plan::windows;
+
+  /// Per window four fp32 registers: even / odd words, low / high halves of each 32-bit pair.
+  floats fp32[windows][4];
+  /// Per window the integer sum of the flushed lanes: at most 4 * floats::size * 2^24 per flush,
+  /// at most 2^14 flushes per chunk (chunk_elements / 64): below 2^46 for 16 lanes.
+  std::int64_t units[windows] = {};
+
+  exact_windows_xsimd() {
+    for (auto& window : fp32) {
+      for (auto& r : window) r = floats(0.f);
+    }
+  }
+
+  /// 64 / 16 / ... byte pairs (one register) into the windows.
+  void add(bytes a, bytes b) {
+    constexpr auto& t = byte_tables_v<F>;
+    static_assert(t.wide_by_index);
+    constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
+    const bytes magnitude_mask(std::uint8_t(0x7F));
+    const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
+    const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
+    const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
+    const bytes nonzero = ::lmul::detail::select_bits(
+        (ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))), bytes(std::uint8_t(0)),
+        bytes(std::uint8_t(0xFF)));
+    const swords keep = xsimd::bitwise_cast<swords>(nonzero);
+    const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
+    const words keep_odd = xsimd::bitwise_cast<words>(keep >> 8);
+    const words signs = xsimd::bitwise_cast<words>(a ^ b);
+    const words low_byte(std::uint16_t(0x00FF)), sign_bit(std::uint16_t(0x8000));
+    const words bias(std::uint16_t(t.wide_bias));
+    // Magnitudes of the bf16 wide products (0 for zero pairs), and their signs.
+    const words even_magnitude = (((ua & low_byte) + (ub & low_byte) + bias) << shift) & keep_even;
+    const words odd_magnitude = (((ua >> 8) + (ub >> 8) + bias) << shift) & keep_odd;
+    const words even_sign = (signs << 8) & sign_bit, odd_sign = signs & sign_bit;
+    const dwords high_half(0xFFFF0000u);
+    for (int j = 0; j < windows; ++j) {
+      const auto in_window = [&](words magnitude) {
+        auto inside = magnitude >= words(j == 0 ? std::uint16_t(0) : plan::window_floor(j));
+        if (j + 1 < windows) inside = inside & (magnitude < words(plan::window_floor(j + 1)));
+        return inside;
+      };
+      const dwords e = xsimd::bitwise_cast<dwords>(::lmul::detail::select_bits(
+          in_window(even_magnitude), even_magnitude | even_sign, words(std::uint16_t(0))));
+      const dwords o = xsimd::bitwise_cast<dwords>(::lmul::detail::select_bits(
+          in_window(odd_magnitude), odd_magnitude | odd_sign, words(std::uint16_t(0))));
+      // A bf16 word w is the fp32 with bits w << 16.
+      fp32[j][0] += xsimd::bitwise_cast<floats>(e << 16);
+      fp32[j][1] += xsimd::bitwise_cast<floats>(e & high_half);
+      fp32[j][2] += xsimd::bitwise_cast<floats>(o << 16);
+      fp32[j][3] += xsimd::bitwise_cast<floats>(o & high_half);
+    }
+  }
+
+  /// fp32 lanes (exact integers of their window's unit, |x| <= 2^24) -> units; clears them.
+  void flush_fp32() {
+    for (int j = 0; j < windows; ++j) {
+      const floats scale(plan::unit_scale(j));
+      for (auto& r : fp32[j]) {
+        std::array<std::int32_t, floats::size> lanes;
+        xsimd::to_int(r * scale).store_unaligned(lanes.data());  // exact: integers below 2^25
+        for (std::int32_t lane : lanes) units[j] += lane;
+        r = floats(0.f);
+      }
+    }
+  }
+
+  /// units -> the exact sum; clears them.
+  void flush_units(exact_sum<F>& sum) {
+    for (int j = 0; j < windows; ++j) {
+      add_window_lanes<F>(sum, &units[j], 1, j);
+      units[j] = 0;
+    }
+  }
+};
+
+/// The exact dot of n 8-bit codes for xsimd arch A: the same bits as dot_exact_codes.
+template <class F, class A>
+float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  using plan = exact_window_plan<F>;
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  constexpr std::size_t step = bytes::size;
+  exact_sum<F> sum;
+  class_histogram<F> rare;  // registers with NaN / inf operands
+  exact_windows_xsimd<F, A> acc;
+  // Up to chunk_elements elements per flush of `units`, up to flush_steps registers per flush of
+  // the fp32 lanes (a register with a NaN or inf operand counts too: conservative).
+  const auto registers = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
+    std::size_t i = 0;
+    while (i < count) {
+      const std::size_t chunk_end = i + std::min(count - i, plan::chunk_elements);
+      while (i < chunk_end) {
+        const std::size_t flush_end = i + std::min(chunk_end - i, step * plan::flush_steps);
+        for (; i < flush_end; i += step) {
+          const bytes va = bytes::load_unaligned(pa + i), vb = bytes::load_unaligned(pb + i);
+          if (any_special_byte<F, A>(va, vb)) {
+            for (std::size_t j = i; j < i + step; ++j) rare.add(pa[j], pb[j]);
+          } else {
+            acc.add(va, vb);
+          }
+        }
+        acc.flush_fp32();
+      }
+      acc.flush_units(sum);
+    }
+  };
+  const std::size_t whole = n / step * step;
+  registers(a, b, whole);
+  if (whole < n) {  // the tail, zero-padded: zero pairs add nothing
+    alignas(64) std::uint8_t ta[step] = {}, tb[step] = {};
+    std::memcpy(ta, a + whole, n - whole);
+    std::memcpy(tb, b + whole, n - whole);
+    registers(ta, tb, step);
+  }
+  rare.add_to(sum);
+  return rare.finish(sum);
+}
+
+}  // namespace lmul::kernels::detail
