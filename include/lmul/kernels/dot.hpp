@@ -56,7 +56,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   static_assert(t.wide_by_index);
   constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
 
-  const bytes magnitude_mask(std::uint8_t(F::magnitude_mask));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
   const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
@@ -87,7 +87,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
 template <class F, class A>
 bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  const bytes magnitude_mask(std::uint8_t(F::magnitude_mask));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
   const bytes first_special(std::uint8_t(F::has_infinity ? F::infinity_code : F::nan_code));
   return xsimd::any(xsimd::max(a & magnitude_mask, b & magnitude_mask) >= first_special);

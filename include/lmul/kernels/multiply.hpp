@@ -97,7 +97,7 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
   static_assert(t.product_by_class && t.piecewise_matches);
-  const bytes magnitude_mask(std::uint8_t(F::magnitude_mask));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
   // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
