@@ -147,9 +147,12 @@ template <class F>
     largest = _mm512_max_epu8(ua, ub);
     cls = _mm512_maskz_adds_epu8(nonzero, ua, ub);  // class 0: a zero product
   }
-  const __m512i low = _mm512_permutex2var_epi8(r.product[0], cls, r.product[1]);
-  const __m512i high = _mm512_permutex2var_epi8(r.product[2], cls, r.product[3]);
-  const __m512i result = _mm512_mask_blend_epi8(_mm512_movepi8_mask(cls), low, high);
+  // The 256-entry product table in two chained lookups: classes below 128 first (the others keep
+  // their class), then classes from 128 on (bit 7 set), with no blend.
+  const __mmask64 high_class = _mm512_movepi8_mask(cls);
+  const __m512i low = _mm512_mask2_permutex2var_epi8(r.product[0], cls, _knot_mask64(high_class),
+                                                     r.product[1]);
+  const __m512i result = _mm512_mask2_permutex2var_epi8(r.product[2], low, high_class, r.product[3]);
   // result | ((a ^ b) & sign): ternary-logic truth table A | (B & C) = 0xF8.
   return _mm512_ternarylogic_epi32(result, _mm512_xor_si512(a, b),
                                    _mm512_set1_epi8(char(F::sign_mask)), 0xF8);
