@@ -205,6 +205,36 @@ TYPED_TEST(AllKernels, DotUnalignedStarts) {
   }
 }
 
+TYPED_TEST(ByteKernels, DotOfOnePairIsItsWideProduct) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  // Every code pair as the one nonzero product of a 130-element dot (the partners of the zero
+  // codes are finite): the sum is exact, so it must equal the scalar wide product. The pair moves
+  // through every lane of both registers and the tail.
+  constexpr std::size_t n = 130;
+  const auto filler = finite_values<T>(n, 99);
+  std::vector<T> a(n), b(filler);
+  for (std::size_t i = 0; i < n; ++i) a[i] = from_code<T>(i % 2 ? F::sign_mask : 0);
+  for (unsigned x = 0; x < 256; ++x) {
+    for (unsigned y = 0; y < 256; ++y) {
+      const std::size_t lane = (x * 7 + y) % n;
+      const T saved_a = a[lane], saved_b = b[lane];
+      a[lane] = from_code<T>(x);
+      b[lane] = from_code<T>(y);
+      const float expected = lmul::detail::lmul_wide<F>(typename F::storage(x), typename F::storage(y));
+      const float got = dot(a, b);
+      if (std::isnan(expected)) {
+        ASSERT_TRUE(std::isnan(got)) << "codes " << x << " * " << y;
+      } else {
+        ASSERT_EQ(got, expected) << "codes " << x << " * " << y << " at lane " << lane;
+      }
+      a[lane] = saved_a;
+      b[lane] = saved_b;
+    }
+  }
+}
+
 TYPED_TEST(AllKernels, DotPropagatesNanAndInf) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;

@@ -1,21 +1,26 @@
-// lmul/kernels/avx512_vbmi.hpp -- 8-bit kernels with AVX-512 VBMI, BF16 and BMI2 intrinsics.
+// lmul/kernels/avx512_vbmi.hpp -- 8-bit kernels with AVX-512 VBMI and BF16 intrinsics.
 //
 // xsimd 8.1 wraps none of these, so the kernels use intrinsics on __m512i and carry target
 // attributes: they compile in any AVX-512 translation unit and must run only where
 // avx512_vbmi::available() (kernels.hpp checks that for runtime dispatch; the compile-time default
-// picks this arch only when the flags already enable all three extensions).
+// picks this arch only when the flags already enable all of them).
 //
 // vpermi2b looks up 128-byte tables with the 7 low bits of each index, so the sign bit of an
-// operand code needs no masking: u(x) is one instruction per 64 operands.
+// operand code needs no masking: a per-code value is one instruction per 64 operands. The tables
+// here are derived at compile time from byte_tables.hpp (itself derived from the scalar
+// definition) and checked against it by static_assert.
 //
-// HARDWARE MULTIPLIER AS ADDER: the dot kernel feeds the bf16 wide products to vdpbf16ps with a
-// second operand of +1.0 (or 0.0 to drop a zero product). The multiplier only multiplies by one;
-// vdpbf16ps is used as a 32-lane bf16 -> fp32 widening adder. No product of two data values is ever
-// computed by a hardware multiplier.
+// HARDWARE MULTIPLIER AS ADDER: the dot kernel feeds bf16 words to vdpbf16ps whose second operand
+// is a constant power of two 2^q carrying the product's sign (or 0 to drop a zero product). The
+// words are the wide products scaled by 2^-q: the multiplier only moves the exponent by a constant
+// and applies a sign; vdpbf16ps is used as a 32-lane bf16 -> fp32 widening adder. No product of two
+// data values is ever computed by a hardware multiplier.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -30,128 +35,308 @@
 
 namespace lmul::kernels::detail::inline LMUL_ISA {
 
-/// One register (64 elements) of 8-bit L-Mul products. Pairs with a zero operand are masked to
-/// class 0 (product 0); a register with a NaN or inf operand is recomputed by the caller.
 template <class F>
-[[gnu::always_inline]] LMUL_VBMI_TARGET inline __m512i multiply_bytes_vbmi(__m512i a, __m512i b, __m512i index_lo,
-                                                   __m512i index_hi, const __m512i product[4],
-                                                   __mmask64& special) {
-  const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
-  const __mmask64 nonzero = _mm512_test_epi8_mask(a, magnitude) & _mm512_test_epi8_mask(b, magnitude);
-  const __m512i ua = _mm512_permutex2var_epi8(index_lo, a, index_hi);
-  const __m512i ub = _mm512_permutex2var_epi8(index_lo, b, index_hi);
-  const __m512i marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
-  special = _mm512_cmpeq_epi8_mask(ua, marker) | _mm512_cmpeq_epi8_mask(ub, marker);
-  const __m512i cls = _mm512_maskz_adds_epu8(nonzero, ua, ub);
-  const __m512i low = _mm512_permutex2var_epi8(product[0], cls, product[1]);
-  const __m512i high = _mm512_permutex2var_epi8(product[2], cls, product[3]);
-  const __m512i result = _mm512_mask_blend_epi8(_mm512_movepi8_mask(cls), low, high);
+constexpr int largest_finite_index() {
+  int largest = 0;
+  for (unsigned c = 1; c <= F::max_finite_code; ++c) {
+    if (int(byte_tables_v<F>.index[c]) > largest) largest = byte_tables_v<F>.index[c];
+  }
+  return largest;
+}
+
+// ---- multiply ---------------------------------------------------------------------------------
+//
+// Signed classes: each magnitude code c maps to the signed byte v(c) = u(c) + d (finite nonzero),
+// -128 (zero) or +127 (NaN/inf), and the class is the signed saturating sum v(x) + v(y). With d
+// chosen so that
+//   * a zero operand drives the sum to at most -128 + u_max + d, a class whose product is 0
+//     (u sums up to zero_end all round to zero), and
+//   * the sums that saturate at +127 all overflow to the same code,
+// zero operands need no mask: one vpaddsb forms the class of every finite pair. A 256-entry table
+// indexed by the class byte gives the magnitude. Formats without such a d (lmul<4,3>: its classes
+// span too many values) use unsigned classes with zero pairs masked to class 0.
+
+template <class F>
+struct vbmi_multiply_tables {
+  static constexpr auto& t = byte_tables_v<F>;
+  static constexpr int u_max = largest_finite_index<F>();
+  /// The largest u sum whose product is 0, and the first from which all products overflow alike.
+  static constexpr int zero_end = [] {
+    int s = 0;
+    while (s < 255 && t.product[s + 1] == 0) ++s;
+    return t.product[0] == 0 ? s : -1;
+  }();
+  static constexpr int overflow_begin = [] {
+    int s = 255;
+    while (s > 0 && t.product[s - 1] == t.product[255]) --s;
+    return s;
+  }();
+  static constexpr int d_low = u_max - 128 - zero_end;          // zero operands stay in class <= zero_end
+  static constexpr int d_high = (127 - overflow_begin) >= 0 ? (127 - overflow_begin) / 2
+                                                           : -((overflow_begin - 127 + 1) / 2);
+  static constexpr int d = d_low < -64 ? -64 : d_low;           // 2d >= -128: finite sums never saturate low
+  static constexpr bool signed_classes = zero_end >= 0 && d <= d_high && u_max + d <= 126;
+
+  std::array<std::uint8_t, 128> index{};    ///< signed v(c) or unsigned u(c), by magnitude code
+  std::array<std::uint8_t, 256> product{};  ///< magnitude by class byte
+  bool verified = true;                     ///< every magnitude pair (zero included) checked
+};
+
+template <class F>
+constexpr vbmi_multiply_tables<F> make_vbmi_multiply_tables() {
+  using T = vbmi_multiply_tables<F>;
+  constexpr auto& t = byte_tables_v<F>;
+  T out;
+  if constexpr (!T::signed_classes) {
+    out.index = t.index;
+    out.product = t.product;
+    return out;
+  } else {
+    for (unsigned c = 0; c < 128; ++c) {
+      const int v = c == 0 ? -128 : t.index[c] == t.special_index ? 127 : int(t.index[c]) + T::d;
+      out.index[c] = std::uint8_t(v);
+    }
+    for (int cls = -128; cls < 128; ++cls) {
+      const int s = cls - 2 * T::d;  // the u sum of finite nonzero pairs in this class
+      out.product[std::uint8_t(cls)] = s < 0 ? 0 : t.product[s > 255 ? 255 : s];
+    }
+    for (unsigned x = 0; x <= F::max_finite_code; ++x) {
+      for (unsigned y = 0; y <= F::max_finite_code; ++y) {
+        int sum = int(std::int8_t(out.index[x])) + int(std::int8_t(out.index[y]));
+        sum = sum < -128 ? -128 : sum > 127 ? 127 : sum;
+        const int expected =
+            (x == 0 || y == 0) ? 0 : t.product[std::min(int(t.index[x]) + int(t.index[y]), 255)];
+        if (out.product[std::uint8_t(sum)] != expected) out.verified = false;
+      }
+    }
+    return out;
+  }
+}
+
+template <class F>
+inline constexpr vbmi_multiply_tables<F> vbmi_multiply_tables_v = make_vbmi_multiply_tables<F>();
+
+/// The six table registers of the multiply.
+struct vbmi_multiply_registers {
+  __m512i index_lo, index_hi, product[4];
+};
+
+template <class F>
+LMUL_VBMI_TARGET inline vbmi_multiply_registers load_vbmi_multiply_tables() {
+  constexpr auto& m = vbmi_multiply_tables_v<F>;
+  return {_mm512_loadu_si512(m.index.data()), _mm512_loadu_si512(m.index.data() + 64),
+          {_mm512_loadu_si512(m.product.data()), _mm512_loadu_si512(m.product.data() + 64),
+           _mm512_loadu_si512(m.product.data() + 128), _mm512_loadu_si512(m.product.data() + 192)}};
+}
+
+/// One register (64 elements) of 8-bit L-Mul products. `largest` receives the larger class index of
+/// each pair: the caller recomputes a register holding the NaN/inf marker with the scalar definition.
+template <class F>
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline __m512i multiply_bytes_vbmi(
+    __m512i a, __m512i b, const vbmi_multiply_registers& r, __m512i& largest) {
+  using T = vbmi_multiply_tables<F>;
+  const __m512i ua = _mm512_permutex2var_epi8(r.index_lo, a, r.index_hi);
+  const __m512i ub = _mm512_permutex2var_epi8(r.index_lo, b, r.index_hi);
+  __m512i cls;
+  if constexpr (T::signed_classes) {
+    largest = _mm512_max_epi8(ua, ub);
+    cls = _mm512_adds_epi8(ua, ub);
+  } else {
+    const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
+    const __mmask64 nonzero = _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, magnitude), b, magnitude);
+    largest = _mm512_max_epu8(ua, ub);
+    cls = _mm512_maskz_adds_epu8(nonzero, ua, ub);  // class 0: a zero product
+  }
+  // The 256-entry product table in two chained lookups: classes below 128 first (the others keep
+  // their class), then classes from 128 on (bit 7 set), with no blend.
+  const __mmask64 high_class = _mm512_movepi8_mask(cls);
+  const __m512i low = _mm512_mask2_permutex2var_epi8(r.product[0], cls, _knot_mask64(high_class),
+                                                     r.product[1]);
+  const __m512i result = _mm512_mask2_permutex2var_epi8(r.product[2], low, high_class, r.product[3]);
   // result | ((a ^ b) & sign): ternary-logic truth table A | (B & C) = 0xF8.
   return _mm512_ternarylogic_epi32(result, _mm512_xor_si512(a, b),
-                                   _mm512_set1_epi8(char(F::sign_mask)),
-                                   0xF8);
+                                   _mm512_set1_epi8(char(F::sign_mask)), 0xF8);
 }
+
+/// The class index marking a NaN or inf operand.
+template <class F>
+inline constexpr std::uint8_t vbmi_special_marker =
+    vbmi_multiply_tables<F>::signed_classes ? 127 : byte_tables<F>::special_index;
 
 /// Scalar products of 64 codes (registers with a NaN or inf operand). Out of line: rare.
 template <class F>
 [[gnu::noinline]] void multiply_block_scalar(const std::uint8_t* a, const std::uint8_t* b,
-                                             std::uint8_t* out) {
+                                             std::uint8_t* out, std::size_t n = 64) {
   std::uint8_t xa[64], xb[64];  // out may be a or b
-  std::memcpy(xa, a, 64);
-  std::memcpy(xb, b, 64);
-  for (int j = 0; j < 64; ++j) out[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);
+  std::memcpy(xa, a, n);
+  std::memcpy(xb, b, n);
+  for (std::size_t j = 0; j < n; ++j) out[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);
 }
 
 template <class F>
 LMUL_VBMI_TARGET void multiply_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
                                           std::uint8_t* out, std::size_t n) {
-  constexpr auto& t = byte_tables_v<F>;
-  static_assert(t.product_by_class && t.product[0] == 0,
+  constexpr auto& m = vbmi_multiply_tables_v<F>;
+  static_assert(byte_tables_v<F>.product_by_class && byte_tables_v<F>.product[0] == 0,
                 "class 0 (zero operands are masked to it) must be a zero product");
-  const __m512i index_lo = _mm512_loadu_si512(t.index.data());
-  const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
-  const __m512i product[4] = {
-      _mm512_loadu_si512(t.product.data()), _mm512_loadu_si512(t.product.data() + 64),
-      _mm512_loadu_si512(t.product.data() + 128), _mm512_loadu_si512(t.product.data() + 192)};
+  static_assert(m.verified, "the signed class tables must reproduce every product");
+  const vbmi_multiply_registers r = load_vbmi_multiply_tables<F>();
+  const __m512i marker = _mm512_set1_epi8(char(vbmi_special_marker<F>));
   // One loop in this function (no lambda): GCC must not see a call boundary per register, or it
-  // reloads the six tables every 64 elements (measured: half the speed).
+  // reloads the six tables every 64 elements (measured: half the speed). Two registers per
+  // iteration, both computed before either is stored (out may be a or b).
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    __mmask64 special;
-    const __m512i r = multiply_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i),
-                                             index_lo, index_hi, product, special);
-    if (special == 0) {
-      _mm512_storeu_si512(out + i, r);
+  for (; i + 128 <= n; i += 128) {
+    __m512i largest0, largest1;
+    const __m512i r0 = multiply_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i),
+                                              r, largest0);
+    const __m512i r1 = multiply_bytes_vbmi<F>(_mm512_loadu_si512(a + i + 64),
+                                              _mm512_loadu_si512(b + i + 64), r, largest1);
+    const __m512i largest = vbmi_multiply_tables<F>::signed_classes ? _mm512_max_epi8(largest0, largest1)
+                                                                   : _mm512_max_epu8(largest0, largest1);
+    if (_mm512_cmpeq_epi8_mask(largest, marker) == 0) {
+      _mm512_storeu_si512(out + i, r0);
+      _mm512_storeu_si512(out + i + 64, r1);
     } else {
       multiply_block_scalar<F>(a + i, b + i, out + i);
+      multiply_block_scalar<F>(a + i + 64, b + i + 64, out + i + 64);
     }
   }
-  if (i < n) {  // the tail, zero-padded through the same code
-    std::uint8_t ta[64] = {}, tb[64] = {}, to[64];
-    std::memcpy(ta, a + i, n - i);
-    std::memcpy(tb, b + i, n - i);
-    __mmask64 special;
-    const __m512i r = multiply_bytes_vbmi<F>(_mm512_loadu_si512(ta), _mm512_loadu_si512(tb),
-                                             index_lo, index_hi, product, special);
-    _mm512_storeu_si512(to, r);
-    if (special != 0) multiply_block_scalar<F>(ta, tb, to);
-    std::memcpy(out + i, to, n - i);
+  for (; i < n; i += 64) {  // the last register or fewer elements: masked loads and store
+    const std::size_t count = n - i < 64 ? n - i : 64;
+    const __mmask64 lanes = count == 64 ? ~__mmask64(0) : (__mmask64(1) << count) - 1;
+    __m512i largest;
+    const __m512i r0 = multiply_bytes_vbmi<F>(_mm512_maskz_loadu_epi8(lanes, a + i),
+                                              _mm512_maskz_loadu_epi8(lanes, b + i), r, largest);
+    if (_mm512_mask_cmpeq_epi8_mask(lanes, largest, marker) == 0) {
+      _mm512_mask_storeu_epi8(out + i, lanes, r0);
+    } else {
+      multiply_block_scalar<F>(a + i, b + i, out + i, count);
+    }
   }
 }
 
-/// Sum of wide products of n 8-bit codes.
+// ---- dot --------------------------------------------------------------------------------------
+//
+// The bf16 word of the wide product of finite nonzero x, y is (u(x) + u(y) + wide_bias) << shift
+// (byte_tables.hpp). Split wide_bias = offset + q * 2^M: the tables of x and y give u(x) + offset_x and
+// u(y) + offset_y (offset_x + offset_y = offset); vpmaddubsw turns the interleaved byte pair into (u(x) + offset + u(y)) << shift,
+// the wide product scaled by 2^-q (exponent field >= 1 since offset >= 2^M: vdpbf16ps treats
+// denormal inputs as zero); vdpbf16ps multiplies it by the word 2^q with the product's sign, or by 0
+// for a pair with a zero operand. q is odd, so the low byte of 2^q is zero and that word is one
+// byte (sign | high byte of 2^q) interleaved with zero.
+
 template <class F>
-LMUL_VBMI_TARGET float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
-  constexpr auto& t = byte_tables_v<F>;
-  constexpr int shift = 7 - F::mantissa_bits;  // index sum -> bf16 word
-  static_assert(t.wide_by_index);
-  static_assert(2 * 254 << shift < 32768, "vpmaddubsw must not saturate");
-  const __m512i index_lo = _mm512_loadu_si512(t.index.data());
-  const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
-  const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
-  const __m512i marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
-  // vpmaddubsw with this gives (u(x) + u(y)) << shift from the interleaved pair (u(x), u(y)).
-  const __m512i scale = _mm512_set1_epi8(char(1 << shift));
-  const __m512i bias = _mm512_set1_epi16(short(t.wide_bias << shift));
-  const __m512i sign_bit = _mm512_set1_epi16(short(0x8000));
-  const __m512bh one = (__m512bh)_mm512_set1_epi16(0x3F80);  // bf16 1.0
-  // unpacklo/hi_epi8 take bytes 0-7 / 8-15 of each 128-bit lane: which elements a word holds.
-  constexpr std::uint64_t low_bytes = 0x00FF00FF00FF00FFull, high_bytes = ~low_bytes;
-  __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
-                   _mm512_setzero_ps()};
+struct vbmi_dot_constants {
+  static constexpr auto& t = byte_tables_v<F>;
+  static constexpr int M = F::mantissa_bits;
+  static constexpr int shift = 7 - M;
+  static constexpr int offset = [] {
+    int o = (1 << M) + (((t.wide_bias - (1 << M)) % (1 << M)) + (1 << M)) % (1 << M);
+    if ((((t.wide_bias - o) >> M) & 1) == 0) o += 1 << M;  // q odd
+    return o;
+  }();
+  static constexpr int q = (t.wide_bias - offset) >> M;
+  /// High byte of the bf16 word of 2^q (its low byte is 0).
+  static constexpr std::uint8_t scale_high_byte = std::uint8_t((q + 127) >> 1);
+  static_assert((t.wide_bias - offset) % (1 << M) == 0 && q % 2 != 0 && q > -126 && q < 127);
+  /// The offset is split between the two tables, so that both stay below the marker.
+  static constexpr int offset_y = offset / 2, offset_x = offset - offset_y;
+  static_assert(largest_finite_index<F>() + offset_x < 255, "offset indices stay below the marker");
+  static_assert((2 * 255) << shift < 32768, "vpmaddubsw must not saturate");
+
+  /// u(c) + offset_x (resp. offset_y) for finite nonzero c; 0 for c = 0 (a zero product's scale is
+  /// 0); the marker 255 for NaN/inf.
+  static constexpr std::array<std::uint8_t, 128> offset_index(int add) {
+    std::array<std::uint8_t, 128> out{};
+    for (unsigned c = 1; c < 128; ++c) {
+      out[c] = t.index[c] == t.special_index ? t.special_index : std::uint8_t(t.index[c] + add);
+    }
+    return out;
+  }
+  static constexpr std::array<std::uint8_t, 128> index_x = offset_index(offset_x);
+  static constexpr std::array<std::uint8_t, 128> index_y = offset_index(offset_y);
+};
+
+struct vbmi_dot_registers {
+  __m512i x_lo, x_hi, y_lo, y_hi, magnitude, shift_scale, sign_bit, scale_high;
+};
+
+/// Adds the wide products of 64 pairs to acc0 / acc1; `largest` |= max index (marker = NaN/inf).
+template <class F>
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline void dot_bytes_vbmi(__m512i a, __m512i b,
+                                                                   const vbmi_dot_registers& r,
+                                                                   __m512& acc0, __m512& acc1,
+                                                                   __m512i& largest) {
+  const __mmask64 nonzero = _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, r.magnitude), b, r.magnitude);
+  const __m512i ua = _mm512_permutex2var_epi8(r.x_lo, a, r.x_hi);
+  const __m512i ub = _mm512_permutex2var_epi8(r.y_lo, b, r.y_hi);
+  largest = _mm512_max_epu8(largest, _mm512_max_epu8(ua, ub));
+  // (u(x) + offset + u(y)) << shift per 16-bit lane, in vpunpck order.
+  const __m512i words_lo = _mm512_maddubs_epi16(_mm512_unpacklo_epi8(ua, ub), r.shift_scale);
+  const __m512i words_hi = _mm512_maddubs_epi16(_mm512_unpackhi_epi8(ua, ub), r.shift_scale);
+  // Scale byte: sign | high byte of 2^q, or 0 for a zero product. (A ^ B) & C: truth table 0x28.
+  const __m512i sign = _mm512_ternarylogic_epi32(a, b, r.sign_bit, 0x28);
+  const __m512i scale = _mm512_maskz_add_epi8(nonzero, sign, r.scale_high);
+  const __m512i zero = _mm512_setzero_si512();
+  acc0 = _mm512_dpbf16_ps(acc0, (__m512bh)words_lo, (__m512bh)_mm512_unpacklo_epi8(zero, scale));
+  acc1 = _mm512_dpbf16_ps(acc1, (__m512bh)words_hi, (__m512bh)_mm512_unpackhi_epi8(zero, scale));
+}
+
+/// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a
+/// NaN/inf code is summed by the scalar definition when `checked`, else only reported.
+template <class F, bool checked>
+LMUL_VBMI_TARGET float dot_codes_vbmi_pass(const std::uint8_t* a, const std::uint8_t* b,
+                                           std::size_t n, bool& saw_special) {
+  using C = vbmi_dot_constants<F>;
+  const vbmi_dot_registers r = {
+      _mm512_loadu_si512(C::index_x.data()), _mm512_loadu_si512(C::index_x.data() + 64),
+      _mm512_loadu_si512(C::index_y.data()), _mm512_loadu_si512(C::index_y.data() + 64),
+      _mm512_set1_epi8(char(F::magnitude_mask)), _mm512_set1_epi8(char(1 << C::shift)),
+      _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte))};
+  const __m512i marker = _mm512_set1_epi8(char(C::t.special_index));
+  __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+  __m512i largest = _mm512_setzero_si512();
   float scalar_sum = 0.f;
   std::size_t i = 0;
-  const auto block = [&](const std::uint8_t* pa, const std::uint8_t* pb, int half)
-                         LMUL_VBMI_TARGET {
-    const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
-    const __m512i ua = _mm512_permutex2var_epi8(index_lo, a, index_hi);
-    const __m512i ub = _mm512_permutex2var_epi8(index_lo, b, index_hi);
-    if ((_mm512_cmpeq_epi8_mask(ua, marker) | _mm512_cmpeq_epi8_mask(ub, marker)) != 0) {
-      scalar_sum += dot_codes_scalar<F>(pa, pb, 64);
-      return;
+  if constexpr (!checked) {
+    for (; i + 128 <= n; i += 128) {
+      dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i), r, acc[0], acc[1], largest);
+      dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i + 64), _mm512_loadu_si512(b + i + 64), r, acc[2],
+                        acc[3], largest);
     }
-    const std::uint64_t nonzero =
-        _mm512_test_epi8_mask(a, magnitude) & _mm512_test_epi8_mask(b, magnitude);
-    const __m512i signs = _mm512_xor_si512(a, b);
-    const auto words = [&](__m512i pair, __m512i sign_pair, std::uint64_t lanes) LMUL_VBMI_TARGET {
-      const __mmask32 keep = __mmask32(_pext_u64(nonzero, lanes));
-      const __m512i sum = _mm512_maskz_add_epi16(keep, _mm512_maddubs_epi16(pair, scale), bias);
-      return _mm512_ternarylogic_epi32(sum, sign_pair, sign_bit, 0xF8);  // sum | (sign & 0x8000)
-    };
-    const __m512i lo = words(_mm512_unpacklo_epi8(ua, ub), _mm512_unpacklo_epi8(signs, signs),
-                             low_bytes);
-    const __m512i hi = words(_mm512_unpackhi_epi8(ua, ub), _mm512_unpackhi_epi8(signs, signs),
-                             high_bytes);
-    acc[half] = _mm512_dpbf16_ps(acc[half], (__m512bh)lo, one);
-    acc[half + 1] = _mm512_dpbf16_ps(acc[half + 1], (__m512bh)hi, one);
-  };
-  for (; i + 128 <= n; i += 128) {
-    block(a + i, b + i, 0);
-    block(a + i + 64, b + i + 64, 2);
   }
-  for (; i + 64 <= n; i += 64) block(a + i, b + i, 0);
+  for (; i < n; i += 64) {  // remaining registers; the last one masked (zero codes add nothing)
+    const std::size_t count = n - i < 64 ? n - i : 64;
+    const __mmask64 lanes = count == 64 ? ~__mmask64(0) : (__mmask64(1) << count) - 1;
+    const __m512i va = _mm512_maskz_loadu_epi8(lanes, a + i), vb = _mm512_maskz_loadu_epi8(lanes, b + i);
+    if constexpr (checked) {
+      __m512i block_largest = _mm512_setzero_si512();
+      __m512 p0 = _mm512_setzero_ps(), p1 = _mm512_setzero_ps();
+      dot_bytes_vbmi<F>(va, vb, r, p0, p1, block_largest);
+      if (_mm512_cmpeq_epi8_mask(block_largest, marker) != 0) {
+        scalar_sum += dot_codes_scalar<F>(a + i, b + i, count);
+      } else {
+        acc[0] = _mm512_add_ps(acc[0], p0);
+        acc[1] = _mm512_add_ps(acc[1], p1);
+      }
+    } else {
+      dot_bytes_vbmi<F>(va, vb, r, acc[0], acc[1], largest);
+    }
+  }
+  saw_special = _mm512_cmpeq_epi8_mask(largest, marker) != 0;
   const __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
-  return _mm512_reduce_add_ps(sum) + scalar_sum + dot_codes_scalar<F>(a + i, b + i, n - i);
+  return _mm512_reduce_add_ps(sum) + scalar_sum;
+}
+
+/// Sum of wide products of n 8-bit codes. Inputs with a NaN or inf code (the result is then NaN or
+/// +-inf) are summed again, the registers holding them by the scalar definition.
+template <class F>
+float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  static_assert(byte_tables_v<F>.wide_by_index);
+  bool special = false;
+  const float sum = dot_codes_vbmi_pass<F, false>(a, b, n, special);
+  return special ? dot_codes_vbmi_pass<F, true>(a, b, n, special) : sum;
 }
 
 }  // namespace lmul::kernels::detail

@@ -81,4 +81,18 @@ xsimd::batch<std::uint8_t, A> lookup(const lane_table<Chunks>& table,
   return result;
 }
 
+/// table[idx] for the lanes with idx < 16, from a one-chunk table in a single pshufb / tbl; the
+/// other lanes get unspecified values (for callers that select them away). idx < 128 on x86.
+template <class A>
+xsimd::batch<std::uint8_t, A> lookup_first_chunk(const lane_table<1>& table,
+                                                 xsimd::batch<std::uint8_t, A> idx) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  const bytes chunk = bytes::load_aligned(table.bytes.data());
+#if LMUL_KERNELS_X86
+  return shuffle_bytes<A>(chunk, idx);  // pshufb reads the low nibble (bit 7 clear)
+#elif defined(__aarch64__)
+  return bytes(vqtbl1q_u8(chunk, idx));
+#endif
+}
+
 }  // namespace lmul::kernels::detail

@@ -51,7 +51,9 @@ struct byte_lane_tables {
   static constexpr int M = F::mantissa_bits;
   static_assert((1 << M) <= 32, "8-bit formats have at most 32 subnormal codes");
   /// u(c) for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
-  static constexpr lane_table<2> subnormal_index = make_lane_table<2>(t.index, 0, 1 << M);
+  static constexpr std::size_t subnormal_chunks = ((1u << M) + 15) / 16;
+  static constexpr lane_table<subnormal_chunks> subnormal_index =
+      make_lane_table<subnormal_chunks>(t.index, 0, 1 << M);
   static constexpr std::size_t low_count = std::size_t(t.normal_begin - t.low_begin);
   static constexpr lane_table<(low_count + 15) / 16> low_product =
       make_lane_table<(low_count + 15) / 16>(t.low, 0, low_count);
@@ -64,7 +66,13 @@ xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude
   using L = byte_lane_tables<F>;
   constexpr int k_min_magnitude = -int(::lmul::detail::magnitude_index<F>(1));  // u(c) = c + this
   const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
-  const bytes subnormal = lookup<A>(L::subnormal_index, magnitude);
+  // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
+  bytes subnormal;
+  if constexpr (L::subnormal_chunks == 1) {
+    subnormal = lookup_first_chunk<A>(L::subnormal_index, magnitude);
+  } else {
+    subnormal = lookup<A>(L::subnormal_index, magnitude);
+  }
   return ::lmul::detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
 }
 

@@ -64,7 +64,9 @@ template <class F>
 constexpr algorithm dot_algorithm(arch_features arch) {
   if (!arch.vectors || !fills_storage<F>) return algorithm::scalar;
   if constexpr (detail::is_byte_format<F>) {
-    return arch.vbmi ? algorithm::byte_classes_vbmi : algorithm::byte_classes;
+    // lmul<5,2>'s indices (up to 223) leave no room for the VBMI dot's table offsets.
+    return arch.vbmi && detail::has_byte_classes<F>() ? algorithm::byte_classes_vbmi
+                                                      : algorithm::byte_classes;
   } else {
     if (std::is_same_v<F, float32_traits> && arch.avx512_float) return algorithm::float_avx512;
     return algorithm::linear;
