@@ -26,9 +26,10 @@
 namespace lmul::gemm_detail {
 
 /// Blocking of the bf16 path. The tile is MR x NR = 8 x 48: 24 accumulators + 3 B vectors + A's
-/// word and filter + one sum fit the 32 vector registers.
+/// word and filter + one sum + one constant fit the 32 vector registers. (12 x 32 and 6 x 64 ran
+/// as fast; MR = 8 is what the A packing's 16 x 16 transpose assumes.)
 inline constexpr std::size_t bf16_mr = 8;
-inline constexpr std::size_t bf16_vectors_per_row = 3;               // NV
+inline constexpr std::size_t bf16_vectors_per_row = 3;  // NV
 inline constexpr std::size_t bf16_nr = 16 * bf16_vectors_per_row;  // NR
 /// Depth of a packed block (even: whole step pairs). A B micro-panel, KC x NR x 2 bytes = 24 KiB,
 /// stays in the 32 KiB L1 while the A micro-panels (KC x MR x 4 bytes) stream from L2.
@@ -50,6 +51,8 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
                       strided_matrix<T> b, float* c, std::size_t ldc) {
   using F = format_of_t<T>;
   static_assert(bf16_words_are_exact<F>(), "bf16 words must give every product exactly");
+  static_assert(sizeof(T) == 1, "the packing reads the codes as bytes");
+  static_assert(bf16_mr == 8, "pack_a_bf16 packs 8 rows (one 16 x 16 transpose)");
   constexpr std::size_t MR = bf16_mr, NV = bf16_vectors_per_row, NR = bf16_nr;
   constexpr std::size_t KC = bf16_depth_block, MC = bf16_row_block, NC = bf16_column_block;
   // Tiles with NaN or inf run the checked tile of Arch's xsimd base (AVX-512 BW: 32 columns).
@@ -65,10 +68,9 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
   const std::size_t a_panels = (std::min(MC, m) + MR - 1) / MR;
   const std::size_t b_panels = (std::min(NC, n) + NR - 1) / NR;
   std::uint32_t* const a_packed = word_buffer::get(0, a_panels * max_pairs * 2 * MR);
-  std::uint32_t* const b_storage = word_buffer::get(1, b_panels * max_pairs * (NR + NV));
-  const bf16_b_block b_packed{b_storage, b_storage + b_panels * max_pairs * NR};
+  std::uint32_t* const b_packed = word_buffer::get(1, b_panels * max_pairs * NR);
   bool a_special[MC / MR], b_special[NC / NR];
-  alignas(64) float tile[MR * NR];
+  alignas(64) float tile[MR * checked_nr];  // checked_tile's output
   std::vector<std::uint32_t> checked_scratch;  // used by checked_tile only
 
   for (std::size_t jc = 0; jc < n; jc += NC) {
@@ -80,7 +82,7 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
       pack_b_bf16<T, NR>(b, pc, jc, kc, nc, b_packed, b_special);
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
-        pack_a_bf16<T, MR>(a, ic, pc, mc, kc, a_packed, a_special);
+        pack_a_bf16<T>(a, ic, pc, mc, kc, a_packed, a_special);
         for (std::size_t jr = 0; jr < nc; jr += NR) {
           const std::size_t cols = std::min(NR, nc - jr);
           const std::size_t q = jr / NR;
@@ -89,14 +91,8 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
             float* c_tile = c + (ic + ir) * ldc + jc + jr;
             if (!a_special[ir / MR] && !b_special[q]) {
               bf16_micro_kernel<MR, NV>(pairs, a_packed + ir / MR * pairs * 2 * MR,
-                                        b_packed.words + q * pairs * NR,
-                                        b_packed.masks + q * pairs * NV, tile);
-              for (std::size_t i = 0; i < rows; ++i) {
-                for (std::size_t j = 0; j < cols; ++j) {
-                  c_tile[i * ldc + j] =
-                      first_block ? tile[i * NR + j] : c_tile[i * ldc + j] + tile[i * NR + j];
-                }
-              }
+                                        b_packed + q * pairs * NR,
+                                        {c_tile, ldc, rows, cols, first_block});
               continue;
             }
             // A NaN or inf in the panels: every product checked, 32 columns at a time.

@@ -5,19 +5,21 @@
 //     (u(x) + u(y) + wide_bias) << (7 - M)   |   (sign(x) XOR sign(y)) << 15
 // where u is the byte-table index (kernels/byte_tables.hpp, checked there for every pair against
 // the scalar definition). So give each operand of B the 16-bit word
-//     b_word(y) = sign(y) << 15  +  u(y) << (7 - M)
+//     b_word(y) = sign(y) << 15  +  (u(y) + 1) << (7 - M)
 // and each operand of A the word
-//     a_word(x) = sign(x) << 15  +  (u(x) + wide_bias) << (7 - M),
+//     a_word(x) = sign(x) << 15  +  (u(x) + wide_bias - 1) << (7 - M),
 // and one vpaddw (addition modulo 2^16) gives the product's bf16 bits:
 //   * bit budget: the magnitude part of the sum is the bf16 magnitude of a finite product, below
 //     0x7F80 < 2^15, and both magnitude parts are >= 0 (static_asserts below), so nothing carries
 //     into bit 15;
 //   * bit 15 receives sign(x) + sign(y) and the carry out of bit 15 is dropped: their XOR.
+// The + 1 / - 1 split keeps every nonzero B operand's magnitude part nonzero, so the kernel tells
+// B's zero operands from their words alone (magnitude part 0). Zero operands get magnitude part 0
+// (+0 and -0 alike); the micro-kernel removes their products (bf16_kernel.hpp).
 // The smallest product (u(x) = u(y) = 0) must be a normal bf16 whose grid is still in fp32's
 // normal range: then every product and every fp32 partial sum of products is a multiple of
 // that grid step, hence normal or zero, and vdpbf16ps's flushing of denormals never changes a
-// value (docs/gemm.md). Zero operands get word 0; the micro-kernel removes their products by
-// masks (bf16_kernel.hpp). NaN and inf operands have no word: tiles holding them take
+// value (docs/gemm.md). NaN and inf operands have no word: tiles holding them take
 // checked_tile.hpp.
 #pragma once
 
@@ -57,8 +59,8 @@ struct bf16_word_table {
       const unsigned magnitude = code & F::magnitude_mask;
       const unsigned sign = (code & F::sign_mask) != 0 ? 0x8000u : 0u;
       if (magnitude == 0 || kernels::detail::is_special_magnitude<F>(magnitude)) continue;
-      a_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude] + t.wide_bias) << shift));
-      b_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude]) << shift));
+      a_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude] + t.wide_bias - 1) << shift));
+      b_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude] + 1) << shift));
     }
   }
 };
@@ -79,8 +81,9 @@ constexpr bool bf16_words_are_exact() {
   const long largest = long(2 * max_index + unsigned(t.wide_bias)) << shift;  // largest class
   // Smallest product: biased bf16 exponent >= 8, i.e. >= 2^-119; its grid step (8 significant
   // bits) is then >= 2^-126, fp32's smallest normal. Largest: below the bf16 infinity 0x7F80.
-  // A's words (wide_bias >= 0 follows) and B's words (u >= 0) are nonnegative magnitudes, and a
-  // B word alone (what a lane with a zero A operand adds up to) is below `largest`: finite.
+  // A's words (wide_bias - 1 >= 0 follows) and B's words (u + 1 >= 1) have nonnegative magnitude
+  // parts, and a B word alone (what a lane with a zero A operand adds up to) is below `largest`:
+  // finite.
   return t.wide_by_index && (smallest >> 7) >= 8 && largest < 0x7F80;
 }
 
