@@ -8,9 +8,10 @@
 #include <bit>
 #include <cstdint>
 
+#include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Shift `value` right by `shift` bits, rounding the discarded bits as `mode` says.
 constexpr std::uint64_t shift_right_rounded(std::uint64_t value, int shift, rounding_mode mode) {

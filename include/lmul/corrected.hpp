@@ -38,6 +38,7 @@
 #include "convert.hpp"
 #include "detail/span_checks.hpp"
 #include "format_traits.hpp"
+#include "kernels/paths.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
 
@@ -68,7 +69,7 @@ struct correction_offset {
   }
 };
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// V(s) for s = a + b + c in [-1, 3): the significand the integer addition yields, relative to
 /// 2^(exponent sum). A borrow (s < 0) halves it, a carry (s >= 1) doubles it.
@@ -180,6 +181,8 @@ typename Out::storage corrected_codes(typename F::storage x, typename F::storage
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
 /// Corrected L-Mul of two values of one type, rounded to that type (same element types, specials,
 /// underflow and overflow as lmul_product; only the added offset comes from the table).
 template <lmul_element T>
@@ -205,7 +208,9 @@ float lmul_simulated_corrected(float x, float y,
   return detail::decode<F>(detail::corrected_codes<F>(cx, cy));
 }
 
-namespace detail {
+}  // inline namespace LMUL_ISA
+
+namespace detail::inline LMUL_ISA {
 
 /// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) from
 /// corrected_codes itself, so the span kernel is bit-identical to the scalar function by
@@ -226,6 +231,8 @@ const std::array<typename F::storage, 65536>& corrected_byte_products() {
 
 }  // namespace detail
 
+inline namespace LMUL_ISA {
+
 /// out[i] = lmul_product_corrected(a[i], b[i]), bit-identical to the scalar function for every
 /// input. Spans of different lengths, or an out that overlaps a or b other than exactly (in
 /// place), throw std::invalid_argument before anything is written (spec section 4).
@@ -234,7 +241,7 @@ template <lmul_element T>
 void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   detail::check_elementwise<T>("lmul_multiply_corrected", a, b, std::span<const T>(out));
   using F = format_of_t<T>;
-  if constexpr (F::total_bits <= 8) {
+  if constexpr (kernels::corrected_multiply_algorithm<F>() == kernels::algorithm::byte_pair_table) {
     const auto& products = detail::corrected_byte_products<F>();
     for (std::size_t i = 0; i < out.size(); ++i) {
       out[i] = from_code<T>(products[(unsigned(to_code(a[i])) << 8) | unsigned(to_code(b[i]))]);
@@ -248,13 +255,17 @@ void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::sp
   }
 }
 
-namespace detail {
+}  // inline namespace LMUL_ISA
+
+namespace detail::inline LMUL_ISA {
 template <class R>
 using corrected_element_of = std::remove_cv_t<std::ranges::range_value_t<R>>;
 template <class R>
 concept corrected_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
                           lmul_element<corrected_element_of<R>>;
 }  // namespace detail
+
+inline namespace LMUL_ISA {
 
 /// The same for containers (std::vector, std::array, spans of non-const T), as lmul_multiply.
 template <detail::corrected_range A, detail::corrected_range B, detail::corrected_range Out>
@@ -267,4 +278,5 @@ void lmul_multiply_corrected(const A& a, const B& b, Out&& out) {
                              std::span<T>(std::ranges::data(out), std::ranges::size(out)));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

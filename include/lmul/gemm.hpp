@@ -29,6 +29,8 @@
 #include <string>
 #include <thread>
 
+#include "detail/isa_namespace.hpp"
+#include "kernels/paths.hpp"
 #include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
@@ -39,7 +41,7 @@ struct gemm_options {
   unsigned threads = 1;  ///< rows of C are split into this many bands; 0 = hardware_concurrency()
 };
 
-namespace gemm_detail {
+namespace gemm_detail::inline LMUL_ISA {
 
 /// Address range [first, last) of a strided matrix's elements, or empty for no elements.
 struct byte_range {
@@ -88,7 +90,7 @@ inline unsigned thread_count(const gemm_options& options) {
 
 }  // namespace gemm_detail
 
-namespace gemm_detail {
+namespace gemm_detail::inline LMUL_ISA {
 
 /// The scalar definition, for formats the library has no compiled kernels for: each c[i][j] is the
 /// fp32 sum of the wide products in order of p. Correct, but without SIMD or cache blocking.
@@ -115,8 +117,7 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
                      std::size_t b_row_stride, std::size_t b_col_stride, float* c, std::size_t ldc,
                      unsigned threads) {
   using F = format_of_t<T>;
-  constexpr int format = runtime::format_index(F::mantissa_bits, F::exponent_bits,
-                                               F::specials == special_values::finite_only);
+  constexpr int format = runtime::compiled_format_index<F>;  // -1: no compiled kernels
   if constexpr (format >= 0) {
     runtime::selected_kernels().gemm[format](m, n, k, a, a_row_stride, a_col_stride, b,
                                              b_row_stride, b_col_stride, c, ldc, threads);
@@ -126,6 +127,8 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
 }
 
 }  // namespace gemm_detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// C = A * B (row-major, C overwritten), every product an L-Mul wide product, fp32 accumulation.
 template <lmul_element T>
@@ -147,4 +150,5 @@ void lmul_gemm_bt(std::size_t m, std::size_t n, std::size_t k, const T* a, std::
                                gemm_detail::thread_count(options));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

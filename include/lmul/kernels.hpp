@@ -24,22 +24,24 @@
 #include <span>
 #include <type_traits>
 
+#include "detail/isa_namespace.hpp"
 #include "detail/span_checks.hpp"
 #include "kernels/exact_dot.hpp"
+#include "kernels/paths.hpp"
 #include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
 namespace lmul {
 
-namespace kernels::detail {
-/// Index of T's format in the compiled library's tables (runtime::compiled_formats), or -1.
+namespace kernels::detail::inline LMUL_ISA {
+/// Index of T's format in the compiled library's tables, or -1 (kernels/paths.hpp).
 template <class T>
-inline constexpr int compiled_format = runtime::format_index(
-    format_of_t<T>::mantissa_bits, format_of_t<T>::exponent_bits,
-    format_of_t<T>::specials == special_values::finite_only);
+inline constexpr int compiled_format = runtime::compiled_format_index<format_of_t<T>>;
 }  // namespace kernels::detail
 
 // ---- public API -------------------------------------------------------------------------------
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 template <lmul_element T>
 void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out) {
@@ -79,8 +81,10 @@ float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
   }
 }
 
+}  // inline namespace LMUL_ISA
+
 // Containers (std::vector, std::array, spans of non-const T, ...): forwarded to the span versions.
-namespace kernels::detail {
+namespace kernels::detail::inline LMUL_ISA {
 template <class R>
 using element_of = std::remove_cv_t<std::ranges::range_value_t<R>>;
 template <class R>
@@ -91,6 +95,8 @@ std::span<const element_of<R>> as_input(const R& r) {
   return {std::ranges::data(r), std::ranges::size(r)};
 }
 }  // namespace kernels::detail
+
+inline namespace LMUL_ISA {
 
 template <kernels::detail::element_range A, kernels::detail::element_range B,
           kernels::detail::element_range Out>
@@ -121,4 +127,5 @@ float lmul_dot_exact(const A& a, const B& b) {
 /// ("avx512_vbmi", "avx512bw", "avx2", "sse4_2", "neon64" or "scalar").
 inline const char* selected_arch() { return runtime::selected_kernels().arch_name; }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

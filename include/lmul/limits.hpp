@@ -5,7 +5,7 @@
 
 #include "small_float.hpp"
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {
 // floor(log10(x)) and ceil(log10(x)) of a positive power-of-two multiple (never a power of ten
 // unless 1), by counting decimal steps in double: exact enough, and usable in constant expressions.
 constexpr int floor_log10(double x) {

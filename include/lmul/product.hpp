@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "convert.hpp"
+#include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 
 namespace lmul {
@@ -17,7 +18,7 @@ namespace lmul {
 /// The paper's offset exponent l(M): the constant added to the significand sum is 2^-l(M).
 constexpr int paper_offset_exponent(int M) { return M <= 3 ? M : (M == 4 ? 3 : 4); }
 
-namespace detail {
+namespace detail::inline LMUL_ISA {
 
 /// K(x) = e * 2^M + f for a finite nonzero magnitude, subnormals normalised first (spec 3.1).
 /// For a normal x this is just its magnitude code; a subnormal gets e <= 0 (K may be negative).

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 
+#include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 #include "product.hpp"
 #include "small_float.hpp"
@@ -31,6 +32,8 @@ concept lmul_element = std::same_as<T, float> || is_small_float_v<T>;
 /// Element types with an 8-bit code: the ones lmul_dot_exact accepts.
 template <class T>
 concept lmul_byte_element = lmul_element<T> && (format_of_t<T>::total_bits == 8);
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// Raw code of an element, and the element with a given code.
 template <lmul_element T>
@@ -77,4 +80,5 @@ constexpr float lmul_simulated(float x, float y,
   return detail::decode<F>(detail::lmul_codes<F>(cx, cy));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "convert.hpp"
+#include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 #include "product.hpp"
 
@@ -126,6 +127,8 @@ inline constexpr bool is_small_float_v = false;
 template <class F, class P>
 inline constexpr bool is_small_float_v<small_float<F, P>> = true;
 
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
 template <class F, class P>
 constexpr bool isnan(small_float<F, P> x) {
   return F::is_nan_code(typename F::storage(x.bits() & F::magnitude_mask));
@@ -152,4 +155,5 @@ std::ostream& operator<<(std::ostream& os, small_float<F, P> x) {
   return os << float(x);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

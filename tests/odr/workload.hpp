@@ -14,8 +14,8 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
-#include <vector>
+#include <memory>
+#include <span>
 
 #include <lmul/lmul.hpp>
 
@@ -31,23 +31,42 @@ struct result_hash {
   }
 };
 
+/// A small generator of this unit's own (xorshift64): the standard library's engines are templates
+/// that both units would instantiate too, with their own flags, which is not what is tested here.
+struct random_bits {
+  std::uint64_t state;
+  std::uint64_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+};
+
+/// Fixed-size storage of this unit's own (no std::vector: see random_bits).
+template <class T>
+struct buffers {
+  static constexpr std::size_t size = 100000;
+  T a[size], b[size], out[size], x[size], y[size];
+  float c[1024];
+};
+
 /// 2^e (1 + f/8) with e in [0, 3], f in [0, 7], random sign: exact in every format used here.
 template <class T>
-std::vector<T> exact_sum_operands(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::vector<T> out(n);
-  for (T& x : out) {
+void fill_exact_sum_operands(T* out, std::size_t n, std::uint64_t seed) {
+  random_bits rng{seed};
+  for (std::size_t i = 0; i < n; ++i) {
     const float magnitude = float(1 << (rng() % 4)) * (1.0f + float(rng() % 8) / 8.0f);
-    x = T(rng() % 2 ? -magnitude : magnitude);
+    out[i] = T(rng() % 2 ? -magnitude : magnitude);
   }
-  return out;
 }
 
 template <class T>
-void run_format(result_hash& hash, std::size_t n, unsigned seed) {
+void run_format(result_hash& hash, std::size_t n, std::uint64_t seed) {
   // Element-wise: every code pair for 8-bit formats (specials included), else random codes.
-  std::vector<T> a(n), b(n), out(n);
-  std::mt19937_64 rng(seed);
+  const auto storage = std::make_unique<buffers<T>>();
+  const std::span<T> a(storage->a, n), b(storage->b, n), out(storage->out, n);
+  random_bits rng{seed};
   for (std::size_t i = 0; i < n; ++i) {
     if constexpr (sizeof(T) == 1) {
       a[i] = lmul::from_code<T>(std::uint8_t(i >> 8));
@@ -57,24 +76,28 @@ void run_format(result_hash& hash, std::size_t n, unsigned seed) {
       b[i] = lmul::from_code<T>(typename lmul::format_of_t<T>::storage(rng()));
     }
   }
-  lmul::lmul_multiply(a, b, out);
-  for (T x : out) hash.add(lmul::to_code(x));
-  lmul::lmul_multiply_corrected(a, b, out);
-  for (T x : out) hash.add(lmul::to_code(x));
+  lmul::lmul_multiply(std::span<const T>(a), std::span<const T>(b), out);
+  for (T v : out) hash.add(lmul::to_code(v));
+  lmul::lmul_multiply_corrected(std::span<const T>(a), std::span<const T>(b), out);
+  for (T v : out) hash.add(lmul::to_code(v));
   for (std::size_t i = 0; i < 1000; ++i) hash.add(lmul::to_code(lmul::lmul_product(a[i], b[i])));
 
   // Dot products and GEMM on operands whose sums are exact in any order.
   const std::size_t m = 19, k = 300, cols = 23;
-  const std::vector<T> x = exact_sum_operands<T>(m * k, seed + 1);
-  const std::vector<T> y = exact_sum_operands<T>(k * cols, seed + 2);
-  hash.add(std::bit_cast<std::uint32_t>(lmul::lmul_dot(x, y)));
+  T* const x = storage->x;
+  T* const y = storage->y;
+  fill_exact_sum_operands(x, m * k, seed + 1);
+  fill_exact_sum_operands(y, k * cols, seed + 2);
+  hash.add(std::bit_cast<std::uint32_t>(
+      lmul::lmul_dot(std::span<const T>(x, m * k), std::span<const T>(y, m * k))));
   if constexpr (lmul::lmul_byte_element<T>) {
-    hash.add(std::bit_cast<std::uint32_t>(lmul::lmul_dot_exact(a, b)));
+    hash.add(std::bit_cast<std::uint32_t>(
+        lmul::lmul_dot_exact(std::span<const T>(a), std::span<const T>(b))));
   }
-  std::vector<float> c(m * cols);
-  lmul::lmul_gemm(m, cols, k, x.data(), k, y.data(), cols, c.data(), cols);
-  for (float v : c) hash.add(std::bit_cast<std::uint32_t>(v));
-  lmul::lmul_gemm_bt(m, m, k, x.data(), k, x.data(), k, c.data(), cols);
+  float* const c = storage->c;
+  lmul::lmul_gemm(m, cols, k, x, k, y, cols, c, cols);
+  for (std::size_t i = 0; i < m * cols; ++i) hash.add(std::bit_cast<std::uint32_t>(c[i]));
+  lmul::lmul_gemm_bt(m, m, k, x, k, x, k, c, cols);
   for (std::size_t i = 0; i < m * m; ++i) hash.add(std::bit_cast<std::uint32_t>(c[i]));
 }
 

@@ -5,10 +5,12 @@
 // which a batch is not, so the build fails. Blending the native registers avoids that.
 #pragma once
 
+#include "isa_namespace.hpp"
+
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Lanes of `if_true` where `condition` holds, of `if_false` elsewhere.
 template <class T, class A>

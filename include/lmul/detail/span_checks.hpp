@@ -4,13 +4,15 @@
 // an output that overlaps an input other than exactly (same start, same length: in place).
 #pragma once
 
+#include "isa_namespace.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
 
-namespace lmul::detail {
+namespace lmul::detail::inline LMUL_ISA {
 
 template <class T>
 bool partially_overlaps(std::span<const T> in, std::span<const T> out) {

@@ -12,7 +12,7 @@
 #include "../gemm.hpp"
 #include "driver.hpp"
 
-namespace lmul {
+namespace lmul::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// C = A * B (row-major, C overwritten) with L-Mul products, on instruction set Arch.
 template <class Arch, lmul_element T>
@@ -35,4 +35,4 @@ void lmul_gemm_bt_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, 
                                       gemm_detail::thread_count(options));
 }
 
-}  // namespace lmul
+}  // namespace lmul::inline LMUL_ISA

@@ -10,6 +10,8 @@
 // Any summation order is allowed (spec section 4), so the two accumulators are added at the end.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +25,7 @@
 #include "operand_words.hpp"
 #include "packing.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// x where `keep` is true, 0 elsewhere (detail::select_bits also compiles at -O0 on AVX-512BW).
 template <class Arch>

@@ -10,6 +10,8 @@
 // Arch kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats through bf16_driver.hpp instead.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +27,7 @@
 #include "packing.hpp"
 #include "scratch.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Depth of a packed block: a B micro-panel (KC x NR words and masks) fits the 32 KiB L1 for
 /// AVX2 (256 * 16 * 8 B) and L2 otherwise; the A block of MC rows fits L2.

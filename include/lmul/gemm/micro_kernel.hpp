@@ -9,6 +9,8 @@
 // one fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -17,7 +19,7 @@
 #include <immintrin.h>
 #endif
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Tile geometry of an instruction set: NR = NV vectors of B per row, MR rows of A.
 template <class Arch>

@@ -19,14 +19,17 @@
 // NaN and inf have no meaningful word: tiles that meet one go to checked_tile.hpp instead.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <cstdint>
 
 #include "../format_traits.hpp"
 #include "../product.hpp"
+#include "../kernels/paths.hpp"
 #include "../scalar.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// The fp32 bit patterns 2^23 .. 0x7F7FFFFF are the positive fp32 normals: the valid sums.
 inline constexpr std::int64_t min_normal_bits = std::int64_t{1} << 23;
@@ -83,7 +86,7 @@ inline constexpr word_table<F> word_table_of{};
 /// The word of a code of format F, for the A side or the B side.
 template <class F, bool a_side>
 inline std::uint32_t word_of(std::uint32_t code) {
-  if constexpr (F::total_bits <= 8) {
+  if constexpr (kernels::gemm_words_from_table<F>) {
     return a_side ? word_table_of<F>.a_side[code] : word_table_of<F>.b_side[code];
   } else {
     return word_codec<F>::word(code, a_side);

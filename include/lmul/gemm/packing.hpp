@@ -11,13 +11,15 @@
 // numbers tell the driver whether all products of two panels are additive (fp32 normals).
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "operand_words.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Element (row, col) of a strided matrix: data[row * row_stride + col * col_stride].
 template <class T>

@@ -8,6 +8,8 @@
 // with any other lane are summed by the portable kernel.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -17,7 +19,7 @@
 
 #define LMUL_AVX512DQ_TARGET __attribute__((target("avx512f,avx512dq")))
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// A is the xsimd AVX-512 arch of the caller (a template, so that translation units built
 /// without AVX-512 never instantiate it); it serves the rare off-path blocks and the tail.

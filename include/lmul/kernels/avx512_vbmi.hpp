@@ -14,6 +14,8 @@
 // computed by a hardware multiplier.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -26,7 +28,7 @@
 
 #define LMUL_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512bf16,bmi2")))
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// One register (64 elements) of 8-bit L-Mul products. Pairs with a zero operand are masked to
 /// class 0 (product 0); a register with a NaN or inf operand is recomputed by the caller.
@@ -34,7 +36,7 @@ template <class F>
 [[gnu::always_inline]] LMUL_VBMI_TARGET inline __m512i multiply_bytes_vbmi(__m512i a, __m512i b, __m512i index_lo,
                                                    __m512i index_hi, const __m512i product[4],
                                                    __mmask64& special) {
-  const __m512i magnitude = _mm512_set1_epi8(0x7F);
+  const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
   const __mmask64 nonzero = _mm512_test_epi8_mask(a, magnitude) & _mm512_test_epi8_mask(b, magnitude);
   const __m512i ua = _mm512_permutex2var_epi8(index_lo, a, index_hi);
   const __m512i ub = _mm512_permutex2var_epi8(index_lo, b, index_hi);
@@ -44,8 +46,9 @@ template <class F>
   const __m512i low = _mm512_permutex2var_epi8(product[0], cls, product[1]);
   const __m512i high = _mm512_permutex2var_epi8(product[2], cls, product[3]);
   const __m512i result = _mm512_mask_blend_epi8(_mm512_movepi8_mask(cls), low, high);
-  // result | ((a ^ b) & 0x80): ternary-logic truth table A | (B & C) = 0xF8.
-  return _mm512_ternarylogic_epi32(result, _mm512_xor_si512(a, b), _mm512_set1_epi8(char(0x80)),
+  // result | ((a ^ b) & sign): ternary-logic truth table A | (B & C) = 0xF8.
+  return _mm512_ternarylogic_epi32(result, _mm512_xor_si512(a, b),
+                                   _mm512_set1_epi8(char(F::sign_mask)),
                                    0xF8);
 }
 
@@ -105,7 +108,7 @@ LMUL_VBMI_TARGET float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t*
   static_assert(2 * 254 << shift < 32768, "vpmaddubsw must not saturate");
   const __m512i index_lo = _mm512_loadu_si512(t.index.data());
   const __m512i index_hi = _mm512_loadu_si512(t.index.data() + 64);
-  const __m512i magnitude = _mm512_set1_epi8(0x7F);
+  const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
   const __m512i marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
   // vpmaddubsw with this gives (u(x) + u(y)) << shift from the interleaved pair (u(x), u(y)).
   const __m512i scale = _mm512_set1_epi8(char(1 << shift));

@@ -31,16 +31,13 @@
 #include "dot.hpp"
 #include "exact_dot.hpp"
 #include "multiply.hpp"
+#include "paths.hpp"
 #if LMUL_KERNELS_X86
 #include "avx512_float.hpp"
 #include "avx512_vbmi.hpp"
 #endif
 
-namespace lmul {
-
-namespace kernels {
-
-namespace detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 template <class T>
 const typename format_of_t<T>::storage* codes(const T* p) {
   static_assert(sizeof(T) == sizeof(typename format_of_t<T>::storage));
@@ -50,7 +47,25 @@ template <class T>
 typename format_of_t<T>::storage* codes(T* p) {
   return reinterpret_cast<typename format_of_t<T>::storage*>(p);
 }
-}  // namespace detail
+}  // namespace lmul::kernels::detail::inline LMUL_ISA
+
+namespace lmul::kernels::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
+/// What Arch offers the kernels; kernels/paths.hpp turns it into an algorithm per format.
+template <class Arch>
+constexpr arch_features features_of() {
+  if constexpr (std::is_same_v<Arch, scalar>) {
+    return {};
+  } else {
+#if LMUL_KERNELS_X86
+    return {.vectors = true,
+            .vbmi = std::is_same_v<Arch, avx512_vbmi>,
+            .avx512_float = std::is_base_of_v<xsimd::avx512bw, detail::xsimd_arch_t<Arch>>};
+#else
+    return {.vectors = true};
+#endif
+  }
+}
 
 /// out[i] = lmul_product(a[i], b[i]) for i < n with instruction set Arch. No argument checks;
 /// out may equal a or b.
@@ -62,14 +77,15 @@ void multiply(const T* a, const T* b, T* out, std::size_t n) {
   const auto* ca = detail::codes(a);
   const auto* cb = detail::codes(b);
   auto* co = detail::codes(out);
-  if constexpr (std::is_same_v<Arch, scalar>) {
+  constexpr algorithm path = multiply_algorithm<F>(features_of<Arch>());
+  if constexpr (path == algorithm::scalar) {
     for (std::size_t i = 0; i < n; ++i) co[i] = ::lmul::detail::lmul_codes<F>(ca[i], cb[i]);
 #if LMUL_KERNELS_X86
-  } else if constexpr (std::is_same_v<Arch, avx512_vbmi> && detail::has_byte_classes<F>()) {
+  } else if constexpr (path == algorithm::byte_classes_vbmi) {
     detail::multiply_codes_vbmi<F>(ca, cb, co, n);
 #endif
   } else {
-    detail::multiply_codes<F, detail::xsimd_arch_t<Arch>>(ca, cb, co, n);
+    detail::multiply_codes<F, detail::xsimd_arch_t<Arch>, path>(ca, cb, co, n);
   }
 }
 
@@ -79,33 +95,30 @@ float dot(const T* a, const T* b, std::size_t n) {
   static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
                                       "derived from sse4_2, avx2 or avx512bw");
   using F = format_of_t<T>;
-  // The vector dots read codes that fill their storage (8, 16 or fp32's 32 bits: the sign is the
-  // storage's top bit); narrower formats such as lmul<10,4> take the scalar definition.
-  constexpr bool fills_storage = F::total_bits == 8 * int(sizeof(typename F::storage)) &&
-                                 (F::total_bits != 32 || std::is_same_v<F, float32_traits>);
-  if constexpr (std::is_same_v<Arch, scalar> || !fills_storage) {
-    return detail::dot_codes_scalar<F>(detail::codes(a), detail::codes(b), n);
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  constexpr algorithm path = dot_algorithm<F>(features_of<Arch>());
+  if constexpr (path == algorithm::scalar) {
+    return detail::dot_codes_scalar<F>(ca, cb, n);
 #if LMUL_KERNELS_X86
-  } else if constexpr (std::is_same_v<Arch, avx512_vbmi> && detail::is_byte_format<F>) {
-    return detail::dot_codes_vbmi<F>(detail::codes(a), detail::codes(b), n);
-  } else if constexpr (std::is_base_of_v<xsimd::avx512bw, detail::xsimd_arch_t<Arch>> &&
-                       std::is_same_v<T, float>) {
-    return detail::dot_float_avx512<detail::xsimd_arch_t<Arch>>(detail::codes(a), detail::codes(b), n);
+  } else if constexpr (path == algorithm::byte_classes_vbmi) {
+    return detail::dot_codes_vbmi<F>(ca, cb, n);
+  } else if constexpr (path == algorithm::float_avx512) {
+    return detail::dot_float_avx512<detail::xsimd_arch_t<Arch>>(ca, cb, n);
 #endif
   } else {
-    return detail::dot_codes<F, detail::xsimd_arch_t<Arch>>(detail::codes(a), detail::codes(b), n);
+    return detail::dot_codes<F, detail::xsimd_arch_t<Arch>, path>(ca, cb, n);
   }
 }
 
 /// The exact dot product of 8-bit codes (integer counting: every Arch gives the same bits).
 template <lmul_byte_element T>
 float dot_exact(const T* a, const T* b, std::size_t n) {
+  static_assert(dot_exact_algorithm<format_of_t<T>>() == algorithm::class_histogram);
   return detail::dot_exact_codes<format_of_t<T>>(detail::codes(a), detail::codes(b), n);
 }
 
-}  // namespace kernels
-
-}  // namespace lmul
+}  // namespace lmul::kernels::inline LMUL_ISA
 
 #ifdef LMUL_KERNELS_POP_DIAGNOSTICS
 #pragma GCC diagnostic pop

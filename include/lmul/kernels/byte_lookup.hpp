@@ -6,6 +6,8 @@
 // tbl (vqtbl1q_u8) looks up 16 bytes too and gives 0 for any index >= 16.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -20,7 +22,7 @@
 #include <arm_neon.h>
 #endif
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// A byte table laid out for lookup(): chunk j of 16 bytes repeated 4 times (64 bytes: a zmm).
 template <std::size_t Chunks>

@@ -9,6 +9,8 @@
 // (product rounded to the format, and the wide fp32 product); the kernels static_assert on that.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -16,7 +18,7 @@
 #include "../format_traits.hpp"
 #include "../product.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 template <class F>
 inline constexpr bool is_byte_format = F::total_bits == 8;
@@ -143,7 +145,7 @@ inline constexpr std::array<std::uint8_t, 128 * 128> pair_table_v = make_pair_ta
 
 }  // namespace lmul::kernels::detail
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 /// True for an 8-bit format whose products the class tables reproduce (all but lmul<5,2>).
 /// A function, so that the tables are never instantiated for wider formats.
 template <class F>

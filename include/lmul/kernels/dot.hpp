@@ -10,6 +10,8 @@
 //   normal code of the format is widened to fp32 exactly, other lanes use lmul_wide.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +21,7 @@
 #include "../product.hpp"
 #include "multiply.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// Four fp32 vector accumulators (independent add chains) plus a scalar one for patched lanes.
 template <class A>
@@ -54,7 +56,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   static_assert(t.wide_by_index);
   constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
 
-  const bytes magnitude_mask(std::uint8_t(0x7F));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
   const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
@@ -65,7 +67,8 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
   const words keep_odd = xsimd::bitwise_cast<words>(keep >> 8);
   const words signs = xsimd::bitwise_cast<words>(a ^ b);
-  const words low_byte(std::uint16_t(0x00FF)), sign_bit(std::uint16_t(0x8000));
+  const words low_byte(std::uint16_t(0x00FF));
+  const words sign_bit(std::uint16_t(F::sign_mask << 8));  // the sign of a byte, in a bf16 word
   const words bias(std::uint16_t(t.wide_bias));
 
   const words even = ((((ua & low_byte) + (ub & low_byte) + bias) << shift) |
@@ -84,7 +87,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
 template <class F, class A>
 bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  const bytes magnitude_mask(std::uint8_t(0x7F));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
   const bytes first_special(std::uint8_t(F::has_infinity ? F::infinity_code : F::nan_code));
   return xsimd::any(xsimd::max(a & magnitude_mask, b & magnitude_mask) >= first_special);
@@ -115,7 +118,9 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
     const dwords magnitude = dwords(std::uint32_t(F::magnitude_mask));
     const dwords bias = dwords(std::uint32_t(127 - F::bias) << M);
     const auto widen = [&](dwords code) {
-      return (((code & magnitude) + bias) << (23 - M)) | ((code & dwords(0x8000u)) << 16);
+      // The sign bit moves from bit total_bits - 1 to bit 31.
+      return (((code & magnitude) + bias) << (23 - M)) |
+             ((code & dwords(std::uint32_t(F::sign_mask))) << (32 - F::total_bits));
     };
     acc.acc[0] += xsimd::bitwise_cast<floats>(widen(pair & dwords(0xFFFFu)) & keep_low);
     acc.acc[1] += xsimd::bitwise_cast<floats>(widen(pair >> 16) & keep_high);
@@ -129,13 +134,14 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   }
 }
 
-/// Sum of wide L-Mul products of n codes for xsimd arch A.
-template <class F, class A>
+/// Sum of wide L-Mul products of n codes for xsimd arch A with `path` (kernels/paths.hpp).
+template <class F, class A, algorithm path = dot_algorithm<F>({.vectors = true})>
 float dot_codes(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
   using S = typename F::storage;
+  static_assert(path == algorithm::byte_classes || path == algorithm::linear);
   fp32_accumulators<A> acc;
   std::size_t i = 0;
-  if constexpr (is_byte_format<F>) {
+  if constexpr (path == algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for (; i + bytes::size <= n; i += bytes::size) {
       const bytes va = bytes::load_unaligned(a + i), vb = bytes::load_unaligned(b + i);

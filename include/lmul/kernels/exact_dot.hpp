@@ -9,6 +9,8 @@
 // the multi-word integer.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -19,7 +21,7 @@
 #include "../format_traits.hpp"
 #include "byte_tables.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// A two's complement integer of Words 64-bit words (little-endian), enough for exact sums.
 template <std::size_t Words>
@@ -94,8 +96,8 @@ struct class_histogram {
 
   void add(std::uint8_t x, std::uint8_t y) {
     constexpr auto& t = byte_tables_v<F>;
-    const unsigned mx = x & 0x7Fu, my = y & 0x7Fu;
-    const bool negative = ((x ^ y) & 0x80u) != 0;
+    const unsigned mx = x & F::magnitude_mask, my = y & F::magnitude_mask;
+    const bool negative = ((x ^ y) & F::sign_mask) != 0;
     const unsigned ux = t.index[mx], uy = t.index[my];
     if (ux == byte_tables<F>::special_index || uy == byte_tables<F>::special_index) {
       const auto magnitude = ::lmul::detail::lmul_codes<F>(std::uint8_t(mx), std::uint8_t(my));

@@ -10,6 +10,8 @@
 // The tail of a span (fewer elements than a register) goes through the same kernel, padded.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -24,8 +26,9 @@
 #include "arch.hpp"
 #include "byte_lookup.hpp"
 #include "byte_tables.hpp"
+#include "paths.hpp"
 
-namespace lmul::kernels::detail {
+namespace lmul::kernels::detail::inline LMUL_ISA {
 
 /// Runs `block(a, b, out)` on full registers of `lanes` elements, then once on the zero-padded tail.
 template <std::size_t lanes, class S, class Block>
@@ -94,7 +97,7 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
   static_assert(t.product_by_class && t.piecewise_matches);
-  const bytes magnitude_mask(std::uint8_t(0x7F));
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
   // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
@@ -110,7 +113,7 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   magnitude = ::lmul::detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
   magnitude = ::lmul::detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
   magnitude = ::lmul::detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
-  return magnitude | ((a ^ b) & bytes(std::uint8_t(0x80)));
+  return magnitude | ((a ^ b) & bytes(std::uint8_t(F::sign_mask)));
 }
 
 /// The linear kernel's fast path: the product code of each lane, and which lanes it is exact for.
@@ -138,23 +141,25 @@ struct linear_products {
   }
 };
 
-/// Element-wise L-Mul of n codes for xsimd arch A.
-template <class F, class A>
+/// Element-wise L-Mul of n codes for xsimd arch A with `path` (kernels/paths.hpp chooses it).
+template <class F, class A, algorithm path>
 void multiply_codes(const typename F::storage* a, const typename F::storage* b,
                     typename F::storage* out, std::size_t n) {
   using S = typename F::storage;
-  if constexpr (is_byte_format<F> && !has_byte_classes<F>()) {
+  if constexpr (path == algorithm::byte_pair_table) {
     // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
     static constexpr auto& table = pair_table_v<F>;
     for (std::size_t i = 0; i < n; ++i) {
-      out[i] = S(table[(a[i] & 0x7F) * 128 + (b[i] & 0x7F)] | ((a[i] ^ b[i]) & 0x80));
+      out[i] = S(table[(a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask)] |
+                 ((a[i] ^ b[i]) & F::sign_mask));
     }
-  } else if constexpr (is_byte_format<F>) {
+  } else if constexpr (path == algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
       multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
     });
   } else {
+    static_assert(path == algorithm::linear);
     using codes = xsimd::batch<S, A>;
     for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
       const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);

@@ -45,6 +45,12 @@ constexpr int format_index(int mantissa_bits, int exponent_bits, bool finite_onl
   return -1;
 }
 
+/// Index of format F (a format_traits) in compiled_formats, or -1: then the public API runs the
+/// scalar definition inline instead of the compiled kernels.
+template <class F>
+inline constexpr int compiled_format_index =
+    format_index(F::mantissa_bits, F::exponent_bits, !F::has_infinity);
+
 /// out[i] = L-Mul(a[i], b[i]) on n codes (out may equal a or b).
 using multiply_fn = void (*)(const void* a, const void* b, void* out, std::size_t n);
 /// Sum of the wide products of n codes (lmul_dot), or their exact sum (lmul_dot_exact).
