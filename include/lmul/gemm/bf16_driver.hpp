@@ -11,6 +11,8 @@
 // way to any product, within the gamma_k bound of spec section 4.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +25,7 @@
 #include "checked_tile.hpp"
 #include "scratch.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Blocking of the bf16 path. The tile is MR x NR = 8 x 48: 24 accumulators + 3 B vectors + A's
 /// word and filter + one sum + one constant fit the 32 vector registers. (12 x 32 and 6 x 64 ran

@@ -19,6 +19,8 @@
 // (bf16_words.hpp): the lane sums the step pair's products exactly as two fp32 additions would.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +29,7 @@
 
 #define LMUL_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Where the micro-kernel's MR x NR sums go: rows x cols of C (row stride ldc), written (first
 /// depth block) or added to (later blocks). Rows and columns past the edge are not touched.

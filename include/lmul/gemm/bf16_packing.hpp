@@ -19,6 +19,8 @@
 // interleaved by a byte permutation (vpermt2b).
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +33,7 @@
 
 #define LMUL_BF16_PACK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
 
-namespace lmul::gemm_detail::bf16_pack {
+namespace lmul::gemm_detail::inline LMUL_ISA::bf16_pack {
 
 /// The 128 magnitude words of one side (entry c: the word of the positive code c) in 4 registers.
 struct word_tables {
@@ -148,7 +150,7 @@ template <class F>
 
 }  // namespace lmul::gemm_detail::bf16_pack
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Pack `rows` rows x `depth` steps of A (element (i, p) = a(row0 + i, p0 + p); A's rows are
 /// contiguous) into ceil(rows / 8) micro-panels at `out`, each (depth + 1) / 2 pairs x 16 dwords.

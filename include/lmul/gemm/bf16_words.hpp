@@ -23,13 +23,15 @@
 // checked_tile.hpp.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <array>
 #include <cstdint>
 
 #include "../format_traits.hpp"
 #include "../kernels/byte_tables.hpp"
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// True for the formats the bf16 kernel serves: every 8-bit format whose wide products the byte
 /// tables give (all 8-bit formats the library compiles; the tables check it).

@@ -1,11 +1,13 @@
 // lmul/gemm/scratch.hpp -- per-thread packing buffers, reused across lmul_gemm calls.
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <new>
 
-namespace lmul::gemm_detail {
+namespace lmul::gemm_detail::inline LMUL_ISA {
 
 /// Aligned scratch memory for packed words, kept per thread and reused by later calls: a fresh
 /// multi-megabyte allocation per call would be returned to the OS and page-faulted in again every
