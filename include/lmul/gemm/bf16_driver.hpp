@@ -33,9 +33,11 @@ namespace lmul::gemm_detail::inline LMUL_ISA {
 inline constexpr std::size_t bf16_mr = 8;
 inline constexpr std::size_t bf16_vectors_per_row = 3;  // NV
 inline constexpr std::size_t bf16_nr = 16 * bf16_vectors_per_row;  // NR
-/// Depth of a packed block (even: whole step pairs). A B micro-panel, KC x NR x 2 bytes = 24 KiB,
-/// stays in the 32 KiB L1 while the A micro-panels (KC x MR x 4 bytes) stream from L2.
-inline constexpr std::size_t bf16_depth_block = 256;
+/// Depth of a packed block (even: whole step pairs). A B micro-panel is KC x NR x 2 bytes = 48 KiB
+/// (more than Zen 4's 32 KiB L1), an A micro-panel KC x MR x 4 bytes = 16 KiB. Measured at 1024^3:
+/// KC = 512 ran 6% faster than 256 (which fits L1) and 2% faster than 384; fewer depth blocks mean
+/// fewer passes over C.
+inline constexpr std::size_t bf16_depth_block = 512;
 inline constexpr std::size_t bf16_row_block = 16 * bf16_mr;      // MC
 inline constexpr std::size_t bf16_column_block = 64 * bf16_nr;  // NC
 
