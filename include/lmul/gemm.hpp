@@ -16,7 +16,8 @@
 //
 // The kernels are lmul's compiled ones for the best instruction set of the running CPU (chosen
 // once per process, whatever the caller's compile flags: runtime/kernel_table.hpp); formats the
-// library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop.
+// library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop on
+// the calling thread (gemm_options::threads is then ignored).
 // lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/by_arch.hpp) name the instruction set.
 // How it works: gemm/operand_words.hpp (the product as one integer addition), gemm/packing.hpp,
 // gemm/micro_kernel.hpp, gemm/driver.hpp; docs/gemm.md.

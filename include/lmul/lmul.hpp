@@ -1,4 +1,4 @@
-// lmul/lmul.hpp -- the public header of lmul, a header-only C++20 library for L-Mul.
+// lmul/lmul.hpp -- the public header of lmul, a C++20 library for L-Mul.
 //
 // L-Mul (Luo & Sun, arXiv 2410.00907) replaces a floating-point multiply by one integer addition of
 // the operands' bit patterns plus a small constant: (1 + a)(1 + b) ~ 1 + a + b + 2^-l(M).
@@ -18,6 +18,8 @@
 //   float lmul::lmul_wide_product(T x, T y)   L-Mul rounded to fp32 (the dot-product term)
 //   float lmul::lmul_simulated<M>(float x, float y, rounding)   operands rounded to M bits first
 //
+// Kernels run lmul's compiled kernels for the best instruction set of the running CPU, chosen once
+// per process (lmul::selected_arch() names it; link the lmul::lmul CMake target, docs/kernels.md).
 // Kernels (kernels.hpp; spans, or vectors / arrays of T; bad lengths or a partial overlap of out
 // with an input throw std::invalid_argument before anything is written; out == a or b is fine):
 //   void  lmul::lmul_multiply(a, b, out)   out[i] = lmul_product(a[i], b[i]), bit-identical on

@@ -45,7 +45,11 @@ template <class T>
 class GemmTest : public ::testing::Test {};
 using element_types = ::testing::Types<float, lmul::float8_e4m3fn, lmul::float8_e5m2,
                                        lmul::lmul<3, 4>, lmul::lmul<2, 5>, lmul::lmul<4, 3>,
-                                       lmul::lmul<5, 2>, lmul::lmul<1, 6>, lmul::lmul<7, 8>>;
+                                       lmul::lmul<5, 2>, lmul::lmul<1, 6>, lmul::lmul<7, 8>,
+                                       // 16 bits, and 15 bits in 16-bit storage: lmul_gemm runs
+                                       // the compiled kernels for the first, the header's scalar
+                                       // loop for the second (runtime::compiled_formats)
+                                       lmul::lmul<10, 5>, lmul::lmul<10, 4>>;
 TYPED_TEST_SUITE(GemmTest, element_types);
 
 // Plain and padded leading dimensions; the padding of C must stay untouched.
