@@ -13,6 +13,8 @@
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
 //                             at a fixed rate per product, so its 256 rate stands for every size
 //   peak/fp32_fma             the fp32 FMA ceiling of one core (common/limits.hpp), products/s
+//   lmul_gemm_threads/e4m3fn/1024/<t>  lmul_gemm with gemm_options::threads = t (1 and 2), rate
+//                             per WALL second (UseRealTime), for the thread-scaling ratio
 //
 // Every benchmark reports "products/s" = size^3 multiply-adds per CPU second of the process (CPU
 // time, not wall time: on a shared machine it is far less disturbed by other processes; every
@@ -159,6 +161,20 @@ void bench_lmul_gemm(benchmark::State& state) {
 }
 
 template <class T>
+void bench_lmul_gemm_threads(benchmark::State& state) {
+  const std::size_t n = std::size_t(state.range(0));
+  const unsigned threads = unsigned(state.range(1));
+  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  std::vector<float> c(n * n);
+  for (auto _ : state) {
+    lmul::lmul_gemm(n, n, n, a.data(), n, b.data(), n, c.data(), n, {.threads = threads});
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_products_counter(state, n);
+}
+
+template <class T>
 void bench_naive_lmul(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
@@ -204,6 +220,12 @@ void register_all() {
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e4m3fn", bench_lmul_gemm<lmul::float8_e4m3fn>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e5m2", bench_lmul_gemm<lmul::float8_e5m2>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/lmul<3,4>", bench_lmul_gemm<lmul::lmul<3, 4>>));
+  benchmark::RegisterBenchmark("lmul_gemm_threads/e4m3fn",
+                               bench_lmul_gemm_threads<lmul::float8_e4m3fn>)
+      ->Args({1024, 1})
+      ->Args({1024, 2})
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   // The naive loop runs at a fixed rate per product (no blocking, no reuse to gain), so one
   // iteration at 256 measures it; the summary extrapolates that rate to 512 and 1024.
   for (auto* naive : {benchmark::RegisterBenchmark("naive_lmul/float", bench_naive_lmul<float>),

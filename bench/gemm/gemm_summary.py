@@ -34,7 +34,9 @@ def load_rates(path):
             continue
         # run_name looks like "lmul_gemm/e4m3fn/1024" or "naive_lmul/e4m3fn/256/iterations:1"
         parts = [p for p in b["run_name"].split("/") if p != "real_time" and not p.startswith("iterations:")]
-        if parts[-1].isdigit():
+        if parts[0] == "lmul_gemm_threads":  # lmul_gemm_threads/<type>/<size>/<threads>: own table
+            name, size = "/".join(parts[:-1]), -int(parts[-1])  # negative: a thread count
+        elif parts[-1].isdigit():
             name, size = "/".join(parts[:-1]), int(parts[-1])
         else:
             name, size = "/".join(parts), 0
@@ -119,9 +121,21 @@ def main():
                                         "kernel_fraction_of_fma_peak": rate / peak if rate and peak else None,
                                         "baseline_fraction_of_fma_peak": base_rate / peak if base_rate and peak else None})
     print("\n(*) naive loop measured at 256 only; its rate is used for every size.")
-    print("\nInner loops (counted from the code): per 16 products the AVX-512 lmul_gemm micro-kernel "
-          "issues one masked vpaddd and one masked vaddps (plus the broadcast load of A); an FMA sgemm "
-          "micro-kernel issues one vfmadd (plus its share of loads).")
+    scaling = {}
+    for (name, s), rate in rates.items():
+        if s < 0:
+            scaling.setdefault(name, {})[-s] = rate
+    for name, by_threads in sorted(scaling.items()):
+        if 1 in by_threads and 2 in by_threads:
+            ratio = by_threads[2] / by_threads[1]
+            print(f"\nThread scaling, {name} (wall-time products/s): 2 threads / 1 thread = "
+                  f"**{ratio:.2f}x** (a machine loaded by other work cannot show it)")
+            summary["thread_scaling"] = {"benchmark": name, "ratio_2_over_1": ratio}
+    print("\nInner loops (counted from the code): on AVX-512 BF16 the 8-bit lmul_gemm micro-kernel "
+          "issues one masked vpaddw (32 bf16 wide products) and one vdpbf16ps (a widening adder: "
+          "its second operand is 1.0 or 0.0) per 32 products, plus the broadcast of A; without BF16 "
+          "one masked vpaddd and one masked vaddps per 16 products; an FMA sgemm micro-kernel issues "
+          "one vfmadd per 16 products (plus its share of loads).")
 
     out = args.summary_json or os.path.splitext(args.json_file)[0] + "_summary.json"
     with open(out, "w") as f:

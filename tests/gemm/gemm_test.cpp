@@ -103,6 +103,15 @@ TYPED_TEST(GemmTest, TransposedBMatchesNaiveLoop) {
 
 TYPED_TEST(GemmTest, OtherInstructionSetsMatchNaiveLoop) {
   const shape s{37, 45, 300};
+#if XSIMD_WITH_AVX512BW
+  // The 32-bit word kernel on AVX-512 (CPUs without BF16; the bf16 path has gemm_bf16_test.cpp).
+  if (xsimd::available_architectures().avx512bw) {
+    check_gemm<TypeParam>(
+        s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::avx512bw>(args...); }, 5);
+    check_gemm<TypeParam>(
+        s, 1, true, [](auto... args) { lmul::lmul_gemm_bt_arch<xsimd::avx512bw>(args...); }, 6);
+  }
+#endif
 #if XSIMD_WITH_AVX2
   check_gemm<TypeParam>(
       s, 1, false, [](auto... args) { lmul::lmul_gemm_arch<xsimd::avx2>(args...); }, 7);

@@ -17,6 +17,13 @@ float use_kernels() {
   std::vector<float> c(100);
   lmul::lmul_gemm(10, 10, 10, a.data(), 10, a.data(), 10, c.data(), 10);
   lmul::lmul_gemm_arch<xsimd::default_arch>(10, 10, 10, a.data(), 10, a.data(), 10, c.data(), 10);
+#if defined(__AVX512BW__)
+  // AVX-512 BF16 GEMM (gemm/bf16_driver.hpp for 8-bit formats, the AVX-512 BW path otherwise).
+  lmul::lmul_gemm_arch<lmul::kernels::avx512_vbmi>(10, 10, 10, a.data(), 10, a.data(), 10,
+                                                   c.data(), 10);
+  lmul::lmul_gemm_bt_arch<lmul::kernels::avx512_vbmi>(10, 10, 10, a.data(), 10, a.data(), 10,
+                                                      c.data(), 10);
+#endif
   using arch = lmul::kernels::default_arch;
   lmul::kernels::multiply<arch>(a.data(), a.data(), out.data(), a.size());
   return lmul::lmul_dot(a, a) + lmul::kernels::dot<arch>(a.data(), a.data(), a.size()) + c[0];

@@ -7,6 +7,7 @@
 // A tile whose panels could produce a NaN, an inf, or an fp32 result outside the normal range
 // (possible for fp32 operands only; never for 8-bit formats) goes to checked_tile instead, which
 // checks every product and computes the irregular ones with the scalar wide product of spec 3.
+// Arch kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats through bf16_driver.hpp instead.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -18,12 +19,15 @@
 #include <exception>
 #include <new>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "../scalar.hpp"
+#include "bf16_driver.hpp"
 #include "checked_tile.hpp"
 #include "micro_kernel.hpp"
 #include "packing.hpp"
+#include "scratch.hpp"
 
 namespace lmul::gemm_detail::inline LMUL_ISA {
 
@@ -32,38 +36,6 @@ namespace lmul::gemm_detail::inline LMUL_ISA {
 inline constexpr std::size_t depth_block = 256;
 inline constexpr std::size_t row_micro_panels_per_block = 16;     // MC = 16 * MR
 inline constexpr std::size_t column_micro_panels_per_block = 64;  // NC = 64 * NR
-
-/// Aligned scratch memory for packed words, kept per thread and reused by later calls: a fresh
-/// multi-megabyte allocation per call would be returned to the OS and page-faulted in again every
-/// time (measured: ~15% of a 1024^3 product). It only grows, to at most (MC + NC) * KC * 8 bytes.
-class word_buffer {
- public:
-  /// Room for `count` words; valid until the next call on this thread.
-  static std::uint32_t* get(std::size_t slot, std::size_t count) {
-    thread_local word_buffer buffers[2];
-    word_buffer& buffer = buffers[slot];
-    if (buffer.capacity_ < count) {
-      buffer.release();
-      buffer.data_ = static_cast<std::uint32_t*>(
-          ::operator new (count * sizeof(std::uint32_t), std::align_val_t{64}));
-      buffer.capacity_ = count;
-    }
-    return buffer.data_;
-  }
-  word_buffer() = default;
-  ~word_buffer() { release(); }
-  word_buffer(const word_buffer&) = delete;
-  word_buffer& operator=(const word_buffer&) = delete;
-
- private:
-  void release() {
-    if (data_ != nullptr) ::operator delete (data_, std::align_val_t{64});
-    data_ = nullptr;
-    capacity_ = 0;
-  }
-  std::uint32_t* data_ = nullptr;
-  std::size_t capacity_ = 0;
-};
 
 /// c_row[0, cols) = tile_row (the first depth block) or += tile_row (the later ones).
 template <class Arch>
@@ -80,6 +52,25 @@ void store_tile_row(const float* tile_row, std::size_t cols, float* c_row, bool 
 }
 
 /// C (m x n, row stride ldc) = A (m x k) * B (k x n) with L-Mul products, one thread.
+template <class Arch, class T>
+void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
+                 strided_matrix<T> b, float* c, std::size_t ldc);
+
+#if LMUL_KERNELS_X86
+/// The same on kernels::avx512_vbmi: 8-bit formats take the bf16 kernel, the others the 32-bit
+/// word kernel of its AVX-512 BW base.
+template <class Arch, class T>
+  requires std::is_same_v<Arch, kernels::avx512_vbmi>
+void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
+                 strided_matrix<T> b, float* c, std::size_t ldc) {
+  if constexpr (bf16_kernel_serves<format_of_t<T>>()) {
+    gemm_serial_bf16<Arch, T>(m, n, k, a, b, c, ldc);
+  } else {
+    gemm_serial<xsimd::avx512bw, T>(m, n, k, a, b, c, ldc);
+  }
+}
+#endif
+
 template <class Arch, class T>
 void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
                  strided_matrix<T> b, float* c, std::size_t ldc) {

@@ -1,0 +1,238 @@
+// The bf16 GEMM path (8-bit formats on AVX-512 BF16: gemm/bf16_driver.hpp), called explicitly
+// through lmul_gemm_arch<lmul::kernels::avx512_vbmi>, against the scalar wide product (spec 3) and
+// against the summation order that the Intel SDM's definition of vdpbf16ps implies.
+// Skipped where the CPU lacks the arch; compiled only in units with AVX-512 BW flags.
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <lmul/gemm/by_arch.hpp>
+#include <lmul/small_float.hpp>
+
+#include "gemm_reference.hpp"
+
+namespace {
+
+#if defined(__AVX512BW__)
+
+using bf16_arch = lmul::kernels::avx512_vbmi;
+using lmul_gemm_test::matches_reference;
+using lmul_gemm_test::naive_reference;
+
+template <class T>
+class GemmBf16Test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!lmul::kernels::arch_available<bf16_arch>()) GTEST_SKIP() << "no AVX-512 VBMI + BF16";
+  }
+};
+// Every 8-bit format the library compiles: the path serves all of them.
+using byte_types = ::testing::Types<lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::lmul<1, 6>,
+                                    lmul::lmul<2, 5>, lmul::lmul<3, 4>, lmul::lmul<4, 3>,
+                                    lmul::lmul<5, 2>>;
+TYPED_TEST_SUITE(GemmBf16Test, byte_types);
+
+template <class T>
+T from_code(unsigned code) {
+  return std::bit_cast<T>(std::uint8_t(code));
+}
+template <class T>
+bool is_special(T x) {
+  const float f = float(x);
+  return std::isnan(f) || std::isinf(f);
+}
+
+/// Random codes: every finite code equally likely (zeros, -0 and subnormals included), NaN/inf
+/// codes replaced by +0.
+template <class T>
+std::vector<T> random_codes(std::size_t count, std::uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::uniform_int_distribution<unsigned> code(0, 255);
+  std::vector<T> out(count);
+  for (auto& x : out) {
+    x = from_code<T>(code(gen));
+    if (is_special(x)) x = from_code<T>(0);
+  }
+  return out;
+}
+
+// Every pair of codes as a single product (k = 1: no rounding, so the bits must be the scalar
+// wide product's), and with a zero operand next to it (k = 2: both halves of a step pair, the
+// zero masks and the 0.0 filter). NaN and inf codes send their tiles to the checked path.
+TYPED_TEST(GemmBf16Test, EveryCodePairIsTheScalarWideProduct) {
+  using T = TypeParam;
+  std::vector<T> codes(256);
+  for (unsigned c = 0; c < 256; ++c) codes[c] = from_code<T>(c);
+  std::vector<float> c(256 * 256);
+  lmul::lmul_gemm_arch<bf16_arch>(256, 256, 1, codes.data(), 1, codes.data(), 256, c.data(), 256);
+  const auto same = [](float got, float expected) {
+    return (std::isnan(got) && std::isnan(expected)) || got == expected;  // +0 == -0
+  };
+  for (unsigned x = 0; x < 256; ++x) {
+    for (unsigned y = 0; y < 256; ++y) {
+      const float expected = lmul::lmul_wide_product(codes[x], codes[y]);
+      ASSERT_TRUE(same(c[x * 256 + y], expected))
+          << std::hex << "codes " << x << " * " << y << ": " << c[x * 256 + y] << " vs " << expected;
+    }
+  }
+  // k = 2, A row x = (code x, +0 or -0), B column y = (code y, code of a random nonzero):
+  // the second product is a zero times a finite (or special) value.
+  for (const unsigned zero : {0x00u, 0x80u}) {
+    std::vector<T> a(256 * 2), b(2 * 256);
+    for (unsigned x = 0; x < 256; ++x) a[2 * x] = codes[x], a[2 * x + 1] = codes[zero];
+    for (unsigned y = 0; y < 256; ++y) b[y] = codes[y], b[256 + y] = codes[(y * 37 + 1) % 256];
+    lmul::lmul_gemm_arch<bf16_arch>(256, 256, 2, a.data(), 2, b.data(), 256, c.data(), 256);
+    for (unsigned x = 0; x < 256; ++x) {
+      for (unsigned y = 0; y < 256; ++y) {
+        const float expected = lmul::lmul_wide_product(a[2 * x], b[y]) +
+                               lmul::lmul_wide_product(a[2 * x + 1], b[256 + y]);
+        ASSERT_TRUE(same(c[x * 256 + y], expected)) << std::hex << x << " " << y;
+      }
+    }
+  }
+}
+
+// Odd shapes (depth not a multiple of the pair or the block, edge tiles in both directions),
+// row-major and transposed B, padded leading dimensions, zeros, -0 and subnormals in the data.
+TYPED_TEST(GemmBf16Test, OddShapesMatchTheNaiveLoop) {
+  using T = TypeParam;
+  struct shape {
+    std::size_t m, n, k;
+  };
+  std::uint32_t seed = 1;
+  for (const shape s : {shape{1, 1, 1}, shape{7, 13, 5}, shape{9, 49, 255}, shape{17, 47, 257},
+                        shape{8, 48, 256}, shape{33, 97, 513}, shape{130, 3, 2}, shape{3, 3100, 3}}) {
+    for (const bool transposed : {false, true}) {
+      const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2, ldc = s.n + 3;
+      const auto a = random_codes<T>(s.m * lda, seed++);
+      const auto b = random_codes<T>((transposed ? s.n : s.k) * ldb, seed++);
+      std::vector<float> c(s.m * ldc, 7.0f);
+      if (transposed) {
+        lmul::lmul_gemm_bt_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
+                                           ldc);
+      } else {
+        lmul::lmul_gemm_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
+                                        ldc);
+      }
+      const auto expected = naive_reference<T>(
+          s.m, s.n, s.k, [&](std::size_t i, std::size_t p) { return a[i * lda + p]; },
+          [&](std::size_t p, std::size_t j) {
+            return transposed ? b[j * ldb + p] : b[p * ldb + j];
+          });
+      for (std::size_t i = 0; i < s.m; ++i) {
+        for (std::size_t j = 0; j < ldc; ++j) {
+          if (j >= s.n) {
+            ASSERT_EQ(c[i * ldc + j], 7.0f) << "padding of C written";
+            continue;
+          }
+          ASSERT_TRUE(matches_reference(c[i * ldc + j], expected[i * s.n + j], s.k))
+              << s.m << "x" << s.n << "x" << s.k << (transposed ? " bt" : "") << " at (" << i
+              << ", " << j << ")";
+        }
+      }
+    }
+  }
+}
+
+// vdpbf16ps per fp32 lane (Intel SDM): acc += high * 1.0, then acc += low * 1.0, each rounded to
+// nearest even. So each entry of C must be, bit for bit, this fp32 sum: per depth block of
+// bf16_depth_block steps, products in the order 1, 0, 3, 2, ...; C = first block, then
+// C += each later block. A single rounding per pair, or flushed partial sums, would differ.
+TYPED_TEST(GemmBf16Test, SumsInTheOrderVdpbf16psDefines) {
+  using T = TypeParam;
+  const std::size_t m = 11, n = 37, k = 2 * lmul::gemm_detail::bf16_depth_block + 77;
+  auto a = random_codes<T>(m * k, 5);
+  auto b = random_codes<T>(k * n, 6);
+  std::vector<float> c(m * n);
+  lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+  const std::size_t block = lmul::gemm_detail::bf16_depth_block;
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto product = [&](std::size_t p) {
+        return p < k ? lmul::lmul_wide_product(a[i * k + p], b[p * n + j]) : 0.0f;
+      };
+      float entry = 0.0f;
+      for (std::size_t p0 = 0; p0 < k; p0 += block) {
+        float sum = 0.0f;
+        for (std::size_t p = p0; p < std::min(k, p0 + block); p += 2) {
+          sum += p + 1 < std::min(k, p0 + block) ? product(p + 1) : 0.0f;
+          sum += product(p);
+        }
+        entry = p0 == 0 ? sum : entry + sum;
+      }
+      ASSERT_EQ(c[i * n + j], entry) << "(" << i << ", " << j << ")";  // +0 == -0
+    }
+  }
+}
+
+// Wide dynamic range of e5m2 and lmul<1,6>: products from about 2^-32 (2^-62) up; sums that
+// cancel to small values must stay exact multiples of the smallest product (no flush to zero).
+TYPED_TEST(GemmBf16Test, CancellingSumsOfTinyProductsAreNotFlushed) {
+  using T = TypeParam;
+  const std::size_t m = 4, n = 16, k = 6;
+  const T tiny = from_code<T>(1), tiny_negative = from_code<T>(0x81), one = T(1.0f);
+  // Row 0: tiny*tiny - tiny*tiny + tiny*tiny: one smallest product survives.
+  std::vector<T> a(m * k, from_code<T>(0)), b(k * n, one);
+  a[0] = tiny, a[1] = tiny_negative, a[2] = tiny;
+  for (std::size_t j = 0; j < n; ++j) b[0 * n + j] = b[1 * n + j] = b[2 * n + j] = tiny;
+  std::vector<float> c(m * n, 1.0f);
+  lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+  const float smallest = lmul::lmul_wide_product(tiny, tiny);
+  ASSERT_GT(smallest, 0.0f);
+  for (std::size_t j = 0; j < n; ++j) {
+    EXPECT_EQ(c[j], smallest) << j;
+    for (std::size_t i = 1; i < m; ++i) EXPECT_EQ(c[i * n + j], 0.0f);
+  }
+}
+
+// NaN and inf codes in some tiles only: those tiles take the checked path, the others the
+// bf16 kernel; the result must match the IEEE sum of the products everywhere.
+TYPED_TEST(GemmBf16Test, TilesWithNanOrInfTakeTheCheckedPath) {
+  using T = TypeParam;
+  const std::size_t m = 40, n = 150, k = 300;
+  auto a = random_codes<T>(m * k, 9);
+  auto b = random_codes<T>(k * n, 10);
+  const T nan = T(std::numeric_limits<float>::quiet_NaN());
+  const T inf = T(std::numeric_limits<float>::infinity());  // NaN in e4m3fn (no infinity)
+  a[3 * k + 7] = nan;
+  a[20 * k + 299] = inf;
+  b[150 * n + 100] = -inf;
+  b[0 * n + 149] = nan;
+  std::vector<float> c(m * n);
+  lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+  const auto expected = naive_reference<T>(
+      m, n, k, [&](std::size_t i, std::size_t p) { return a[i * k + p]; },
+      [&](std::size_t p, std::size_t j) { return b[p * n + j]; });
+  std::size_t nans = 0;
+  for (std::size_t i = 0; i < m * n; ++i) {
+    ASSERT_TRUE(matches_reference(c[i], expected[i], k)) << "(" << i / n << ", " << i % n << ")";
+    nans += std::isnan(c[i]);
+  }
+  EXPECT_GE(nans, n + m - 1);  // row 3 and column 149 at least
+}
+
+// Threads split rows into bands; every entry keeps its summation order.
+TYPED_TEST(GemmBf16Test, ThreadsGiveTheSameBits) {
+  using T = TypeParam;
+  const std::size_t m = 203, n = 77, k = 300;
+  const auto a = random_codes<T>(m * k, 3);
+  const auto b = random_codes<T>(k * n, 4);
+  std::vector<float> one(m * n), three(m * n);
+  lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, one.data(), n);
+  lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, three.data(), n,
+                                  {.threads = 3});
+  for (std::size_t i = 0; i < m * n; ++i) {
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(one[i]), std::bit_cast<std::uint32_t>(three[i])) << i;
+  }
+}
+
+#else
+TEST(GemmBf16Test, NeedsAvx512Flags) { GTEST_SKIP() << "unit compiled without AVX-512 BW"; }
+#endif
+
+}  // namespace
