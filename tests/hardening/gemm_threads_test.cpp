@@ -4,6 +4,9 @@
 // leaves C untouched (the workers wait at a start gate until all of them exist).
 //
 // The failures are injected through gemm_detail::thread_fault_hooks, which the library never sets.
+// The hooks belong to the threaded driver of this unit (gemm/driver.hpp, the code every compiled
+// kernel unit instantiates too), so the product runs through the explicit-arch API, which
+// instantiates that driver here; lmul_gemm itself calls the library's compiled copy.
 #include <atomic>
 #include <cstddef>
 #include <stdexcept>
@@ -12,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include <lmul/gemm.hpp>
+#include <lmul/gemm/by_arch.hpp>
 
 namespace {
 
@@ -47,7 +50,7 @@ class GemmThreadFailures : public ::testing::Test {
   void TearDown() override { lmul::gemm_detail::thread_fault_hooks = {}; }
 
   void run() {
-    lmul::lmul_gemm(m, n, k, a.data(), k, b.data(), n, c.data(), n, {threads});
+    lmul::lmul_gemm_arch<xsimd::default_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n, {threads});
   }
   void expect_correct_after_recovery() {
     lmul::gemm_detail::thread_fault_hooks = {};
@@ -68,7 +71,7 @@ TEST_F(GemmThreadFailures, NoThreadForAnEmptyProduct) {
   // from m that could wrap around).
   lmul::gemm_detail::thread_fault_hooks.before_thread_creation = count_band;
   lmul::gemm_detail::thread_fault_hooks.before_band = count_band;
-  lmul::lmul_gemm<float>(std::size_t{1} << 62, 0, 0, nullptr, 0, nullptr, 0, nullptr, 0, {8});
+  lmul::lmul_gemm_arch<xsimd::default_arch, float>(std::size_t{1} << 62, 0, 0, nullptr, 0, nullptr, 0, nullptr, 0, {8});
   EXPECT_EQ(bands_started, 0);
 }
 
