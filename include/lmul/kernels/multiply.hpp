@@ -107,10 +107,10 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   static_assert(t.product_by_class && t.piecewise_matches);
   const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
-  const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
+  const bytes cls = ::lmul::detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
   // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-  const bytes low = lookup<A>(byte_lane_tables<F>::low_product,
-                              xsimd::ssub(cls, bytes(std::uint8_t(t.low_begin))));
+  const bytes below_low = ::lmul::detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
+  const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
   const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
   bytes magnitude = ::lmul::detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
   if constexpr (t.overflow_begin < 256) {
