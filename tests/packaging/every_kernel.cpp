@@ -10,7 +10,9 @@
 #include <lmul/kernels/by_arch.hpp>
 #include <lmul/lmul.hpp>
 
+#include <cstddef>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 // The explicit-arch API on Arch: multiply, dot, exact dot (8-bit types), both GEMM layouts (SIMD
@@ -57,10 +59,30 @@ float use_kernels() {
   return sum;
 }
 
+// The element type of compiled format I, as the library's compiled units build it: kernel paths
+// differ by format, so every format with compiled kernels is instantiated here.
+template <std::size_t I>
+constexpr auto element_of_format() {
+  constexpr lmul::runtime::format_key key = lmul::runtime::compiled_formats[I];
+  if constexpr (key.mantissa_bits == 23 && key.exponent_bits == 8 && !key.finite_only) {
+    return float{};
+  } else {
+    constexpr auto specials =
+        key.finite_only ? lmul::special_values::finite_only : lmul::special_values::ieee;
+    return lmul::small_float<lmul::format_traits<key.mantissa_bits, key.exponent_bits, specials>,
+                             lmul::lmul_multiplication>{};
+  }
+}
+
+template <std::size_t... I>
+float use_every_format(std::index_sequence<I...>) {
+  return (use_kernels<decltype(element_of_format<I>())>() + ...);
+}
+
 int main() {
-  float sum = use_kernels<float>() + use_kernels<lmul::float8_e4m3fn>() +
-              use_kernels<lmul::float8_e5m2>() + use_kernels<lmul::lmul<3, 4>>() +
-              use_kernels<lmul::lmul<7, 8>>() + use_kernels<lmul::lmul<10, 5>>();
+  float sum = use_every_format(std::make_index_sequence<lmul::runtime::format_count>{});
+  sum += use_kernels<lmul::float8_e4m3fn>() + use_kernels<lmul::float8_e5m2>() +
+         use_kernels<lmul::lmul<3, 4>>();
   const std::vector<lmul::float8_e4m3fn> b(100, lmul::float8_e4m3fn(2.0f));
   sum += lmul::lmul_dot_exact(b, b) + lmul::kernels::dot_exact(b.data(), b.data(), b.size());
   return sum > 0 ? 0 : 1;

@@ -158,8 +158,8 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
     // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
     static constexpr auto& table = pair_table_v<F>;
     for (std::size_t i = 0; i < n; ++i) {
-      out[i] = S(table[(a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask)] |
-                 ((a[i] ^ b[i]) & F::sign_mask));
+      const auto pair = std::size_t((a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask));
+      out[i] = S(table[pair] | ((a[i] ^ b[i]) & F::sign_mask));
     }
   } else if constexpr (path == algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
