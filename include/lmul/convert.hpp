@@ -55,7 +55,7 @@ constexpr typename F::storage round_exact(bool negative, std::uint64_t sig, int 
   const S sign = negative ? F::sign_mask : S(0);
   if (sig == 0) return sign;
   // The value is sig * 2^exp with sig's leading bit at position p: binade exponent p + exp.
-  const int leading = std::bit_width(sig) - 1;
+  const int leading = int(std::bit_width(sig)) - 1;
   int binade = leading + exp;
   if (binade < F::min_exponent) binade = F::min_exponent;  // subnormal range: fixed quantum
   if (binade > F::max_exponent + 1) return overflow_code<F>(sign, overflow, rounding);
@@ -99,7 +99,7 @@ constexpr float decode(typename F::storage bits) {
   int exp = 0;
   decompose<F>(magnitude, sig, exp);
   // Normalise sig to 24 bits and place it as an fp32 normal or subnormal: always exact.
-  const int leading = std::bit_width(sig) - 1;
+  const int leading = int(std::bit_width(sig)) - 1;
   const int binade = leading + exp;
   std::uint32_t out;
   if (binade >= -126) {

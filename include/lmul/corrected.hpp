@@ -35,6 +35,7 @@
 #include <array>
 #include <cmath>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -103,8 +104,9 @@ struct correction_cell {
 
   double weighted_error(double c) const {
     double total = 0;
-    for (int i = 0; i < count; ++i) {
-      for (int j = 0; j < count; ++j) {
+    const auto n = std::size_t(count);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
         const double exact = (1 + a[i]) * (1 + b[j]);
         const double relative = lmul_significand(a[i] + b[j] + c) / exact - 1;
         total += std::abs(relative) / exact;  // weight w(a, b) = 1 / ((1 + a)(1 + b))
@@ -120,11 +122,11 @@ inline void fill_cell_axis(std::array<double, 32>& axis, int& count, int M, int 
   const double unit = std::ldexp(1.0, -M);
   if (per_cell_log2 <= 5) {
     count = 1 << per_cell_log2;
-    for (int u = 0; u < count; ++u) axis[u] = (double(cell) * count + u) * unit;
+    for (int u = 0; u < count; ++u) axis[std::size_t(u)] = (double(cell) * count + u) * unit;
   } else {
     count = 16;
     const double width = std::ldexp(1.0, -t);
-    for (int u = 0; u < count; ++u) axis[u] = (cell + (u + 0.5) / count) * width;
+    for (int u = 0; u < count; ++u) axis[std::size_t(u)] = (cell + (u + 0.5) / count) * width;
   }
 }
 
@@ -169,12 +171,13 @@ inline correction_table derive_correction_table_unchecked(int M, int t) {
   for (int i = 0; i < (1 << t); ++i) {
     for (int j = 0; j < (1 << t); ++j) {
       if (j < i) {  // the criterion is symmetric in (a, b)
-        table.offset_units[(i << t) | j] = table.offset_units[(j << t) | i];
+        table.offset_units[std::size_t((i << t) | j)] =
+            table.offset_units[std::size_t((j << t) | i)];
         continue;
       }
       fill_cell_axis(cell.a, cell.count, M, t, i);
       fill_cell_axis(cell.b, cell.count, M, t, j);
-      table.offset_units[(i << t) | j] = best_cell_offset(cell, M);
+      table.offset_units[std::size_t((i << t) | j)] = best_cell_offset(cell, M);
     }
   }
   return table;

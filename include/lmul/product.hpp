@@ -26,7 +26,7 @@ template <class F>
 constexpr std::int64_t magnitude_index(typename F::storage magnitude) {
   constexpr int M = F::mantissa_bits;
   if ((magnitude >> M) != 0) return std::int64_t(magnitude);
-  const int leading = std::bit_width(unsigned(magnitude)) - 1;  // subnormal: f = magnitude
+  const int leading = int(std::bit_width(unsigned(magnitude))) - 1;  // subnormal: f = magnitude
   const std::int64_t e = leading + 1 - M;
   const std::int64_t f = (std::int64_t(magnitude) - (std::int64_t{1} << leading)) << (M - leading);
   return e * (std::int64_t{1} << M) + f;

@@ -1,12 +1,16 @@
-// lmul/detail/simd_select.hpp -- xsimd::select for integer batches that also compiles at -O0.
+// lmul/detail/simd_select.hpp -- xsimd's integer select and saturating byte arithmetic, in forms
+// that also compile at -O0.
 //
 // xsimd 8.1's integer select for AVX-512BW calls GCC's 8- and 16-bit blend intrinsics with batch
 // objects; at -O0 GCC defines those intrinsics as macros that cast their arguments to vector types,
-// which a batch is not, so the build fails. Blending the native registers avoids that.
+// which a batch is not, so the build fails. Blending the native registers avoids that. xsimd's
+// sadd and ssub reach that select too (their switch on the element size instantiates the AVX-512F
+// fallback for every size), so the byte versions call the AVX-512BW instructions directly.
 #pragma once
 
 #include "isa_namespace.hpp"
 
+#include <cstdint>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -31,6 +35,34 @@ xsimd::batch<T, A> select_bits(xsimd::batch_bool<T, A> condition, xsimd::batch<T
 #endif
   {
     return xsimd::select(condition, if_true, if_false);
+  }
+}
+
+/// Lane-wise a + b, saturated at 255.
+template <class A>
+xsimd::batch<std::uint8_t, A> saturating_add(xsimd::batch<std::uint8_t, A> a,
+                                             xsimd::batch<std::uint8_t, A> b) {
+#if defined(__AVX512BW__)
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
+    return _mm512_adds_epu8(a.data, b.data);
+  } else
+#endif
+  {
+    return xsimd::sadd(a, b);
+  }
+}
+
+/// Lane-wise a - b, saturated at 0.
+template <class A>
+xsimd::batch<std::uint8_t, A> saturating_sub(xsimd::batch<std::uint8_t, A> a,
+                                             xsimd::batch<std::uint8_t, A> b) {
+#if defined(__AVX512BW__)
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
+    return _mm512_subs_epu8(a.data, b.data);
+  } else
+#endif
+  {
+    return xsimd::ssub(a, b);
   }
 }
 

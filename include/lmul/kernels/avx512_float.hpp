@@ -53,10 +53,12 @@ LMUL_AVX512DQ_TARGET float dot_float_avx512(const std::uint32_t* a, const std::u
       product[k] = _mm512_sub_epi32(_mm512_add_epi32(x, y), paper_constant);
       // Sign check: bit 31 of x ^ y ^ product is set where the sign came out wrong (0x96 = XOR3).
       const __m512i sign_error = _mm512_ternarylogic_epi32(x, y, product[k], 0x96);
-      off_path |= _mm512_fpclass_ps_mask(_mm512_castsi512_ps(x), not_normal) |
-                  _mm512_fpclass_ps_mask(_mm512_castsi512_ps(y), not_normal) |
-                  _mm512_fpclass_ps_mask(_mm512_castsi512_ps(product[k]), not_normal) |
-                  _mm512_movepi32_mask(sign_error);
+      // The masks are 16 bits; | promotes them to int and the result fits back.
+      off_path = __mmask16(off_path |
+                           _mm512_fpclass_ps_mask(_mm512_castsi512_ps(x), not_normal) |
+                           _mm512_fpclass_ps_mask(_mm512_castsi512_ps(y), not_normal) |
+                           _mm512_fpclass_ps_mask(_mm512_castsi512_ps(product[k]), not_normal) |
+                           _mm512_movepi32_mask(sign_error));
     }
     if (off_path != 0) {
       patched += dot_codes<float32_traits, A>(a + i, b + i, 64);

@@ -63,12 +63,12 @@ struct vbmi_multiply_tables {
   /// The largest u sum whose product is 0, and the first from which all products overflow alike.
   static constexpr int zero_end = [] {
     int s = 0;
-    while (s < 255 && t.product[s + 1] == 0) ++s;
+    while (s < 255 && t.product[std::size_t(s + 1)] == 0) ++s;
     return t.product[0] == 0 ? s : -1;
   }();
   static constexpr int overflow_begin = [] {
     int s = 255;
-    while (s > 0 && t.product[s - 1] == t.product[255]) --s;
+    while (s > 0 && t.product[std::size_t(s - 1)] == t.product[255]) --s;
     return s;
   }();
   static constexpr int d_low = u_max - 128 - zero_end;          // zero operands stay in class <= zero_end
@@ -98,14 +98,14 @@ constexpr vbmi_multiply_tables<F> make_vbmi_multiply_tables() {
     }
     for (int cls = -128; cls < 128; ++cls) {
       const int s = cls - 2 * T::d;  // the u sum of finite nonzero pairs in this class
-      out.product[std::uint8_t(cls)] = s < 0 ? 0 : t.product[s > 255 ? 255 : s];
+      out.product[std::uint8_t(cls)] = s < 0 ? 0 : t.product[std::size_t(s > 255 ? 255 : s)];
     }
     for (unsigned x = 0; x <= F::max_finite_code; ++x) {
       for (unsigned y = 0; y <= F::max_finite_code; ++y) {
         int sum = int(std::int8_t(out.index[x])) + int(std::int8_t(out.index[y]));
         sum = sum < -128 ? -128 : sum > 127 ? 127 : sum;
-        const int expected =
-            (x == 0 || y == 0) ? 0 : t.product[std::min(int(t.index[x]) + int(t.index[y]), 255)];
+        const auto u_sum = std::size_t(std::min(int(t.index[x]) + int(t.index[y]), 255));
+        const int expected = (x == 0 || y == 0) ? 0 : t.product[u_sum];
         if (out.product[std::uint8_t(sum)] != expected) out.verified = false;
       }
     }

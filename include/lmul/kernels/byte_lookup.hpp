@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
+#include "../detail/simd_select.hpp"
 
 #include <array>
 #include <cstddef>
@@ -73,7 +74,8 @@ xsimd::batch<std::uint8_t, A> lookup(const lane_table<Chunks>& table,
     const bytes relative = idx - bytes(std::uint8_t(16 * j));  // wraps for idx < 16j
 #if LMUL_KERNELS_X86
     // Adding 0x70 (saturating) sets bit 7 exactly when relative >= 16 and keeps its low nibble.
-    result |= shuffle_bytes<A>(chunk, xsimd::sadd(relative, bytes(std::uint8_t(0x70))));
+    const bytes index = ::lmul::detail::saturating_add(relative, bytes(std::uint8_t(0x70)));
+    result |= shuffle_bytes<A>(chunk, index);
 #elif defined(__aarch64__)
     result |= bytes(vqtbl1q_u8(chunk, relative));  // 0 for relative >= 16
 #endif

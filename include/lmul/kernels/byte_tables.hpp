@@ -13,6 +13,7 @@
 
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 
 #include "../format_traits.hpp"
@@ -90,7 +91,7 @@ constexpr byte_tables<F> make_byte_tables() {
     for (unsigned y = x; y <= max_finite; ++y) {  // L-Mul is symmetric in x and y
       const int sum = t.index[x] + t.index[y];
       const auto code = ::lmul::detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
-      const int cls = sum > 255 ? 255 : sum;
+      const auto cls = std::size_t(sum > 255 ? 255 : sum);
       if (!seen[cls]) {
         seen[cls] = true;
         t.product[cls] = std::uint8_t(code);
@@ -105,22 +106,26 @@ constexpr byte_tables<F> make_byte_tables() {
   }
   // Classes that no pair reaches take the value the piecewise form gives them, so both agree.
   int low_begin = t.normal_begin < 256 ? t.normal_begin : 256;
-  while (low_begin > 0 && !(seen[low_begin - 1] && t.product[low_begin - 1] == 0)) --low_begin;
+  while (low_begin > 0 && !(seen[std::size_t(low_begin - 1)] &&
+                            t.product[std::size_t(low_begin - 1)] == 0)) {
+    --low_begin;
+  }
   t.low_begin = low_begin > 0 ? low_begin - 1 : 0;
   for (int cls = 0; cls < 256; ++cls) {
+    const auto at = std::size_t(cls);
     std::uint8_t piecewise;
     if (cls < t.low_begin) {
       piecewise = 0;
     } else if (cls < t.normal_begin) {
-      piecewise = t.product[cls];
-      t.low[cls - t.low_begin] = piecewise;
+      piecewise = t.product[at];
+      t.low[std::size_t(cls - t.low_begin)] = piecewise;
     } else if (cls < t.overflow_begin) {
       piecewise = std::uint8_t(cls - t.normal_offset);
     } else {
       piecewise = t.overflow_magnitude;
     }
-    if (!seen[cls]) t.product[cls] = piecewise;
-    if (t.product[cls] != piecewise) t.piecewise_matches = false;
+    if (!seen[at]) t.product[at] = piecewise;
+    if (t.product[at] != piecewise) t.piecewise_matches = false;
   }
   return t;
 }

@@ -69,7 +69,7 @@ struct wide_integer {
     if (top < 0) return 0.f;
     // Take the 62 bits below the leading one (inclusive) and fold everything below into a sticky
     // bit: 62 >> 24 + 2, so round_exact rounds exactly as it would the full value.
-    const int leading = top * 64 + std::bit_width(magnitude.word[std::size_t(top)]) - 1;
+    const int leading = top * 64 + int(std::bit_width(magnitude.word[std::size_t(top)])) - 1;
     const int drop = leading > 61 ? leading - 61 : 0;
     std::uint64_t sig = 0;
     bool sticky = false;

@@ -36,8 +36,8 @@ template <class F>
 struct exact_windows_vbmi {
   using plan = exact_window_plan<F>;
   static constexpr int windows = plan::windows;
-  __m512 fp32[windows][2];
-  __m512i int64[windows];
+  __m512 fp32[std::size_t(windows)][2];
+  __m512i int64[std::size_t(windows)];
 
   LMUL_VBMI_TARGET void clear() {
     for (int j = 0; j < windows; ++j) {

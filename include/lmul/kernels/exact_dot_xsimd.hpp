@@ -39,10 +39,10 @@ struct exact_windows_xsimd {
   static constexpr int windows = plan::windows;
 
   /// Per window four fp32 registers: even / odd words, low / high halves of each 32-bit pair.
-  floats fp32[windows][4];
+  floats fp32[std::size_t(windows)][4];
   /// Per window the integer sum of the flushed lanes: at most 4 * floats::size * 2^24 per flush,
   /// at most 2^14 flushes per chunk (chunk_elements / 64): below 2^46 for 16 lanes.
-  std::int64_t units[windows] = {};
+  std::int64_t units[std::size_t(windows)] = {};
 
   exact_windows_xsimd() {
     for (auto& window : fp32) {

@@ -107,10 +107,10 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   static_assert(t.product_by_class && t.piecewise_matches);
   const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
-  const bytes cls = xsimd::sadd(byte_index<F, A>(ma), byte_index<F, A>(mb));
+  const bytes cls = ::lmul::detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
   // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-  const bytes low = lookup<A>(byte_lane_tables<F>::low_product,
-                              xsimd::ssub(cls, bytes(std::uint8_t(t.low_begin))));
+  const bytes below_low = ::lmul::detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
+  const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
   const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
   bytes magnitude = ::lmul::detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
   if constexpr (t.overflow_begin < 256) {
@@ -158,8 +158,8 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
     // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
     static constexpr auto& table = pair_table_v<F>;
     for (std::size_t i = 0; i < n; ++i) {
-      out[i] = S(table[(a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask)] |
-                 ((a[i] ^ b[i]) & F::sign_mask));
+      const auto pair = std::size_t((a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask));
+      out[i] = S(table[pair] | ((a[i] ^ b[i]) & F::sign_mask));
     }
   } else if constexpr (path == algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;

@@ -65,7 +65,7 @@ inline void check_mx_layout(const char* name, std::size_t scales, std::size_t n,
 constexpr int floor_log2(std::uint32_t magnitude) {
   const int field = int(magnitude >> 23);
   if (field != 0) return field - 127;
-  return std::bit_width(magnitude) - 1 - 149;  // subnormal: m = fraction * 2^-149
+  return int(std::bit_width(magnitude)) - 1 - 149;  // subnormal: m = fraction * 2^-149
 }
 
 /// The significand of a finite nonzero magnitude of format F, normalised to 24 bits, so that two
