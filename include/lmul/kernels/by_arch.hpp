@@ -4,6 +4,7 @@
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
 //   lmul::kernels::dot_exact<Arch>(a, b, n)       the exact dot of 8-bit codes (the same bits on
 //                                                 every Arch; dot_exact(a, b, n) is the scalar one)
+//   lmul::kernels::block_sums<Arch>(a, b, n, block, sums)   dot of each block of 8-bit codes (MX)
 // Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
@@ -27,6 +28,7 @@
 #define LMUL_KERNELS_POP_DIAGNOSTICS
 #endif
 
+#include "../mx/block_sum.hpp"
 #include "../scalar.hpp"
 #include "arch.hpp"
 #include "dot.hpp"
@@ -134,6 +136,39 @@ float dot_exact(const T* a, const T* b, std::size_t n) {
 #endif
   } else {
     return detail::dot_exact_codes_xsimd<F, detail::xsimd_arch_t<Arch>>(ca, cb, n);
+  }
+}
+
+/// sums[j] = sum of lmul_wide_product(a[i], b[i]) over block j (i from j * block to
+/// min(n, (j + 1) * block) - 1) in fp32, for every j < ceil(n / block): the per-block sums of
+/// lmul_mx_dot. block > 0. The VBMI arch sums two blocks of 32 per register; the other vector archs
+/// run the dot kernel on each block that fills a vector register; shorter blocks, and the scalar
+/// arch, use the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
+template <class Arch, lmul_byte_element T>
+void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  constexpr algorithm path = dot_algorithm<F>(features_of<Arch>());
+#if LMUL_KERNELS_X86
+  if constexpr (path == algorithm::byte_classes_vbmi) {
+    detail::block_sums_codes_vbmi<F>(ca, cb, n, block, sums);
+    return;
+  }
+#endif
+  if constexpr (path != algorithm::byte_classes_vbmi) {
+    std::size_t register_bytes = 0;  // blocks at least this long run the dot kernel
+    if constexpr (path == algorithm::byte_classes) {
+      register_bytes = xsimd::batch<std::uint8_t, detail::xsimd_arch_t<Arch>>::size;
+    }
+    for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
+      const std::size_t count = n - first < block ? n - first : block;
+      sums[j] = register_bytes != 0 && count >= register_bytes
+                    ? dot<Arch>(a + first, b + first, count)
+                    : ::lmul::detail::wide_block_sum<F>(ca + first, cb + first, count);
+    }
   }
 }
 
