@@ -150,7 +150,7 @@ void bench_lmul_mx_dot_inline(benchmark::State& state) {
                                            x.size());
   };
   for (auto _ : state) {
-    benchmark::DoNotOptimize(lmul::detail::mx_dot_blocks<T>(a.scales, ea, b.scales, eb,
+    benchmark::DoNotOptimize(lmul::detail::mx_dot_blocks(a.scales, b.scales, dot_length,
                                                             lmul::mx_block_size,
                                                             lmul::detail::each_block(ea, eb, block_sum)));
   }

@@ -42,14 +42,14 @@ inline void check_mx_dot(const char* name, std::size_t scales_a, std::size_t a,
 /// Blocks whose sums one step-1 call computes (kept on the stack: 256 bytes).
 inline constexpr std::size_t mx_dot_chunk_blocks = 64;
 
-/// Steps 2 and 3 of the file comment around a function for step 1, which is called on chunks of
-/// whole blocks: block_sums(first element, element count, block, float* sums) writes one sum per
+/// Steps 2 and 3 of the file comment for n elements around a function for step 1, which is
+/// called on chunks of whole blocks: block_sums(first element, element count, block, float* sums) writes one sum per
 /// block of the chunk (the last chunk's last block may be short).
-template <class Elem, class BlockSums>
-float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
-                    std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
-                    std::size_t block, BlockSums block_sums) {
-  const std::size_t blocks = mx_block_count(a.size(), block);
+template <class BlockSums>
+float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a,
+                    std::span<const float8_e8m0fnu> scales_b, std::size_t n, std::size_t block,
+                    BlockSums block_sums) {
+  const std::size_t blocks = mx_block_count(n, block);
   for (std::size_t j = 0; j < blocks; ++j) {
     if (isnan(scales_a[j]) || isnan(scales_b[j])) return std::numeric_limits<float>::quiet_NaN();
   }
@@ -57,9 +57,9 @@ float mx_dot_blocks(std::span<const float8_e8m0fnu> scales_a, std::span<const El
   float total = 0.f;
   for (std::size_t j0 = 0; j0 < blocks; j0 += mx_dot_chunk_blocks) {
     const std::size_t count = std::min(mx_dot_chunk_blocks, blocks - j0);
-    const std::size_t first = j0 * block;  // < a.size(): no overflow
+    const std::size_t first = j0 * block;  // < n: no overflow
     // Only the last chunk may end early; the others hold count full blocks.
-    const std::size_t elems = j0 + count == blocks ? a.size() - first : count * block;
+    const std::size_t elems = j0 + count == blocks ? n - first : count * block;
     block_sums(first, elems, block, sums);
     for (std::size_t j = 0; j < count; ++j) {
       const int exponent = int(scales_a[j0 + j].bits()) + int(scales_b[j0 + j].bits()) -
@@ -99,14 +99,14 @@ float lmul_mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem
   if constexpr (format >= 0) {  // the compiled kernels of this CPU's instruction set
     const auto block_sums = runtime::selected_kernels().block_sums[format];
     return detail::mx_dot_blocks(
-        scales_a, a, scales_b, b, block,
+        scales_a, scales_b, a.size(), block,
         [&](std::size_t first, std::size_t elems, std::size_t size, float* sums) {
           block_sums(a.data() + first, b.data() + first, elems, size, sums);
         });
   } else {  // FP6 and FP4 (narrower than their byte): the table-word loop, inline
     static_assert(sizeof(Elem) == 1);
     return detail::mx_dot_blocks(
-        scales_a, a, scales_b, b, block,
+        scales_a, scales_b, a.size(), block,
         detail::each_block(a, b, [](std::span<const Elem> x, std::span<const Elem> y) {
           return detail::wide_block_sum<F>(reinterpret_cast<const typename F::storage*>(x.data()),
                                            reinterpret_cast<const typename F::storage*>(y.data()),
@@ -122,7 +122,7 @@ float mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem> a,
              std::span<const float8_e8m0fnu> scales_b, std::span<const Elem> b,
              std::size_t block = mx_block_size) {
   detail::check_mx_dot("mx_dot", scales_a.size(), a.size(), scales_b.size(), b.size(), block);
-  return detail::mx_dot_blocks(scales_a, a, scales_b, b, block,
+  return detail::mx_dot_blocks(scales_a, scales_b, a.size(), block,
                                detail::each_block(a, b, [](std::span<const Elem> x,
                                                            std::span<const Elem> y) {
                                  float sum = 0.f;
