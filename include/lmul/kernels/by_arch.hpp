@@ -139,11 +139,24 @@ float dot_exact(const T* a, const T* b, std::size_t n) {
   }
 }
 
+/// The xsimd arch with half of A's register width that A's flags also enable (AVX2 under
+/// AVX-512 BW), or A: the MX block of 32 codes fills an AVX2 register, not an AVX-512 one.
+template <class A>
+constexpr auto half_width_xsimd_arch() {
+#if LMUL_KERNELS_X86
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) return xsimd::avx2{};
+  else return A{};
+#else
+  return A{};
+#endif
+}
+
 /// sums[j] = sum of lmul_wide_product(a[i], b[i]) over block j (i from j * block to
 /// min(n, (j + 1) * block) - 1) in fp32, for every j < ceil(n / block): the per-block sums of
 /// lmul_mx_dot. block > 0. The VBMI arch sums two blocks of 32 per register; the other vector archs
-/// run the dot kernel on each block that fills a vector register; shorter blocks, and the scalar
-/// arch, use the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
+/// run the dot kernel on each block (at half the register width for a block shorter than one
+/// register, such as 32 codes on AVX-512 BW); blocks shorter than that, and the scalar arch, use
+/// the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
 template <class Arch, lmul_byte_element T>
 void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
   static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
@@ -158,16 +171,22 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
     return;
   }
 #endif
-  if constexpr (path != algorithm::byte_classes_vbmi) {
-    std::size_t register_bytes = 0;  // blocks at least this long run the dot kernel
-    if constexpr (path == algorithm::byte_classes) {
-      register_bytes = xsimd::batch<std::uint8_t, detail::xsimd_arch_t<Arch>>::size;
-    }
+  if constexpr (path == algorithm::byte_classes) {
+    using A = detail::xsimd_arch_t<Arch>;
+    using H = decltype(half_width_xsimd_arch<A>());
+    constexpr std::size_t full = xsimd::batch<std::uint8_t, A>::size;
+    constexpr std::size_t half = xsimd::batch<std::uint8_t, H>::size;
     for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
       const std::size_t count = n - first < block ? n - first : block;
-      sums[j] = register_bytes != 0 && count >= register_bytes
-                    ? dot<Arch>(a + first, b + first, count)
-                    : ::lmul::detail::wide_block_sum<F>(ca + first, cb + first, count);
+      const auto *x = ca + first, *y = cb + first;
+      sums[j] = count >= full   ? detail::dot_codes<F, A, path>(x, y, count)
+                : count >= half ? detail::dot_codes<F, H, path>(x, y, count)
+                                : ::lmul::detail::wide_block_sum<F>(x, y, count);
+    }
+  } else if constexpr (path != algorithm::byte_classes_vbmi) {
+    for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
+      const std::size_t count = n - first < block ? n - first : block;
+      sums[j] = ::lmul::detail::wide_block_sum<F>(ca + first, cb + first, count);
     }
   }
 }
