@@ -89,6 +89,11 @@ float dot_exact(const void* a, const void* b, std::size_t n) {
 }
 
 template <class T>
+void block_sums(const void* a, const void* b, std::size_t n, std::size_t block, float* sums) {
+  kernels::block_sums<kernel_arch>(static_cast<const T*>(a), static_cast<const T*>(b), n, block, sums);
+}
+
+template <class T>
 void gemm(std::size_t m, std::size_t n, std::size_t k, const void* a, std::size_t a_row_stride,
           std::size_t a_col_stride, const void* b, std::size_t b_row_stride,
           std::size_t b_col_stride, float* c, std::size_t ldc, unsigned threads) {
@@ -102,7 +107,10 @@ constexpr void fill_entries(::lmul::runtime::kernel_table& table) {
   using T = element_t<I>;
   table.multiply[I] = &multiply<T>;
   table.dot[I] = &dot<T>;
-  if constexpr (lmul_byte_element<T>) table.dot_exact[I] = &dot_exact<T>;
+  if constexpr (lmul_byte_element<T>) {
+    table.dot_exact[I] = &dot_exact<T>;
+    table.block_sums[I] = &block_sums<T>;
+  }
   table.gemm[I] = &gemm<T>;
 }
 

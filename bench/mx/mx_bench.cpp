@@ -2,7 +2,10 @@
 // multiply-adds per CPU second). Every benchmark works on the same MX data (mx_quantize of N(0,1)-
 // like values, blocks of 32):
 //
-//   lmul_mx_dot/<fmt>          lmul::lmul_mx_dot (table-word block sums + an exponent add per block)
+//   lmul_mx_dot/<fmt>          lmul::lmul_mx_dot (the compiled per-block sum kernel of this CPU's
+//                              instruction set + an exponent add per block)
+//   lmul_mx_dot_inline/<fmt>   the same sum with the header's portable table-word block sums
+//                              (what FP6/FP4 run, and what fp8 ran before the compiled kernel)
 //   exact_mx_dot/<fmt>         the fastest exact MX dot written here: each block's codes decoded
 //                              through a 256-entry fp32 table, exact products summed in fp32
 //                              (AVX-512 gathers and FMA where available), block sum times the two
@@ -137,6 +140,24 @@ void bench_lmul_mx_dot(benchmark::State& state) {
 }
 
 template <class T>
+void bench_lmul_mx_dot_inline(benchmark::State& state) {
+  using F = lmul::format_of_t<T>;
+  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
+  const std::span<const T> ea(a.elems), eb(b.elems);
+  const auto block_sum = [](std::span<const T> x, std::span<const T> y) {
+    return lmul::detail::wide_block_sum<F>(reinterpret_cast<const typename F::storage*>(x.data()),
+                                           reinterpret_cast<const typename F::storage*>(y.data()),
+                                           x.size());
+  };
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(lmul::detail::mx_dot_blocks(a.scales, b.scales, dot_length,
+                                                            lmul::mx_block_size,
+                                                            lmul::detail::each_block(ea, eb, block_sum)));
+  }
+  set_products_counter(state, dot_length);
+}
+
+template <class T>
 void bench_exact_mx_dot(benchmark::State& state) {
   const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
   for (auto _ : state) {
@@ -216,6 +237,7 @@ void bench_lmul_gemm_bt_unscaled(benchmark::State& state) {
 template <class T>
 void register_format(const std::string& name) {
   benchmark::RegisterBenchmark(("lmul_mx_dot/" + name).c_str(), bench_lmul_mx_dot<T>);
+  benchmark::RegisterBenchmark(("lmul_mx_dot_inline/" + name).c_str(), bench_lmul_mx_dot_inline<T>);
   benchmark::RegisterBenchmark(("exact_mx_dot/" + name).c_str(), bench_exact_mx_dot<T>);
   benchmark::RegisterBenchmark(("sdot_dequantized/" + name).c_str(), bench_sdot<T>);
   benchmark::RegisterBenchmark(("lmul_dot_unscaled/" + name).c_str(), bench_lmul_dot_unscaled<T>);

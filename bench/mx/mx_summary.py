@@ -43,6 +43,11 @@ def main():
                     g / rates[f"lmul_gemm_bt_unscaled/{f}/{size}"])
             left = [f, *(f"{r:.2f}" for r in dot)] if k == 0 else ["", "", "", ""]
             print("| " + " | ".join(left + [str(size)] + [f"{r:.2f}" for r in gemm]) + " |")
+    # lmul_mx_dot (compiled per-block sums) against the header's table-word loop, same run.
+    inline = [f"{f} {rates[f'lmul_mx_dot/{f}'] / rates[f'lmul_mx_dot_inline/{f}']:.2f}x"
+              for f in formats if f"lmul_mx_dot_inline/{f}" in rates and f"lmul_mx_dot/{f}" in rates]
+    if inline:
+        print("\nlmul_mx_dot / inline table-word block sums: " + ", ".join(inline))
 
 
 if __name__ == "__main__":

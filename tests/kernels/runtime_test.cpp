@@ -3,6 +3,8 @@
 // the best table; this test reaches the others too. It is also the bit-exactness test that runs on
 // aarch64 under qemu (.ci/run).
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -145,6 +147,78 @@ TYPED_TEST(RuntimeAllKernels, GemmWithinTheBound) {
       for (std::size_t i = 0; i < m * n; ++i) {
         ASSERT_TRUE(lmul_gemm_test::matches_reference(c[i], expected[i], k))
             << table->arch_name << ", entry " << i << ", threads " << threads;
+      }
+    }
+  }
+}
+
+/// The block sums that the block_sums entry must give: 0.f + each wide product of the scalar
+/// definition for single-term blocks, so the expected bits are exact (a -0 product sums to +0).
+template <class T>
+bool same_sum(float got, float expected) {
+  return std::isnan(expected) ? std::isnan(got)
+                              : std::bit_cast<std::uint32_t>(got) == std::bit_cast<std::uint32_t>(expected);
+}
+
+// All 256 x 256 code pairs (NaN and inf included), each the only nonzero term of its block: blocks
+// of 1, and blocks of 32 (the MX size: the VBMI kernel's two-blocks-per-register path) with the
+// pair at every lane position in turn and zero codes elsewhere.
+TYPED_TEST(RuntimeByteKernels, BlockSumsOfSingleTermsAreTheWideProducts) {
+  using T = TypeParam;
+  std::vector<T> a(65536), b(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = from_code<T>(i >> 8);
+    b[i] = from_code<T>(i & 0xFF);
+  }
+  for (const std::size_t block : {std::size_t{1}, std::size_t{32}}) {
+    std::vector<T> xa(a.size() * block, from_code<T>(0)), xb(xa.size(), from_code<T>(0));
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      xa[j * block + j % block] = a[j];
+      xb[j * block + j % block] = b[j];
+    }
+    for (const auto* table : runnable_tables()) {
+      std::vector<float> sums(a.size(), -1.f);
+      table->block_sums[format<T>](xa.data(), xb.data(), xa.size(), block, sums.data());
+      long bad = -1;
+      for (std::size_t j = 0; j < a.size() && bad < 0; ++j) {
+        if (!same_sum<T>(sums[j], 0.f + lmul::lmul_wide_product(a[j], b[j]))) bad = long(j);
+      }
+      EXPECT_EQ(bad, -1) << table->arch_name << ", block " << block << ", pair " << bad
+                         << " got " << (bad < 0 ? 0.f : sums[std::size_t(bad)]);
+    }
+  }
+}
+
+// Random finite codes, block sizes around the register widths, lengths with a short last block:
+// each block's sum within spec 4's bound of the exact sum; a block with a NaN code sums to NaN and
+// leaves its neighbours alone.
+TYPED_TEST(RuntimeByteKernels, BlockSumsWithinTheBoundPerBlock) {
+  using T = TypeParam;
+  using F = format_t<T>;
+  for (const std::size_t block : std::initializer_list<std::size_t>{1, 7, 16, 31, 32, 33, 64, 100, 128, 1000}) {
+    for (const std::size_t n : {block * 5, block * 5 + 1, block * 70 - 3, std::size_t{2053}}) {
+      const std::vector<T> a = finite_values<T>(n, 31 + block), b0 = finite_values<T>(n, 37 + n);
+      std::vector<T> b = b0;
+      const std::size_t nan_at = (n / 2) | 1;  // in one block; the NaN code of the format
+      b[nan_at] = from_code<T>(F::nan_code);
+      const std::size_t blocks = (n + block - 1) / block;
+      for (const auto* table : runnable_tables()) {
+        std::vector<float> sums(blocks + 1, -1.f);
+        table->block_sums[format<T>](a.data(), b.data(), n, block, sums.data());
+        EXPECT_EQ(sums[blocks], -1.f) << table->arch_name << ": wrote past the last block";
+        for (std::size_t j = 0; j < blocks; ++j) {
+          const std::size_t first = j * block, count = std::min(block, n - first);
+          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
+          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
+          if (nan_at >= first && nan_at < first + count) {
+            EXPECT_TRUE(std::isnan(sums[j])) << table->arch_name << " block " << block << " n " << n;
+            continue;
+          }
+          long double sum, sum_abs;
+          reference_sum(xa, xb, sum, sum_abs);
+          ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
+              << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
+        }
       }
     }
   }

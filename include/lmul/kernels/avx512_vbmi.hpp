@@ -285,15 +285,20 @@ template <class F>
 
 /// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a
 /// NaN/inf code is summed by the scalar definition when `checked`, else only reported.
+template <class F>
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline vbmi_dot_registers load_vbmi_dot_registers() {
+  using C = vbmi_dot_constants<F>;
+  return {_mm512_loadu_si512(C::index_x.data()), _mm512_loadu_si512(C::index_x.data() + 64),
+          _mm512_loadu_si512(C::index_y.data()), _mm512_loadu_si512(C::index_y.data() + 64),
+          _mm512_set1_epi8(char(F::magnitude_mask)), _mm512_set1_epi8(char(1 << C::shift)),
+          _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte))};
+}
+
 template <class F, bool checked>
 LMUL_VBMI_TARGET float dot_codes_vbmi_pass(const std::uint8_t* a, const std::uint8_t* b,
                                            std::size_t n, bool& saw_special) {
   using C = vbmi_dot_constants<F>;
-  const vbmi_dot_registers r = {
-      _mm512_loadu_si512(C::index_x.data()), _mm512_loadu_si512(C::index_x.data() + 64),
-      _mm512_loadu_si512(C::index_y.data()), _mm512_loadu_si512(C::index_y.data() + 64),
-      _mm512_set1_epi8(char(F::magnitude_mask)), _mm512_set1_epi8(char(1 << C::shift)),
-      _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte))};
+  const vbmi_dot_registers r = load_vbmi_dot_registers<F>();
   const __m512i marker = _mm512_set1_epi8(char(C::t.special_index));
   __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
   __m512i largest = _mm512_setzero_si512();
@@ -337,6 +342,51 @@ float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b, std::size_t n
   bool special = false;
   const float sum = dot_codes_vbmi_pass<F, false>(a, b, n, special);
   return special ? dot_codes_vbmi_pass<F, true>(a, b, n, special) : sum;
+}
+
+// ---- per-block sums (MX dot) ---------------------------------------------------------------
+//
+// The dot's register step (dot_bytes_vbmi) with one result per block instead of one per call.
+// vpunpcklbw / vpunpckhbw interleave within 128-bit lanes, so the fp32 lanes that vdpbf16ps fills
+// from input bytes 16k .. 16k + 15 lie in 128-bit lane k of acc0 and acc1: for blocks of 32, one
+// 64-byte register holds two blocks, and the low and high 256 bits of acc0 + acc1 are their sums.
+// A block holding a NaN or inf code is summed by the scalar definition.
+
+template <class F>
+LMUL_VBMI_TARGET void block_sums_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
+                                            std::size_t n, std::size_t block, float* sums) {
+  static_assert(byte_tables_v<F>.wide_by_index);
+  const vbmi_dot_registers r = load_vbmi_dot_registers<F>();
+  const __m512i marker = _mm512_set1_epi8(char(vbmi_dot_constants<F>::t.special_index));
+  constexpr __mmask16 low_half = 0x00FF, high_half = 0xFF00;  // fp32 lanes of bytes 0-31, 32-63
+  std::size_t i = 0, j = 0;
+  if (block == 32) {  // the MX block: two per register
+    for (; i + 64 <= n; i += 64, j += 2) {
+      __m512 p0 = _mm512_setzero_ps(), p1 = _mm512_setzero_ps();
+      __m512i largest = _mm512_setzero_si512();
+      dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i), r, p0, p1, largest);
+      const __m512 p = _mm512_add_ps(p0, p1);
+      const __mmask64 special = _mm512_cmpeq_epi8_mask(largest, marker);
+      sums[j] = (special & 0xFFFFFFFFu) == 0 ? _mm512_mask_reduce_add_ps(low_half, p)
+                                             : dot_codes_scalar<F>(a + i, b + i, 32);
+      sums[j + 1] = (special >> 32) == 0 ? _mm512_mask_reduce_add_ps(high_half, p)
+                                         : dot_codes_scalar<F>(a + i + 32, b + i + 32, 32);
+    }
+  }
+  for (; i < n; i += block, ++j) {  // any block size; registers past the block's end masked
+    const std::size_t end = n - i < block ? n : i + block;
+    __m512 p0 = _mm512_setzero_ps(), p1 = _mm512_setzero_ps();
+    __m512i largest = _mm512_setzero_si512();
+    for (std::size_t k = i; k < end; k += 64) {
+      const std::size_t count = end - k < 64 ? end - k : 64;
+      const __mmask64 lanes = count == 64 ? ~__mmask64(0) : (__mmask64(1) << count) - 1;
+      dot_bytes_vbmi<F>(_mm512_maskz_loadu_epi8(lanes, a + k), _mm512_maskz_loadu_epi8(lanes, b + k),
+                        r, p0, p1, largest);
+    }
+    sums[j] = _mm512_cmpeq_epi8_mask(largest, marker) == 0
+                  ? _mm512_reduce_add_ps(_mm512_add_ps(p0, p1))
+                  : dot_codes_scalar<F>(a + i, b + i, end - i);
+  }
 }
 
 }  // namespace lmul::kernels::detail

@@ -4,6 +4,7 @@
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
 //   lmul::kernels::dot_exact<Arch>(a, b, n)       the exact dot of 8-bit codes (the same bits on
 //                                                 every Arch; dot_exact(a, b, n) is the scalar one)
+//   lmul::kernels::block_sums<Arch>(a, b, n, block, sums)   dot of each block of 8-bit codes (MX)
 // Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
@@ -27,6 +28,7 @@
 #define LMUL_KERNELS_POP_DIAGNOSTICS
 #endif
 
+#include "../mx/block_sum.hpp"
 #include "../scalar.hpp"
 #include "arch.hpp"
 #include "dot.hpp"
@@ -134,6 +136,58 @@ float dot_exact(const T* a, const T* b, std::size_t n) {
 #endif
   } else {
     return detail::dot_exact_codes_xsimd<F, detail::xsimd_arch_t<Arch>>(ca, cb, n);
+  }
+}
+
+/// The xsimd arch with half of A's register width that A's flags also enable (AVX2 under
+/// AVX-512 BW), or A: the MX block of 32 codes fills an AVX2 register, not an AVX-512 one.
+template <class A>
+constexpr auto half_width_xsimd_arch() {
+#if LMUL_KERNELS_X86
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) return xsimd::avx2{};
+  else return A{};
+#else
+  return A{};
+#endif
+}
+
+/// sums[j] = sum of lmul_wide_product(a[i], b[i]) over block j (i from j * block to
+/// min(n, (j + 1) * block) - 1) in fp32, for every j < ceil(n / block): the per-block sums of
+/// lmul_mx_dot. block > 0. The VBMI arch sums two blocks of 32 per register; the other vector archs
+/// run the dot kernel on each block (at half the register width for a block shorter than one
+/// register, such as 32 codes on AVX-512 BW); blocks shorter than that, and the scalar arch, use
+/// the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
+template <class Arch, lmul_byte_element T>
+void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  constexpr algorithm path = dot_algorithm<F>(features_of<Arch>());
+#if LMUL_KERNELS_X86
+  if constexpr (path == algorithm::byte_classes_vbmi) {
+    detail::block_sums_codes_vbmi<F>(ca, cb, n, block, sums);
+    return;
+  }
+#endif
+  if constexpr (path == algorithm::byte_classes) {
+    using A = detail::xsimd_arch_t<Arch>;
+    using H = decltype(half_width_xsimd_arch<A>());
+    constexpr std::size_t full = xsimd::batch<std::uint8_t, A>::size;
+    constexpr std::size_t half = xsimd::batch<std::uint8_t, H>::size;
+    for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
+      const std::size_t count = n - first < block ? n - first : block;
+      const auto *x = ca + first, *y = cb + first;
+      sums[j] = count >= full   ? detail::dot_codes<F, A, path>(x, y, count)
+                : count >= half ? detail::dot_codes<F, H, path>(x, y, count)
+                                : ::lmul::detail::wide_block_sum<F>(x, y, count);
+    }
+  } else if constexpr (path != algorithm::byte_classes_vbmi) {
+    for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
+      const std::size_t count = n - first < block ? n - first : block;
+      sums[j] = ::lmul::detail::wide_block_sum<F>(ca + first, cb + first, count);
+    }
   }
 }
 

@@ -61,6 +61,11 @@ using gemm_fn = void (*)(std::size_t m, std::size_t n, std::size_t k, const void
                          std::size_t a_row_stride, std::size_t a_col_stride, const void* b,
                          std::size_t b_row_stride, std::size_t b_col_stride, float* c,
                          std::size_t ldc, unsigned threads);
+/// Per-block sums of an MX dot (lmul_mx_dot): sums[j] = the fp32 sum, in any order, of the wide
+/// products of codes j * block .. min(n, (j + 1) * block) - 1, for every j < ceil(n / block) (the
+/// last block may be short). block > 0; arguments already checked.
+using block_sums_fn = void (*)(const void* a, const void* b, std::size_t n, std::size_t block,
+                               float* sums);
 
 /// The kernels of one instruction set, indexed by format_index.
 struct kernel_table {
@@ -69,6 +74,7 @@ struct kernel_table {
   dot_fn dot[format_count];
   dot_fn dot_exact[format_count];  ///< nullptr for formats wider than 8 bits
   gemm_fn gemm[format_count];
+  block_sums_fn block_sums[format_count];  ///< nullptr for formats wider than 8 bits
 };
 
 /// The table of the best instruction set this CPU has, chosen once per process (thread-safe).
