@@ -2,9 +2,9 @@
 # Installs lmul's build dependencies from Debian's packages (bookworm). Uses sudo when not root.
 set -euo pipefail
 # qemu-user and g++-aarch64-linux-gnu: the ODR check (qemu-x86_64 with older CPUs) and the aarch64
-# cross build whose tests run under qemu-aarch64 (.ci/run).
+# cross build whose tests run under qemu-aarch64 (.ci/run). clang: the Clang compile checks (tests/).
 packages=(cmake g++ make libgtest-dev libbenchmark-dev libxsimd-dev libopenblas-dev libblis-dev python3
-          qemu-user g++-aarch64-linux-gnu)
+          qemu-user g++-aarch64-linux-gnu clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
