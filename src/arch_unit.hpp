@@ -97,7 +97,7 @@ template <class T>
 void gemm(std::size_t m, std::size_t n, std::size_t k, const void* a, std::size_t a_row_stride,
           std::size_t a_col_stride, const void* b, std::size_t b_row_stride,
           std::size_t b_col_stride, float* c, std::size_t ldc, unsigned threads) {
-  gemm_detail::gemm_threaded<gemm_arch, T>(
+  detail::gemm_threaded<gemm_arch, T>(
       m, n, k, {static_cast<const T*>(a), a_row_stride, a_col_stride},
       {static_cast<const T*>(b), b_row_stride, b_col_stride}, c, ldc, threads);
 }

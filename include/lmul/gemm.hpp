@@ -47,7 +47,7 @@ struct gemm_options {
   unsigned threads = 1;  ///< rows of C are split into this many bands; 0 = hardware_concurrency()
 };
 
-namespace gemm_detail::inline LMUL_ISA {
+namespace detail::inline LMUL_ISA {
 
 /// A strided matrix as memory: `rows` rows of `row_bytes` bytes, `stride_bytes` apart, from
 /// address `first`; rows == 0 for a matrix without elements.
@@ -138,9 +138,9 @@ inline unsigned thread_count(const gemm_options& options) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-}  // namespace gemm_detail
+}  // namespace detail
 
-namespace gemm_detail::inline LMUL_ISA {
+namespace detail::inline LMUL_ISA {
 
 /// The scalar definition, for formats the library has no compiled kernels for: each c[i][j] is the
 /// fp32 sum of the wide products in order of p. Correct, but without SIMD or cache blocking.
@@ -176,7 +176,7 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
   }
 }
 
-}  // namespace gemm_detail
+}  // namespace detail
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
@@ -184,9 +184,9 @@ inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 template <lmul_element T>
 void lmul_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* b,
                std::size_t ldb, float* c, std::size_t ldc, const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
-  gemm_detail::gemm_dispatched(m, n, k, a, lda, 1, b, ldb, 1, c, ldc,
-                               gemm_detail::thread_count(options));
+  detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
+  detail::gemm_dispatched(m, n, k, a, lda, 1, b, ldb, 1, c, ldc,
+                               detail::thread_count(options));
 }
 
 /// C = A * Bt^T with Bt stored n x k (as K in Q * K^T), C overwritten.
@@ -194,10 +194,10 @@ template <lmul_element T>
 void lmul_gemm_bt(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
                   const T* bt, std::size_t ldbt, float* c, std::size_t ldc,
                   const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
+  detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
   // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
-  gemm_detail::gemm_dispatched(m, n, k, a, lda, 1, bt, 1, ldbt, c, ldc,
-                               gemm_detail::thread_count(options));
+  detail::gemm_dispatched(m, n, k, a, lda, 1, bt, 1, ldbt, c, ldc,
+                               detail::thread_count(options));
 }
 
 }  // inline namespace LMUL_ISA

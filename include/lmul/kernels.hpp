@@ -24,6 +24,7 @@
 #include <span>
 #include <type_traits>
 
+#include "detail/element_ranges.hpp"
 #include "detail/isa_namespace.hpp"
 #include "detail/span_checks.hpp"
 #include "kernels/exact_dot.hpp"
@@ -33,11 +34,11 @@
 
 namespace lmul {
 
-namespace kernels::detail::inline LMUL_ISA {
+namespace detail::inline LMUL_ISA {
 /// Index of T's format in the compiled library's tables, or -1 (kernels/paths.hpp).
 template <class T>
 inline constexpr int compiled_format = runtime::compiled_format_index<format_of_t<T>>;
-}  // namespace kernels::detail
+}  // namespace detail
 
 // ---- public API -------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 template <lmul_element T>
 void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   ::lmul::detail::check_elementwise<T>("lmul_multiply", a, b, std::span<const T>(out));
-  constexpr int format = kernels::detail::compiled_format<T>;
+  constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     runtime::selected_kernels().multiply[format](a.data(), b.data(), out.data(), a.size());
   } else {
@@ -57,7 +58,7 @@ void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out)
 template <lmul_element T>
 float lmul_dot(std::span<const T> a, std::span<const T> b) {
   ::lmul::detail::check_same_length("lmul_dot", a.size(), b.size());
-  constexpr int format = kernels::detail::compiled_format<T>;
+  constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     return runtime::selected_kernels().dot[format](a.data(), b.data(), a.size());
   } else {
@@ -70,12 +71,12 @@ float lmul_dot(std::span<const T> a, std::span<const T> b) {
 template <lmul_byte_element T>
 float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
   ::lmul::detail::check_same_length("lmul_dot_exact", a.size(), b.size());
-  constexpr int format = kernels::detail::compiled_format<T>;
+  constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     return runtime::selected_kernels().dot_exact[format](a.data(), b.data(), a.size());
   } else {
     static_assert(sizeof(T) == 1);
-    return kernels::detail::dot_exact_codes<format_of_t<T>>(
+    return detail::dot_exact_codes<format_of_t<T>>(
         reinterpret_cast<const std::uint8_t*>(a.data()),
         reinterpret_cast<const std::uint8_t*>(b.data()), a.size());
   }
@@ -83,44 +84,29 @@ float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
 
 }  // inline namespace LMUL_ISA
 
-// Containers (std::vector, std::array, spans of non-const T, ...): forwarded to the span versions.
-namespace kernels::detail::inline LMUL_ISA {
-template <class R>
-using element_of = std::remove_cv_t<std::ranges::range_value_t<R>>;
-template <class R>
-concept element_range = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                        lmul_element<element_of<R>>;
-template <class R>
-std::span<const element_of<R>> as_input(const R& r) {
-  return {std::ranges::data(r), std::ranges::size(r)};
-}
-}  // namespace kernels::detail
-
+// Containers (std::vector, std::array, spans of non-const T, ...): forwarded to the span versions
+// through the shared adapters of detail/element_ranges.hpp.
 inline namespace LMUL_ISA {
 
-template <kernels::detail::element_range A, kernels::detail::element_range B,
-          kernels::detail::element_range Out>
-  requires std::same_as<kernels::detail::element_of<A>, kernels::detail::element_of<B>> &&
-           std::same_as<std::ranges::range_value_t<Out>, kernels::detail::element_of<A>>
+template <detail::element_range A, detail::element_range B, detail::writable_element_range Out>
+  requires std::same_as<detail::element_of<A>, detail::element_of<B>> &&
+           std::same_as<detail::element_of<Out>, detail::element_of<A>>
 void lmul_multiply(const A& a, const B& b, Out&& out) {
-  using T = kernels::detail::element_of<A>;
-  lmul_multiply<T>(kernels::detail::as_input(a), kernels::detail::as_input(b),
-                   std::span<T>(std::ranges::data(out), std::ranges::size(out)));
+  lmul_multiply<detail::element_of<A>>(detail::as_input(a), detail::as_input(b),
+                                       detail::as_output(out));
 }
 
-template <kernels::detail::element_range A, kernels::detail::element_range B>
-  requires std::same_as<kernels::detail::element_of<A>, kernels::detail::element_of<B>>
+template <detail::element_range A, detail::element_range B>
+  requires std::same_as<detail::element_of<A>, detail::element_of<B>>
 float lmul_dot(const A& a, const B& b) {
-  return lmul_dot<kernels::detail::element_of<A>>(kernels::detail::as_input(a),
-                                                  kernels::detail::as_input(b));
+  return lmul_dot<detail::element_of<A>>(detail::as_input(a), detail::as_input(b));
 }
 
-template <kernels::detail::element_range A, kernels::detail::element_range B>
-  requires std::same_as<kernels::detail::element_of<A>, kernels::detail::element_of<B>> &&
-           lmul_byte_element<kernels::detail::element_of<A>>
+template <detail::element_range A, detail::element_range B>
+  requires std::same_as<detail::element_of<A>, detail::element_of<B>> &&
+           lmul_byte_element<detail::element_of<A>>
 float lmul_dot_exact(const A& a, const B& b) {
-  return lmul_dot_exact<kernels::detail::element_of<A>>(kernels::detail::as_input(a),
-                                                        kernels::detail::as_input(b));
+  return lmul_dot_exact<detail::element_of<A>>(detail::as_input(a), detail::as_input(b));
 }
 
 /// The instruction set whose kernels lmul_multiply, lmul_dot and lmul_gemm run in this process

@@ -145,12 +145,12 @@ TYPED_TEST(GemmBf16Test, OddShapesMatchTheNaiveLoop) {
 // C += each later block. A single rounding per pair, or flushed partial sums, would differ.
 TYPED_TEST(GemmBf16Test, SumsInTheOrderVdpbf16psDefines) {
   using T = TypeParam;
-  const std::size_t m = 11, n = 37, k = 2 * lmul::gemm_detail::bf16_depth_block + 77;
+  const std::size_t m = 11, n = 37, k = 2 * lmul::detail::bf16_depth_block + 77;
   auto a = random_codes<T>(m * k, 5);
   auto b = random_codes<T>(k * n, 6);
   std::vector<float> c(m * n);
   lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
-  const std::size_t block = lmul::gemm_detail::bf16_depth_block;
+  const std::size_t block = lmul::detail::bf16_depth_block;
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       const auto product = [&](std::size_t p) {

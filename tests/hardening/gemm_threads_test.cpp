@@ -3,7 +3,7 @@
 // program. Every started thread is joined and the exception reaches the caller; a failed creation
 // leaves C untouched (the workers wait at a start gate until all of them exist).
 //
-// The failures are injected through gemm_detail::thread_fault_hooks, which the library never sets.
+// The failures are injected through detail::thread_fault_hooks, which the library never sets.
 // The hooks belong to the threaded driver of this unit (gemm/driver.hpp, the code every compiled
 // kernel unit instantiates too), so the product runs through the explicit-arch API, which
 // instantiates that driver here; lmul_gemm itself calls the library's compiled copy.
@@ -47,20 +47,20 @@ class GemmThreadFailures : public ::testing::Test {
   std::vector<float> c = std::vector<float>(m * n, sentinel);
 
   void SetUp() override { bands_started = 0; }
-  void TearDown() override { lmul::gemm_detail::thread_fault_hooks = {}; }
+  void TearDown() override { lmul::detail::thread_fault_hooks = {}; }
 
   void run() {
     lmul::lmul_gemm_arch<xsimd::default_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n, {threads});
   }
   void expect_correct_after_recovery() {
-    lmul::gemm_detail::thread_fault_hooks = {};
+    lmul::detail::thread_fault_hooks = {};
     run();
     for (float x : c) ASSERT_EQ(x, expected_entry);
   }
 };
 
 TEST_F(GemmThreadFailures, BandsReallyRunOnSeveralThreads) {
-  lmul::gemm_detail::thread_fault_hooks.before_band = count_band;
+  lmul::detail::thread_fault_hooks.before_band = count_band;
   run();
   EXPECT_EQ(bands_started, int(threads));
   for (float x : c) ASSERT_EQ(x, expected_entry);
@@ -69,8 +69,8 @@ TEST_F(GemmThreadFailures, BandsReallyRunOnSeveralThreads) {
 TEST_F(GemmThreadFailures, NoThreadForAnEmptyProduct) {
   // m = 2^62 rows but n = 0: no element of C, so no thread is created (and nothing is computed
   // from m that could wrap around).
-  lmul::gemm_detail::thread_fault_hooks.before_thread_creation = count_band;
-  lmul::gemm_detail::thread_fault_hooks.before_band = count_band;
+  lmul::detail::thread_fault_hooks.before_thread_creation = count_band;
+  lmul::detail::thread_fault_hooks.before_band = count_band;
   lmul::lmul_gemm_arch<xsimd::default_arch, float>(std::size_t{1} << 62, 0, 0, nullptr, 0, nullptr, 0, nullptr, 0, {8});
   EXPECT_EQ(bands_started, 0);
 }
@@ -79,8 +79,8 @@ TEST_F(GemmThreadFailures, FailedCreationPropagatesAndLeavesCUntouched) {
   for (std::size_t band : {std::size_t{1}, std::size_t{3}, std::size_t{threads - 1}}) {
     failing_band = band;  // threads 1 .. band - 1 are already running when band fails
     bands_started = 0;
-    lmul::gemm_detail::thread_fault_hooks.before_thread_creation = fail_creation;
-    lmul::gemm_detail::thread_fault_hooks.before_band = count_band;
+    lmul::detail::thread_fault_hooks.before_thread_creation = fail_creation;
+    lmul::detail::thread_fault_hooks.before_band = count_band;
     try {
       run();
       FAIL() << "no exception";
@@ -97,7 +97,7 @@ TEST_F(GemmThreadFailures, ExceptionInAWorkerPropagates) {
   for (std::size_t band : {std::size_t{2}, std::size_t{0}}) {  // a worker, the calling thread
     failing_band = band;
     bands_started = 0;
-    lmul::gemm_detail::thread_fault_hooks.before_band = fail_band;
+    lmul::detail::thread_fault_hooks.before_band = fail_band;
     EXPECT_THROW(run(), std::runtime_error);
     EXPECT_EQ(bands_started, int(threads)) << "every band started before the error came back";
   }

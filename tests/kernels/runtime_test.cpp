@@ -31,7 +31,7 @@ std::vector<const lmul::runtime::kernel_table*> runnable_tables() {
 }
 
 template <class T>
-constexpr int format = lmul::kernels::detail::compiled_format<T>;
+constexpr int format = lmul::detail::compiled_format<T>;
 
 template <class T>
 long first_mismatch(const std::vector<T>& a, const std::vector<T>& b, const std::vector<T>& out) {

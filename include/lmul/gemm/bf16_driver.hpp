@@ -25,7 +25,7 @@
 #include "checked_tile.hpp"
 #include "scratch.hpp"
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Blocking of the bf16 path. The tile is MR x NR = 8 x 48: 24 accumulators + 3 B vectors + A's
 /// word and filter + one sum + one constant fit the 32 vector registers. (12 x 32 and 6 x 64 ran
@@ -60,7 +60,7 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
   constexpr std::size_t MR = bf16_mr, NV = bf16_vectors_per_row, NR = bf16_nr;
   constexpr std::size_t KC = bf16_depth_block, MC = bf16_row_block, NC = bf16_column_block;
   // Tiles with NaN or inf run the checked tile of Arch's xsimd base (AVX-512 BW: 32 columns).
-  using checked_arch = kernels::detail::xsimd_arch_t<Arch>;
+  using checked_arch = detail::xsimd_arch_t<Arch>;
   constexpr std::size_t checked_nr = kernel_shape<checked_arch>::nr;
 
   if (m == 0 || n == 0) return;
@@ -118,5 +118,5 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
   }
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail
 #endif  // LMUL_KERNELS_X86

@@ -29,7 +29,7 @@
 
 #define LMUL_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Where the micro-kernel's MR x NR sums go: rows x cols of C (row stride ldc), written (first
 /// depth block) or added to (later blocks). Rows and columns past the edge are not touched.
@@ -100,4 +100,4 @@ LMUL_BF16_TARGET void bf16_micro_kernel(std::size_t pairs, const std::uint32_t* 
   }
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail

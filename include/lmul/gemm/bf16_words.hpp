@@ -31,14 +31,14 @@
 #include "../format_traits.hpp"
 #include "../kernels/byte_tables.hpp"
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// True for the formats the bf16 kernel serves: every 8-bit format whose wide products the byte
 /// tables give (all 8-bit formats the library compiles; the tables check it).
 template <class F>
 constexpr bool bf16_kernel_serves() {
   if constexpr (F::total_bits == 8) {
-    return kernels::detail::byte_tables_v<F>.wide_by_index;
+    return detail::byte_tables_v<F>.wide_by_index;
   } else {
     return false;
   }
@@ -56,11 +56,11 @@ struct bf16_word_table {
   std::array<std::uint16_t, 256> b_word{};
 
   constexpr bf16_word_table() {
-    constexpr auto& t = kernels::detail::byte_tables_v<F>;
+    constexpr auto& t = detail::byte_tables_v<F>;
     for (unsigned code = 0; code < 256; ++code) {
       const unsigned magnitude = code & F::magnitude_mask;
       const unsigned sign = (code & F::sign_mask) != 0 ? 0x8000u : 0u;
-      if (magnitude == 0 || kernels::detail::is_special_magnitude<F>(magnitude)) continue;
+      if (magnitude == 0 || detail::is_special_magnitude<F>(magnitude)) continue;
       a_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude] + t.wide_bias - 1) << shift));
       b_word[code] = std::uint16_t(sign + (unsigned(t.index[magnitude] + 1) << shift));
     }
@@ -73,7 +73,7 @@ inline constexpr bf16_word_table<F> bf16_words_of{};
 /// The bit-budget and denormal arguments of the file comment, checked for format F.
 template <class F>
 constexpr bool bf16_words_are_exact() {
-  constexpr auto& t = kernels::detail::byte_tables_v<F>;
+  constexpr auto& t = detail::byte_tables_v<F>;
   constexpr int shift = bf16_word_table<F>::shift;
   unsigned max_index = 0;
   for (unsigned c = 1; c <= F::max_finite_code; ++c) {
@@ -89,4 +89,4 @@ constexpr bool bf16_words_are_exact() {
   return t.wide_by_index && (smallest >> 7) >= 8 && largest < 0x7F80;
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail

@@ -19,9 +19,9 @@ template <class Arch, lmul_element T>
 void lmul_gemm_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
                     const T* b, std::size_t ldb, float* c, std::size_t ldc,
                     const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
-  gemm_detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {b, ldb, 1}, c, ldc,
-                                      gemm_detail::thread_count(options));
+  detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
+  detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {b, ldb, 1}, c, ldc,
+                                      detail::thread_count(options));
 }
 
 /// C = A * Bt^T (Bt is n x k, row-major, C overwritten) with L-Mul products, on Arch.
@@ -29,10 +29,10 @@ template <class Arch, lmul_element T>
 void lmul_gemm_bt_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
                        const T* bt, std::size_t ldbt, float* c, std::size_t ldc,
                        const gemm_options& options = {}) {
-  gemm_detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
+  detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
   // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
-  gemm_detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {bt, 1, ldbt}, c, ldc,
-                                      gemm_detail::thread_count(options));
+  detail::gemm_threaded<Arch, T>(m, n, k, {a, lda, 1}, {bt, 1, ldbt}, c, ldc,
+                                      detail::thread_count(options));
 }
 
 }  // namespace lmul::inline LMUL_ISA

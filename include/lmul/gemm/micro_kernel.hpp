@@ -19,7 +19,7 @@
 #include <immintrin.h>
 #endif
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Tile geometry of an instruction set: NR = NV vectors of B per row, MR rows of A.
 template <class Arch>
@@ -141,4 +141,4 @@ void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::ui
   generic_micro_kernel<Arch>(depth, a_panel, b_panel, tile);
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail

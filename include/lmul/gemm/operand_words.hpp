@@ -29,7 +29,7 @@
 #include "../kernels/paths.hpp"
 #include "../scalar.hpp"
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// The fp32 bit patterns 2^23 .. 0x7F7FFFFF are the positive fp32 normals: the valid sums.
 inline constexpr std::int64_t min_normal_bits = std::int64_t{1} << 23;
@@ -93,4 +93,4 @@ inline std::uint32_t word_of(std::uint32_t code) {
   }
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail

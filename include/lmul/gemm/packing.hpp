@@ -19,7 +19,7 @@
 
 #include "operand_words.hpp"
 
-namespace lmul::gemm_detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Element (row, col) of a strided matrix: data[row * row_stride + col * col_stride].
 template <class T>
@@ -141,4 +141,4 @@ void pack_block(const T* data, std::size_t line_stride, std::size_t depth_stride
   }
 }
 
-}  // namespace lmul::gemm_detail
+}  // namespace lmul::detail

@@ -11,6 +11,8 @@
 // use it: the compiled library picks the best arch of the running CPU (runtime/kernel_table.hpp).
 #pragma once
 
+#include "../detail/isa_namespace.hpp"
+
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -44,7 +46,9 @@ struct avx512_vbmi {
   }
 };
 
-namespace detail {
+}  // namespace lmul::kernels
+
+namespace lmul::detail {
 /// The xsimd arch whose kernels serve Arch, or void for scalar. avx512_vbmi falls back to its
 /// AVX-512 BW base for the parts (16-bit and float kernels) that need no newer instruction.
 template <class Arch>
@@ -52,11 +56,11 @@ struct xsimd_arch_of {
   using type = Arch;
 };
 template <>
-struct xsimd_arch_of<scalar> {
+struct xsimd_arch_of<kernels::scalar> {
   using type = void;
 };
 template <>
-struct xsimd_arch_of<avx512_vbmi> {
+struct xsimd_arch_of<kernels::avx512_vbmi> {
   using type = xsimd::avx512bw;
 };
 
@@ -75,7 +79,9 @@ inline constexpr bool is_supported_xsimd_arch =
 #else
     false;
 #endif
-}  // namespace detail
+}  // namespace lmul::detail
+
+namespace lmul::kernels {
 
 /// True when Arch can be used with the kernels at all (it may still be absent on the running CPU).
 template <class Arch>
@@ -93,6 +99,8 @@ using default_arch =
                        scalar>;
 #endif
 
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
 /// Whether the running CPU has Arch (xsimd's cpuid for xsimd archs).
 template <class Arch>
 bool arch_available() {
@@ -102,5 +110,7 @@ bool arch_available() {
     return xsimd::available_architectures().best >= Arch::version();
   }
 }
+
+}  // inline namespace LMUL_ISA
 
 }  // namespace lmul::kernels

@@ -33,7 +33,7 @@
 
 #define LMUL_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512bf16,bmi2")))
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 template <class F>
 constexpr int largest_finite_index() {
@@ -389,4 +389,4 @@ LMUL_VBMI_TARGET void block_sums_codes_vbmi(const std::uint8_t* a, const std::ui
   }
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail

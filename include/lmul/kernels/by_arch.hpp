@@ -42,7 +42,7 @@
 #include "exact_dot_vbmi.hpp"
 #endif
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 template <class T>
 const typename format_of_t<T>::storage* codes(const T* p) {
   static_assert(sizeof(T) == sizeof(typename format_of_t<T>::storage));
@@ -52,7 +52,7 @@ template <class T>
 typename format_of_t<T>::storage* codes(T* p) {
   return reinterpret_cast<typename format_of_t<T>::storage*>(p);
 }
-}  // namespace lmul::kernels::detail::inline LMUL_ISA
+}  // namespace lmul::detail::inline LMUL_ISA
 
 namespace lmul::kernels::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 

@@ -23,7 +23,7 @@
 #include <arm_neon.h>
 #endif
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// A byte table laid out for lookup(): chunk j of 16 bytes repeated 4 times (64 bytes: a zmm).
 template <std::size_t Chunks>
@@ -97,4 +97,4 @@ xsimd::batch<std::uint8_t, A> lookup_first_chunk(const lane_table<1>& table,
 #endif
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail

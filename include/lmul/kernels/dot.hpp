@@ -21,7 +21,7 @@
 #include "../product.hpp"
 #include "multiply.hpp"
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Four fp32 vector accumulators (independent add chains) plus a scalar one for patched lanes.
 template <class A>
@@ -135,13 +135,14 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
 }
 
 /// Sum of wide L-Mul products of n codes for xsimd arch A with `path` (kernels/paths.hpp).
-template <class F, class A, algorithm path = dot_algorithm<F>({.vectors = true})>
+template <class F, class A,
+          kernels::algorithm path = kernels::dot_algorithm<F>({.vectors = true})>
 float dot_codes(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
   using S = typename F::storage;
-  static_assert(path == algorithm::byte_classes || path == algorithm::linear);
+  static_assert(path == kernels::algorithm::byte_classes || path == kernels::algorithm::linear);
   fp32_accumulators<A> acc;
   std::size_t i = 0;
-  if constexpr (path == algorithm::byte_classes) {
+  if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for (; i + bytes::size <= n; i += bytes::size) {
       const bytes va = bytes::load_unaligned(a + i), vb = bytes::load_unaligned(b + i);
@@ -158,4 +159,4 @@ float dot_codes(const typename F::storage* a, const typename F::storage* b, std:
   return acc.total() + dot_codes_scalar<F>(a + i, b + i, n - i);
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail

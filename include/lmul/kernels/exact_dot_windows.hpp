@@ -39,7 +39,7 @@
 #include "byte_tables.hpp"
 #include "exact_dot.hpp"
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 template <class F>
 struct exact_window_plan {
@@ -97,4 +97,4 @@ void add_window_lanes(exact_sum<F>& sum, const std::int64_t* lanes, std::size_t 
   }
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail

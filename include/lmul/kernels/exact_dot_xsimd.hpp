@@ -26,7 +26,7 @@
 #include "exact_dot_windows.hpp"
 #include "multiply.hpp"
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 template <class F, class A>
 struct exact_windows_xsimd {
@@ -155,4 +155,4 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
   return rare.finish(sum);
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail

@@ -28,7 +28,7 @@
 #include "byte_tables.hpp"
 #include "paths.hpp"
 
-namespace lmul::kernels::detail::inline LMUL_ISA {
+namespace lmul::detail::inline LMUL_ISA {
 
 /// Runs `block(a, b, out)` on full registers of `lanes` elements, then once on the zero-padded tail.
 template <std::size_t lanes, class S, class Block>
@@ -150,24 +150,24 @@ struct linear_products {
 };
 
 /// Element-wise L-Mul of n codes for xsimd arch A with `path` (kernels/paths.hpp chooses it).
-template <class F, class A, algorithm path>
+template <class F, class A, kernels::algorithm path>
 void multiply_codes(const typename F::storage* a, const typename F::storage* b,
                     typename F::storage* out, std::size_t n) {
   using S = typename F::storage;
-  if constexpr (path == algorithm::byte_pair_table) {
+  if constexpr (path == kernels::algorithm::byte_pair_table) {
     // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
     static constexpr auto& table = pair_table_v<F>;
     for (std::size_t i = 0; i < n; ++i) {
       const auto pair = std::size_t((a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask));
       out[i] = S(table[pair] | ((a[i] ^ b[i]) & F::sign_mask));
     }
-  } else if constexpr (path == algorithm::byte_classes) {
+  } else if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
       multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
     });
   } else {
-    static_assert(path == algorithm::linear);
+    static_assert(path == kernels::algorithm::linear);
     using codes = xsimd::batch<S, A>;
     for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
       const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
@@ -189,4 +189,4 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   }
 }
 
-}  // namespace lmul::kernels::detail
+}  // namespace lmul::detail
