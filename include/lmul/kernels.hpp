@@ -46,7 +46,7 @@ inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 template <lmul_element T>
 void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out) {
-  ::lmul::detail::check_elementwise<T>("lmul_multiply", a, b, std::span<const T>(out));
+  detail::check_elementwise<T>("lmul_multiply", a, b, std::span<const T>(out));
   constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     runtime::selected_kernels().multiply[format](a.data(), b.data(), out.data(), a.size());
@@ -57,7 +57,7 @@ void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out)
 
 template <lmul_element T>
 float lmul_dot(std::span<const T> a, std::span<const T> b) {
-  ::lmul::detail::check_same_length("lmul_dot", a.size(), b.size());
+  detail::check_same_length("lmul_dot", a.size(), b.size());
   constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     return runtime::selected_kernels().dot[format](a.data(), b.data(), a.size());
@@ -70,7 +70,7 @@ float lmul_dot(std::span<const T> a, std::span<const T> b) {
 
 template <lmul_byte_element T>
 float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
-  ::lmul::detail::check_same_length("lmul_dot_exact", a.size(), b.size());
+  detail::check_same_length("lmul_dot_exact", a.size(), b.size());
   constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
     return runtime::selected_kernels().dot_exact[format](a.data(), b.data(), a.size());

@@ -31,7 +31,7 @@ namespace lmul::detail::inline LMUL_ISA {
 template <class Arch>
 xsimd::batch<std::uint32_t, Arch> zero_where_false(xsimd::batch_bool<std::uint32_t, Arch> keep,
                                                    xsimd::batch<std::uint32_t, Arch> x) {
-  return ::lmul::detail::select_bits(keep, x, xsimd::batch<std::uint32_t, Arch>(0u));
+  return detail::select_bits(keep, x, xsimd::batch<std::uint32_t, Arch>(0u));
 }
 
 /// tile[i * NR + j] = fp32 sum over p < depth of the wide products A(row + i, p0 + p) *

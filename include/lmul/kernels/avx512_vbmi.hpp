@@ -170,7 +170,7 @@ template <class F>
   std::uint8_t xa[64], xb[64];  // out may be a or b
   std::memcpy(xa, a, n);
   std::memcpy(xb, b, n);
-  for (std::size_t j = 0; j < n; ++j) out[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);
+  for (std::size_t j = 0; j < n; ++j) out[j] = detail::lmul_codes<F>(xa[j], xb[j]);
 }
 
 template <class F>

@@ -72,19 +72,25 @@ constexpr arch_features features_of() {
   }
 }
 
+/// Stops the compilation, with a message, when Arch is not one the kernels are written for.
+template <class Arch>
+consteval void require_kernel_arch() {
+  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
+                                      "derived from sse4_2, avx2 or avx512bw");
+}
+
 /// out[i] = lmul_product(a[i], b[i]) for i < n with instruction set Arch. No argument checks;
 /// out may equal a or b.
 template <class Arch, lmul_element T>
 void multiply(const T* a, const T* b, T* out, std::size_t n) {
-  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
-                                      "derived from sse4_2, avx2 or avx512bw");
+  require_kernel_arch<Arch>();
   using F = format_of_t<T>;
   const auto* ca = detail::codes(a);
   const auto* cb = detail::codes(b);
   auto* co = detail::codes(out);
   constexpr algorithm path = multiply_algorithm<F>(features_of<Arch>());
   if constexpr (path == algorithm::scalar) {
-    for (std::size_t i = 0; i < n; ++i) co[i] = ::lmul::detail::lmul_codes<F>(ca[i], cb[i]);
+    for (std::size_t i = 0; i < n; ++i) co[i] = detail::lmul_codes<F>(ca[i], cb[i]);
 #if LMUL_KERNELS_X86
   } else if constexpr (path == algorithm::byte_classes_vbmi) {
     detail::multiply_codes_vbmi<F>(ca, cb, co, n);
@@ -97,8 +103,7 @@ void multiply(const T* a, const T* b, T* out, std::size_t n) {
 /// Sum of lmul_wide_product(a[i], b[i]) for i < n, in fp32, with instruction set Arch.
 template <class Arch, lmul_element T>
 float dot(const T* a, const T* b, std::size_t n) {
-  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
-                                      "derived from sse4_2, avx2 or avx512bw");
+  require_kernel_arch<Arch>();
   using F = format_of_t<T>;
   const auto* ca = detail::codes(a);
   const auto* cb = detail::codes(b);
@@ -122,8 +127,7 @@ float dot(const T* a, const T* b, std::size_t n) {
 /// (exact_dot_windows.hpp).
 template <class Arch = scalar, lmul_byte_element T>
 float dot_exact(const T* a, const T* b, std::size_t n) {
-  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
-                                      "derived from sse4_2, avx2 or avx512bw");
+  require_kernel_arch<Arch>();
   using F = format_of_t<T>;
   const auto* ca = detail::codes(a);
   const auto* cb = detail::codes(b);
@@ -159,8 +163,7 @@ constexpr auto half_width_xsimd_arch() {
 /// the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
 template <class Arch, lmul_byte_element T>
 void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
-  static_assert(is_kernel_arch<Arch>, "lmul: Arch must be scalar, avx512_vbmi or an xsimd arch "
-                                      "derived from sse4_2, avx2 or avx512bw");
+  require_kernel_arch<Arch>();
   using F = format_of_t<T>;
   const auto* ca = detail::codes(a);
   const auto* cb = detail::codes(b);
@@ -181,12 +184,12 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
       const auto *x = ca + first, *y = cb + first;
       sums[j] = count >= full   ? detail::dot_codes<F, A, path>(x, y, count)
                 : count >= half ? detail::dot_codes<F, H, path>(x, y, count)
-                                : ::lmul::detail::wide_block_sum<F>(x, y, count);
+                                : detail::wide_block_sum<F>(x, y, count);
     }
   } else if constexpr (path != algorithm::byte_classes_vbmi) {
     for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
       const std::size_t count = n - first < block ? n - first : block;
-      sums[j] = ::lmul::detail::wide_block_sum<F>(ca + first, cb + first, count);
+      sums[j] = detail::wide_block_sum<F>(ca + first, cb + first, count);
     }
   }
 }

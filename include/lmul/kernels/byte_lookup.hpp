@@ -74,7 +74,7 @@ xsimd::batch<std::uint8_t, A> lookup(const lane_table<Chunks>& table,
     const bytes relative = idx - bytes(std::uint8_t(16 * j));  // wraps for idx < 16j
 #if LMUL_KERNELS_X86
     // Adding 0x70 (saturating) sets bit 7 exactly when relative >= 16 and keeps its low nibble.
-    const bytes index = ::lmul::detail::saturating_add(relative, bytes(std::uint8_t(0x70)));
+    const bytes index = detail::saturating_add(relative, bytes(std::uint8_t(0x70)));
     result |= shuffle_bytes<A>(chunk, index);
 #elif defined(__aarch64__)
     result |= bytes(vqtbl1q_u8(chunk, relative));  // 0 for relative >= 16

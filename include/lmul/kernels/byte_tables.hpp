@@ -65,7 +65,7 @@ template <class F>
 constexpr byte_tables<F> make_byte_tables() {
   constexpr int M = F::mantissa_bits;
   byte_tables<F> t;
-  const int k_min = int(::lmul::detail::magnitude_index<F>(1));
+  const int k_min = int(detail::magnitude_index<F>(1));
   const unsigned max_finite = F::max_finite_code;
   for (unsigned c = 0; c < 128; ++c) {
     if (c == 0) {
@@ -73,7 +73,7 @@ constexpr byte_tables<F> make_byte_tables() {
     } else if (is_special_magnitude<F>(c)) {
       t.index[c] = byte_tables<F>::special_index;
     } else {
-      t.index[c] = std::uint8_t(::lmul::detail::magnitude_index<F>(typename F::storage(c)) - k_min);
+      t.index[c] = std::uint8_t(detail::magnitude_index<F>(typename F::storage(c)) - k_min);
     }
   }
   // Offsets from the definition (spec 3): k = K(x) + K(y) - bias * 2^M + 2^(M - l(M)).
@@ -84,13 +84,13 @@ constexpr byte_tables<F> make_byte_tables() {
   t.normal_begin = (1 << M) + t.normal_offset;
   t.overflow_begin = int(max_finite) + 1 + t.normal_offset;
   t.overflow_magnitude =
-      std::uint8_t(::lmul::detail::overflow_code<F>(0, overflow_mode::non_saturating));
+      std::uint8_t(detail::overflow_code<F>(0, overflow_mode::non_saturating));
 
   std::array<bool, 256> seen{};
   for (unsigned x = 1; x <= max_finite; ++x) {
     for (unsigned y = x; y <= max_finite; ++y) {  // L-Mul is symmetric in x and y
       const int sum = t.index[x] + t.index[y];
-      const auto code = ::lmul::detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
+      const auto code = detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
       const auto cls = std::size_t(sum > 255 ? 255 : sum);
       if (!seen[cls]) {
         seen[cls] = true;
@@ -98,7 +98,7 @@ constexpr byte_tables<F> make_byte_tables() {
       } else if (t.product[cls] != code) {
         t.product_by_class = false;
       }
-      const float wide = ::lmul::detail::lmul_wide<F>(typename F::storage(x), typename F::storage(y));
+      const float wide = detail::lmul_wide<F>(typename F::storage(x), typename F::storage(y));
       if (std::bit_cast<std::uint32_t>(wide) != std::uint32_t(sum + t.wide_bias) << (23 - M)) {
         t.wide_by_index = false;
       }
@@ -140,7 +140,7 @@ constexpr std::array<std::uint8_t, 128 * 128> make_pair_table() {
   for (unsigned x = 0; x < 128; ++x) {
     for (unsigned y = 0; y < 128; ++y) {
       table[x * 128 + y] =
-          std::uint8_t(::lmul::detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y)));
+          std::uint8_t(detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y)));
     }
   }
   return table;

@@ -39,7 +39,7 @@ struct fp32_accumulators {
 template <class F>
 float dot_codes_scalar(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
   float sum = 0.f;
-  for (std::size_t i = 0; i < n; ++i) sum += ::lmul::detail::lmul_wide<F>(a[i], b[i]);
+  for (std::size_t i = 0; i < n; ++i) sum += detail::lmul_wide<F>(a[i], b[i]);
   return sum;
 }
 
@@ -61,7 +61,7 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
   const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
   // 0xFF in the bytes whose product is nonzero (zero operands give +-0: nothing to add).
-  const bytes nonzero = ::lmul::detail::select_bits((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
+  const bytes nonzero = detail::select_bits((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
                                       bytes(std::uint8_t(0)), bytes(std::uint8_t(0xFF)));
   const swords keep = xsimd::bitwise_cast<swords>(nonzero);
   const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
@@ -104,7 +104,7 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   using sdwords = xsimd::batch<std::int32_t, A>;
   const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
   const linear_products<F, A> p(va, vb);
-  const codes product = ::lmul::detail::select_bits(p.exact, p.product, codes(S(0)));
+  const codes product = detail::select_bits(p.exact, p.product, codes(S(0)));
   if constexpr (sizeof(S) == 4) {
     acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
   } else {
@@ -112,7 +112,7 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
     constexpr int M = F::mantissa_bits;
     const dwords pair = xsimd::bitwise_cast<dwords>(product);
     const sdwords keep = xsimd::bitwise_cast<sdwords>(
-        ::lmul::detail::select_bits(p.exact, codes(S(0xFFFF)), codes(S(0))));
+        detail::select_bits(p.exact, codes(S(0xFFFF)), codes(S(0))));
     const dwords keep_low = xsimd::bitwise_cast<dwords>((keep << 16) >> 16);
     const dwords keep_high = xsimd::bitwise_cast<dwords>(keep >> 16);
     const dwords magnitude = dwords(std::uint32_t(F::magnitude_mask));
@@ -127,9 +127,9 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   }
   if (!xsimd::all(p.exact)) {
     std::array<S, codes::size> exact;
-    ::lmul::detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+    detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
     for (std::size_t j = 0; j < codes::size; ++j) {
-      if (!exact[j]) acc.scalar += ::lmul::detail::lmul_wide<F>(pa[j], pb[j]);
+      if (!exact[j]) acc.scalar += detail::lmul_wide<F>(pa[j], pb[j]);
     }
   }
 }

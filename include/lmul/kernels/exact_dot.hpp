@@ -83,7 +83,7 @@ struct wide_integer {
     }
     sig = (sig << 1) | (sticky ? 1 : 0);
     return std::bit_cast<float>(
-        ::lmul::detail::round_exact<float32_traits>(neg, sig, lsb_exponent + drop - 1));
+        detail::round_exact<float32_traits>(neg, sig, lsb_exponent + drop - 1));
   }
 };
 
@@ -118,7 +118,7 @@ struct class_histogram {
     const bool negative = ((x ^ y) & F::sign_mask) != 0;
     const unsigned ux = t.index[mx], uy = t.index[my];
     if (ux == byte_tables<F>::special_index || uy == byte_tables<F>::special_index) {
-      const auto magnitude = ::lmul::detail::lmul_codes<F>(std::uint8_t(mx), std::uint8_t(my));
+      const auto magnitude = detail::lmul_codes<F>(std::uint8_t(mx), std::uint8_t(my));
       if (F::is_nan_code(magnitude)) {
         nan = true;
       } else {

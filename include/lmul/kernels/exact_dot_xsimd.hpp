@@ -59,7 +59,7 @@ struct exact_windows_xsimd {
     const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
     const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
     const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
-    const bytes nonzero = ::lmul::detail::select_bits(
+    const bytes nonzero = detail::select_bits(
         (ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))), bytes(std::uint8_t(0)),
         bytes(std::uint8_t(0xFF)));
     const swords keep = xsimd::bitwise_cast<swords>(nonzero);
@@ -79,9 +79,9 @@ struct exact_windows_xsimd {
         if (j + 1 < windows) inside = inside & (magnitude < words(plan::window_floor(j + 1)));
         return inside;
       };
-      const dwords e = xsimd::bitwise_cast<dwords>(::lmul::detail::select_bits(
+      const dwords e = xsimd::bitwise_cast<dwords>(detail::select_bits(
           in_window(even_magnitude), even_magnitude | even_sign, words(std::uint16_t(0))));
-      const dwords o = xsimd::bitwise_cast<dwords>(::lmul::detail::select_bits(
+      const dwords o = xsimd::bitwise_cast<dwords>(detail::select_bits(
           in_window(odd_magnitude), odd_magnitude | odd_sign, words(std::uint16_t(0))));
       // A bf16 word w is the fp32 with bits w << 16.
       fp32[j][0] += xsimd::bitwise_cast<floats>(e << 16);

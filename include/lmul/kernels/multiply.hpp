@@ -64,7 +64,7 @@ template <class F, class A>
 xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   using L = byte_lane_tables<F>;
-  constexpr int k_min_magnitude = -int(::lmul::detail::magnitude_index<F>(1));  // u(c) = c + this
+  constexpr int k_min_magnitude = -int(detail::magnitude_index<F>(1));  // u(c) = c + this
   const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
   // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
   bytes subnormal;
@@ -73,7 +73,7 @@ xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude
   } else {
     subnormal = lookup<A>(L::subnormal_index, magnitude);
   }
-  return ::lmul::detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+  return detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
 }
 
 /// Masks of the special rows of spec 3's table for byte magnitudes.
@@ -107,20 +107,20 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   static_assert(t.product_by_class && t.piecewise_matches);
   const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
-  const bytes cls = ::lmul::detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
+  const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
   // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-  const bytes below_low = ::lmul::detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
+  const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
   const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
   const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-  bytes magnitude = ::lmul::detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
+  bytes magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
   if constexpr (t.overflow_begin < 256) {
-    magnitude = ::lmul::detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
+    magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
                               bytes(t.overflow_magnitude), magnitude);
   }
   const byte_specials<F, A> s(ma, mb);
-  magnitude = ::lmul::detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
-  magnitude = ::lmul::detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
-  magnitude = ::lmul::detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
+  magnitude = detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
+  magnitude = detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
+  magnitude = detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
   return magnitude | ((a ^ b) & bytes(std::uint8_t(F::sign_mask)));
 }
 
@@ -180,10 +180,10 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
       std::array<S, codes::size> xa, xb, exact;
       va.store_unaligned(xa.data());
       vb.store_unaligned(xb.data());
-      ::lmul::detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
+      detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
       p.product.store_unaligned(po);
       for (std::size_t j = 0; j < codes::size; ++j) {
-        if (!exact[j]) po[j] = ::lmul::detail::lmul_codes<F>(xa[j], xb[j]);
+        if (!exact[j]) po[j] = detail::lmul_codes<F>(xa[j], xb[j]);
       }
     });
   }
