@@ -47,6 +47,11 @@
 
 namespace lmul_bench::fp8 {
 
+// The helpers below are pieces of hot loops, shared between methods. Forced inline, so that each
+// method compiles to the single loop it would be if written out: GCC 12's inliner otherwise keeps
+// some of them as calls (with the accumulators passed through memory).
+#define LMUL_BENCH_FP8_INLINE [[gnu::always_inline]] inline
+
 template <class T>
 struct tables {
   std::array<std::uint16_t, 256> bf16{};  // code -> bfloat16 bits of its value (exact)
@@ -80,6 +85,14 @@ const tables<T>& get_tables() {
 template <class T>
 float exact_product(std::uint8_t a, std::uint8_t b) {
   return float(T::from_bits(a)) * float(T::from_bits(b));
+}
+
+/// sum + the exact products of the code pairs first .. n-1, added in order: the vector dots' tail.
+template <class T>
+LMUL_BENCH_FP8_INLINE float add_exact_products(float sum, const std::uint8_t* a, const std::uint8_t* b,
+                                               std::size_t first, std::size_t n) {
+  for (std::size_t i = first; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
+  return sum;
 }
 
 // ---- multiply: table, scalar ---------------------------------------------------------------
@@ -168,18 +181,15 @@ __m512 decode16(__m512i x) {
   return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(value), sign));
 }
 
-/// 16 floats -> 16 codes (in the low byte of each lane), round to nearest even, overflow to inf
-/// (e5m2) or NaN (e4m3fn), as the exactly rounded operator* does.
-template <class T>
-__m512i encode16(__m512 v) {
-  using F = lmul::format_of_t<T>;
+/// 16 fp32 magnitudes (bit patterns, sign clear) -> magnitude codes of F, rounded to nearest even.
+/// A magnitude beyond the largest finite value (overflow, inf, NaN) gives a code above
+/// F::max_finite_code: each caller maps those to its special codes.
+template <class F>
+LMUL_BENCH_FP8_INLINE __m512i round_magnitude16(__m512i abs) {
   constexpr int M = F::mantissa_bits;
-  const __m512i bits = _mm512_castps_si512(v);
-  const __m512i sign = _mm512_and_si512(_mm512_srli_epi32(bits, 24), _mm512_set1_epi32(0x80));
-  const __m512i abs = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
   // Normal range: round the fp32 fraction to M bits (ties to even), rebias the exponent.
   const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(abs, 23 - M), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(abs, _mm512_add_epi32(_mm512_set1_epi32((1 << (22 - M)) - 1), lsb));
+  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(abs, _mm512_set1_epi32((1 << (22 - M)) - 1)), lsb);
   const __m512i normal = _mm512_sub_epi32(_mm512_srli_epi32(rounded, 23 - M),
                                           _mm512_set1_epi32((127 - F::bias) << M));
   // Subnormal range: adding 2^23 x (the subnormal quantum) rounds to the quantum, ties to even.
@@ -187,7 +197,18 @@ __m512i encode16(__m512 v) {
   const __m512i subnormal = _mm512_sub_epi32(
       _mm512_castps_si512(_mm512_add_ps(_mm512_castsi512_ps(abs), magic)), _mm512_castps_si512(magic));
   const __mmask16 small = _mm512_cmplt_epu32_mask(abs, _mm512_set1_epi32((128 - F::bias) << 23));
-  __m512i code = _mm512_mask_blend_epi32(small, normal, subnormal);
+  return _mm512_mask_blend_epi32(small, normal, subnormal);
+}
+
+/// 16 floats -> 16 codes (in the low byte of each lane), round to nearest even, overflow to inf
+/// (e5m2) or NaN (e4m3fn), as the exactly rounded operator* does.
+template <class T>
+__m512i encode16(__m512 v) {
+  using F = lmul::format_of_t<T>;
+  const __m512i bits = _mm512_castps_si512(v);
+  const __m512i sign = _mm512_and_si512(_mm512_srli_epi32(bits, 24), _mm512_set1_epi32(0x80));
+  const __m512i abs = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
+  __m512i code = round_magnitude16<F>(abs);
   const __mmask16 overflow = _mm512_cmpgt_epi32_mask(code, _mm512_set1_epi32(F::max_finite_code));
   const __mmask16 nan = _mm512_cmpgt_epu32_mask(abs, _mm512_set1_epi32(0x7F800000));
   code = _mm512_mask_blend_epi32(overflow, code,
@@ -223,9 +244,7 @@ float dot_decode_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size
     }
   }
   for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
-  float sum = _mm512_reduce_add_ps(acc[0]);
-  for (; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
-  return sum;
+  return add_exact_products<T>(_mm512_reduce_add_ps(acc[0]), a, b, i, n);
 }
 
 #endif  // __AVX512F__
@@ -256,102 +275,106 @@ bf16_byte_tables load_bf16_byte_tables() {
           _mm512_load_si512(b.high + 64)};
 }
 
-/// 64 codes -> 64 bf16 words in two registers, in `vpunpck` order (the same for both operands of
-/// a dot, which is all a sum needs). `vpermt2b` reads 7 index bits, so the sign bit needs no mask.
-inline void bf16_words(const bf16_byte_tables& t, __m512i codes, __m512i& words0, __m512i& words1) {
+/// The bf16 words of 64 codes as two byte registers: `vpermt2b` reads 7 index bits, so the
+/// lookups need no mask; the code's sign bit goes into the high byte.
+struct bf16_bytes {
+  __m512i low, high;
+};
+
+LMUL_BENCH_FP8_INLINE bf16_bytes bf16_bytes_of(const bf16_byte_tables& t, __m512i codes) {
   const __m512i low = _mm512_permutex2var_epi8(t.low0, codes, t.low1);
   const __m512i high = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(t.high0, codes, t.high1), codes,
                                                  _mm512_set1_epi8(char(0x80)), 0xF8);  // high | (codes & 0x80)
-  words0 = _mm512_unpacklo_epi8(low, high);
-  words1 = _mm512_unpackhi_epi8(low, high);
+  return {low, high};
+}
+
+/// 64 codes -> 64 bf16 words in two registers, in `vpunpck` order (the same for both operands of
+/// a dot, which is all a sum needs).
+inline void bf16_words(const bf16_byte_tables& t, __m512i codes, __m512i& words0, __m512i& words1) {
+  const bf16_bytes bytes = bf16_bytes_of(t, codes);
+  words0 = _mm512_unpacklo_epi8(bytes.low, bytes.high);
+  words1 = _mm512_unpackhi_epi8(bytes.low, bytes.high);
 }
 
 /// The same words without shuffles after the lookups: the even-position code of each 16-bit lane
 /// keeps its low byte and gets the high byte shifted in, the odd one the reverse (shift + bit
 /// select). Pairs element 2j with 2j+1's neighbour order unchanged, so a and b still match.
 inline void bf16_words_by_shifts(const bf16_byte_tables& t, __m512i codes, __m512i& even, __m512i& odd) {
-  const __m512i low = _mm512_permutex2var_epi8(t.low0, codes, t.low1);
-  const __m512i high = _mm512_ternarylogic_epi32(_mm512_permutex2var_epi8(t.high0, codes, t.high1), codes,
-                                                 _mm512_set1_epi8(char(0x80)), 0xF8);  // high | (codes & 0x80)
+  const bf16_bytes bytes = bf16_bytes_of(t, codes);
   const __m512i low_byte = _mm512_set1_epi16(0x00FF);
   // (A & C) | (B & ~C) with C = 0x00FF: truth table 0xE4 (A = 0xF0, B = 0xCC, C = 0xAA).
-  even = _mm512_ternarylogic_epi32(low, _mm512_slli_epi16(high, 8), low_byte, 0xE4);
-  odd = _mm512_ternarylogic_epi32(_mm512_srli_epi16(low, 8), high, low_byte, 0xE4);
+  even = _mm512_ternarylogic_epi32(bytes.low, _mm512_slli_epi16(bytes.high, 8), low_byte, 0xE4);
+  odd = _mm512_ternarylogic_epi32(_mm512_srli_epi16(bytes.low, 8), bytes.high, low_byte, 0xE4);
+}
+
+/// The fp32 values of the bf16 words in the even (low) and odd (high) 16-bit halves of each
+/// 32-bit lane: a bf16 is the top half of its fp32, so shifting or masking is the conversion.
+LMUL_BENCH_FP8_INLINE __m512 even_words_fp32(__m512i words) { return _mm512_castsi512_ps(_mm512_slli_epi32(words, 16)); }
+LMUL_BENCH_FP8_INLINE __m512 odd_words_fp32(__m512i words) {
+  return _mm512_castsi512_ps(_mm512_and_si512(words, _mm512_set1_epi32(int(0xFFFF0000u))));
+}
+
+/// The loop of the bf16-word dots: 128 codes of a and of b per iteration, as two halves of 64 made
+/// into two word registers each by Words; `step` multiplies and accumulates one half's words into
+/// that half's Chains / 2 accumulators. Returns the number of codes consumed (a multiple of 128).
+template <class T, auto Words, int Chains, class Step>
+LMUL_BENCH_FP8_INLINE std::size_t accumulate_bf16_words(const std::uint8_t* a, const std::uint8_t* b, std::size_t n,
+                                  __m512 (&acc)[Chains], Step step) {
+  const bf16_byte_tables t = load_bf16_byte_tables<T>();
+  std::size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    #pragma GCC unroll 16
+    for (int k = 0; k < 2; ++k) {
+      __m512i x0, x1, y0, y1;
+      Words(t, _mm512_loadu_si512(a + i + 64 * k), x0, x1);
+      Words(t, _mm512_loadu_si512(b + i + 64 * k), y0, y1);
+      step(acc + Chains / 2 * k, x0, x1, y0, y1);
+    }
+  }
+  return i;
 }
 
 #if defined(__AVX512BF16__)
-template <class T>
-float dot_bf16_dpbf16_shifts(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
-  const bf16_byte_tables t = load_bf16_byte_tables<T>();
+/// The exact dot by `vdpbf16ps` on the bf16 words that Words (bf16_words or bf16_words_by_shifts)
+/// makes of a and b: both give the two operands in the same order, which is all a sum needs.
+template <class T, auto Words>
+float dot_dpbf16(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
   __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-  std::size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    #pragma GCC unroll 16
-    for (int k = 0; k < 2; ++k) {
-      __m512i x0, x1, y0, y1;
-      bf16_words_by_shifts(t, _mm512_loadu_si512(a + i + 64 * k), x0, x1);
-      bf16_words_by_shifts(t, _mm512_loadu_si512(b + i + 64 * k), y0, y1);
-      acc[2 * k] = _mm512_dpbf16_ps(acc[2 * k], (__m512bh)x0, (__m512bh)y0);
-      acc[2 * k + 1] = _mm512_dpbf16_ps(acc[2 * k + 1], (__m512bh)x1, (__m512bh)y1);
-    }
-  }
-  float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
-  for (; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
-  return sum;
-}
-#endif
-
-template <class T>
-float dot_vbmi_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
-  const bf16_byte_tables t = load_bf16_byte_tables<T>();
-  const __m512i high_half = _mm512_set1_epi32(int(0xFFFF0000u));
-  __m512 acc[8];
-  for (auto& x : acc) x = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    #pragma GCC unroll 16
-    for (int k = 0; k < 2; ++k) {
-      __m512i x0, x1, y0, y1;
-      bf16_words(t, _mm512_loadu_si512(a + i + 64 * k), x0, x1);
-      bf16_words(t, _mm512_loadu_si512(b + i + 64 * k), y0, y1);
-      __m512* c = acc + 4 * k;
-      c[0] = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(x0, 16)),
-                             _mm512_castsi512_ps(_mm512_slli_epi32(y0, 16)), c[0]);
-      c[1] = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(x0, high_half)),
-                             _mm512_castsi512_ps(_mm512_and_si512(y0, high_half)), c[1]);
-      c[2] = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(x1, 16)),
-                             _mm512_castsi512_ps(_mm512_slli_epi32(y1, 16)), c[2]);
-      c[3] = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(x1, high_half)),
-                             _mm512_castsi512_ps(_mm512_and_si512(y1, high_half)), c[3]);
-    }
-  }
-  for (int k = 1; k < 8; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
-  float sum = _mm512_reduce_add_ps(acc[0]);
-  for (; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
-  return sum;
+  const std::size_t done = accumulate_bf16_words<T, Words>(
+      a, b, n, acc, [](__m512* c, __m512i x0, __m512i x1, __m512i y0, __m512i y1) {
+        c[0] = _mm512_dpbf16_ps(c[0], (__m512bh)x0, (__m512bh)y0);
+        c[1] = _mm512_dpbf16_ps(c[1], (__m512bh)x1, (__m512bh)y1);
+      });
+  const float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+  return add_exact_products<T>(sum, a, b, done, n);
 }
 
-#if defined(__AVX512BF16__)
 template <class T>
 float dot_bf16_dpbf16(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
-  const bf16_byte_tables t = load_bf16_byte_tables<T>();
-  __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-  std::size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    #pragma GCC unroll 16
-    for (int k = 0; k < 2; ++k) {
-      __m512i x0, x1, y0, y1;
-      bf16_words(t, _mm512_loadu_si512(a + i + 64 * k), x0, x1);
-      bf16_words(t, _mm512_loadu_si512(b + i + 64 * k), y0, y1);
-      acc[2 * k] = _mm512_dpbf16_ps(acc[2 * k], (__m512bh)x0, (__m512bh)y0);
-      acc[2 * k + 1] = _mm512_dpbf16_ps(acc[2 * k + 1], (__m512bh)x1, (__m512bh)y1);
-    }
-  }
-  float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
-  for (; i < n; ++i) sum += exact_product<T>(a[i], b[i]);
-  return sum;
+  return dot_dpbf16<T, bf16_words>(a, b, n);
+}
+
+template <class T>
+float dot_bf16_dpbf16_shifts(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  return dot_dpbf16<T, bf16_words_by_shifts>(a, b, n);
 }
 #endif  // __AVX512BF16__
+
+/// The same bf16 words widened to fp32, multiplied and accumulated by `vfmadd`: 8 chains.
+template <class T>
+float dot_vbmi_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  __m512 acc[8];
+  for (auto& x : acc) x = _mm512_setzero_ps();
+  const std::size_t done = accumulate_bf16_words<T, bf16_words>(
+      a, b, n, acc, [](__m512* c, __m512i x0, __m512i x1, __m512i y0, __m512i y1) {
+        c[0] = _mm512_fmadd_ps(even_words_fp32(x0), even_words_fp32(y0), c[0]);
+        c[1] = _mm512_fmadd_ps(odd_words_fp32(x0), odd_words_fp32(y0), c[1]);
+        c[2] = _mm512_fmadd_ps(even_words_fp32(x1), even_words_fp32(y1), c[2]);
+        c[3] = _mm512_fmadd_ps(odd_words_fp32(x1), odd_words_fp32(y1), c[3]);
+      });
+  for (int k = 1; k < 8; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
+  return add_exact_products<T>(_mm512_reduce_add_ps(acc[0]), a, b, done, n);
+}
 
 /// 16 exact products (fp32, sign bit clear; NaN and inf possible) -> 16 magnitude codes in the low
 /// byte of each lane, rounded to nearest even. Cheaper than encode16: no sign, and the overflow
@@ -359,19 +382,8 @@ float dot_bf16_dpbf16(const std::uint8_t* a, const std::uint8_t* b, std::size_t 
 template <class T>
 __m512i encode_magnitude16(__m512 p) {
   using F = lmul::format_of_t<T>;
-  constexpr int M = F::mantissa_bits;
   const __m512i bits = _mm512_castps_si512(p);
-  // Normal range: round the fraction to M bits (ties to even) and rebias the exponent.
-  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 23 - M), _mm512_set1_epi32(1));
-  const __m512i rounded = _mm512_add_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32((1 << (22 - M)) - 1)), lsb);
-  const __m512i normal = _mm512_sub_epi32(_mm512_srli_epi32(rounded, 23 - M),
-                                          _mm512_set1_epi32((127 - F::bias) << M));
-  // Subnormal range: adding 2^23 x (the subnormal quantum) rounds to the quantum, ties to even.
-  const __m512 magic = _mm512_set1_ps(std::ldexp(1.0f, 23 + 1 - F::bias - M));
-  const __m512i subnormal = _mm512_sub_epi32(_mm512_castps_si512(_mm512_add_ps(p, magic)),
-                                             _mm512_castps_si512(magic));
-  const __mmask16 small = _mm512_cmplt_epu32_mask(bits, _mm512_set1_epi32((128 - F::bias) << 23));
-  const __m512i code = _mm512_mask_blend_epi32(small, normal, subnormal);
+  const __m512i code = round_magnitude16<F>(bits);
   if constexpr (!F::has_infinity) {
     return _mm512_min_epu32(code, _mm512_set1_epi32(F::nan_code));  // overflow and NaN -> NaN
   } else {
@@ -385,12 +397,9 @@ __m512i encode_magnitude16(__m512 p) {
 /// rounded products, one per 16-bit lane. Even words widen to fp32 by `<< 16`, odd words by
 /// clearing the low half; the product of two fp8 values is exact in fp32.
 template <class T>
-__m512i multiply_words(__m512i x, __m512i y) {
-  const __m512i high_half = _mm512_set1_epi32(int(0xFFFF0000u));
-  const __m512 even = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(x, 16)),
-                                    _mm512_castsi512_ps(_mm512_slli_epi32(y, 16)));
-  const __m512 odd = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_and_si512(x, high_half)),
-                                   _mm512_castsi512_ps(_mm512_and_si512(y, high_half)));
+LMUL_BENCH_FP8_INLINE __m512i multiply_words(__m512i x, __m512i y) {
+  const __m512 even = _mm512_mul_ps(even_words_fp32(x), even_words_fp32(y));
+  const __m512 odd = _mm512_mul_ps(odd_words_fp32(x), odd_words_fp32(y));
   return _mm512_or_si512(encode_magnitude16<T>(even), _mm512_slli_epi32(encode_magnitude16<T>(odd), 16));
 }
 
@@ -421,3 +430,5 @@ void multiply_vbmi_fp32(const std::uint8_t* a, const std::uint8_t* b, std::uint8
 #endif  // __AVX512BW__ && __AVX512VBMI__
 
 }  // namespace lmul_bench::fp8
+
+#undef LMUL_BENCH_FP8_INLINE

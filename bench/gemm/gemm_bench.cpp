@@ -20,13 +20,12 @@
 // time, not wall time: on a shared machine it is far less disturbed by other processes; every
 // benchmark is single-threaded, so the two agree on an idle machine). Ratios and limits:
 // python3 bench/gemm/gemm_summary.py result.json (after --benchmark_out=result.json).
+#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <array>
-#include <cmath>
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -38,33 +37,14 @@
 #include "common/blas.hpp"
 #include "common/machine.hpp"
 #include "common/context.hpp"
+#include "common/gemm_timing.hpp"
 #include "common/limits.hpp"
+#include "common/normal_like_data.hpp"
 
 namespace {
 
-/// N(0, 1)-like data (sum of 4 uniforms, scaled) rounded to T: cheap and reproducible.
-template <class T>
-std::vector<T> random_matrix(std::size_t count, std::uint32_t seed) {
-  std::vector<T> out(count);
-  std::uint32_t state = seed;
-  const auto uniform = [&] {  // xorshift32 in [0, 1)
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return float(state >> 8) * 0x1p-24f;
-  };
-  for (auto& x : out) {
-    const float sum = uniform() + uniform() + uniform() + uniform() - 2.0f;  // variance 1/3
-    x = T(sum * 1.7320508f);
-  }
-  return out;
-}
-
-void set_products_counter(benchmark::State& state, std::size_t n) {
-  const double products = double(n) * double(n) * double(n);
-  state.counters["products/s"] =
-      benchmark::Counter(products, benchmark::Counter::kIsIterationInvariantRate);
-}
+using lmul_bench::normal_like_values;
+using lmul_bench::time_square_gemm;
 
 /// C = A B, row-major, n x n, one thread, with OpenBLAS or BLIS.
 void sgemm_openblas(int n, const float* a, const float* b, float* c) {
@@ -77,34 +57,26 @@ void sgemm_blis(int n, const float* a, const float* b, float* c) { lmul_bench::b
 template <void (*Sgemm)(int, const float*, const float*, float*)>
 void bench_sgemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto a = random_matrix<float>(n * n, 1), b = random_matrix<float>(n * n, 2);
+  const auto a = normal_like_values<float>(n * n, 1), b = normal_like_values<float>(n * n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
-    Sgemm(int(n), a.data(), b.data(), c.data());
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  time_square_gemm(state, n, c.data(), [&] { Sgemm(int(n), a.data(), b.data(), c.data()); });
 }
 
 template <class T, void (*Sgemm)(int, const float*, const float*, float*)>
 void bench_emulated_fp8(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
   std::vector<float> af(n * n), bf(n * n), c(n * n);
   static const auto decode = [] {  // every fp8 value, exactly
     std::array<float, 256> table{};
     for (unsigned code = 0; code < 256; ++code) table[code] = float(T::from_bits(std::uint8_t(code)));
     return table;
   }();
-  for (auto _ : state) {
+  time_square_gemm(state, n, c.data(), [&] {
     for (std::size_t i = 0; i < n * n; ++i) af[i] = decode[a[i].bits()];
     for (std::size_t i = 0; i < n * n; ++i) bf[i] = decode[b[i].bits()];
     Sgemm(int(n), af.data(), bf.data(), c.data());
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  });
 }
 
 #if defined(__AVX512BW__) && defined(__AVX512BF16__)
@@ -129,7 +101,7 @@ bool bf16_gemm_is_right(std::size_t n, const std::uint8_t* a, const std::uint8_t
 template <class T>
 void bench_bf16_gemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
   std::vector<float> c(n * n);
   const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
   const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
@@ -138,48 +110,35 @@ void bench_bf16_gemm(benchmark::State& state) {
     state.SkipWithError("bf16 GEMM differs from the exact products' sum");
     return;
   }
-  for (auto _ : state) {
-    lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data());
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  time_square_gemm(state, n, c.data(), [&] { lmul_bench::fp8::gemm_bf16<T>(n, n, n, pa, pb, c.data()); });
 }
 #endif
 
 template <class T>
 void bench_lmul_gemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
-    lmul::lmul_gemm(n, n, n, a.data(), n, b.data(), n, c.data(), n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  time_square_gemm(state, n, c.data(), [&] { lmul::lmul_gemm(n, n, n, a.data(), n, b.data(), n, c.data(), n); });
 }
 
 template <class T>
 void bench_lmul_gemm_threads(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const unsigned threads = unsigned(state.range(1));
-  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
+  time_square_gemm(state, n, c.data(), [&] {
     lmul::lmul_gemm(n, n, n, a.data(), n, b.data(), n, c.data(), n, {.threads = threads});
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  });
 }
 
 template <class T>
 void bench_naive_lmul(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto a = random_matrix<T>(n * n, 1), b = random_matrix<T>(n * n, 2);
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
+  time_square_gemm(state, n, c.data(), [&] {
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
         float sum = 0.0f;
@@ -188,10 +147,7 @@ void bench_naive_lmul(benchmark::State& state) {
         c[i * n + j] = sum;
       }
     }
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, n);
+  });
 }
 
 void register_all() {

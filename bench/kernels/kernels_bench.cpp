@@ -100,27 +100,56 @@ constexpr double int_add_energy() {
   return sizeof(T) == 1 ? int8_add : sizeof(T) == 2 ? int16_add : int32_add;
 }
 
-// ---- fp32 baselines -------------------------------------------------------------------------
+// ---- the timed loops every kernel benchmark shares ---------------------------------------------
 
-template <void (*Multiply)(const float*, const float*, float*, std::size_t)>
-void fp32_multiply(benchmark::State& state) {
+/// Times multiply(a, b, out, n) on the cached operands of n elements of T (the result's writes
+/// kept by DoNotOptimize + ClobberMemory) and sets the counters: 3 arrays of T move per element.
+template <class T, class Multiply>
+void time_multiply(benchmark::State& state, double model_pj, Multiply multiply) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<float>(n, 1), &b = data<float>(n, 2);
-  placed_buffer<float> out(n, 3);
+  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
+  placed_buffer<T> out(n, 3);
   for (auto _ : state) {
-    Multiply(a.data(), b.data(), out.data(), n);
+    multiply(a.data(), b.data(), out.data(), n);
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  set_counters(state, n, 3 * sizeof(float), fp32_mul);
+  set_counters(state, n, 3 * sizeof(T), model_pj);
+}
+
+/// Times dot(a, b, n) on the cached operands of n elements of T and sets the counters.
+template <class T, class Dot>
+void time_dot(benchmark::State& state, double model_pj, Dot dot) {
+  const std::size_t n = std::size_t(state.range(0));
+  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
+  for (auto _ : state) benchmark::DoNotOptimize(dot(a.data(), b.data(), n));
+  set_counters(state, n, 2 * sizeof(T), model_pj);
+}
+
+/// The kernels' span interface on the pointers the timed loops pass.
+template <class T>
+std::span<const T> operand(const T* p, std::size_t n) {
+  return {p, n};
+}
+
+/// The exact fp8 baselines work on the codes: the same bytes, seen as std::uint8_t.
+template <class T>
+const std::uint8_t* codes(const T* p) {
+  return reinterpret_cast<const std::uint8_t*>(p);
+}
+
+// ---- fp32 baselines -------------------------------------------------------------------------
+
+// The baselines are template arguments, called through a lambda so that each benchmark calls its
+// function directly (as a function pointer argument it could become an indirect call).
+template <void (*Multiply)(const float*, const float*, float*, std::size_t)>
+void fp32_multiply(benchmark::State& state) {
+  time_multiply<float>(state, fp32_mul, [](auto... args) { Multiply(args...); });
 }
 
 template <float (*Dot)(const float*, const float*, std::size_t)>
 void fp32_dot(benchmark::State& state) {
-  const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<float>(n, 1), &b = data<float>(n, 2);
-  for (auto _ : state) benchmark::DoNotOptimize(Dot(a.data(), b.data(), n));
-  set_counters(state, n, 2 * sizeof(float), fp32_mul + fp32_add);
+  time_dot<float>(state, fp32_mul + fp32_add, [](auto... args) { return Dot(args...); });
 }
 
 float openblas_sdot(const float* a, const float* b, std::size_t n) { return cblas_sdot(int(n), a, 1, b, 1); }
@@ -132,35 +161,24 @@ float blis_sdot(const float* a, const float* b, std::size_t n) { return lmul_ben
 
 template <class T>
 void lmul_multiply(benchmark::State& state) {
-  const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
-  placed_buffer<T> out(n, 3);
-  for (auto _ : state) {
-    lmul::lmul_multiply(std::span<const T>(a.data(), n), std::span<const T>(b.data(), n),
-                        std::span<T>(out.data(), n));
-    benchmark::DoNotOptimize(out.data());
-    benchmark::ClobberMemory();
-  }
-  set_counters(state, n, 3 * sizeof(T), int_add_energy<T>());
+  time_multiply<T>(state, int_add_energy<T>(), [](const T* a, const T* b, T* out, std::size_t n) {
+    lmul::lmul_multiply(operand(a, n), operand(b, n), std::span<T>(out, n));
+  });
 }
 
 template <class T>
 void lmul_dot(benchmark::State& state) {
-  const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
-  for (auto _ : state) benchmark::DoNotOptimize(
-        lmul::lmul_dot(std::span<const T>(a.data(), n), std::span<const T>(b.data(), n)));
-  set_counters(state, n, 2 * sizeof(T), int_add_energy<T>() + fp32_add);
+  time_dot<T>(state, int_add_energy<T>() + fp32_add, [](const T* a, const T* b, std::size_t n) {
+    return lmul::lmul_dot(operand(a, n), operand(b, n));
+  });
 }
 
 template <class T>
 void lmul_dot_exact(benchmark::State& state) {
-  const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
-  for (auto _ : state) benchmark::DoNotOptimize(
-        lmul::lmul_dot_exact(std::span<const T>(a.data(), n), std::span<const T>(b.data(), n)));
   // The operand add, then one integer add into a class counter.
-  set_counters(state, n, 2 * sizeof(T), int8_add + int32_add);
+  time_dot<T>(state, int8_add + int32_add, [](const T* a, const T* b, std::size_t n) {
+    return lmul::lmul_dot_exact(operand(a, n), operand(b, n));
+  });
 }
 
 // ---- exact fp8 baselines (bench/baselines/fp8.hpp) -------------------------------------------
@@ -250,40 +268,27 @@ bool dot_is_exact(fp8_dot_fn dot) {
 
 template <class T>
 void fp8_multiply(benchmark::State& state, fp8_multiply_fn multiply) {
-  const std::size_t n = std::size_t(state.range(0));
   static std::map<fp8_multiply_fn, bool> checked;  // a baseline that is wrong would flatter L-Mul
   if (!checked.contains(multiply)) checked[multiply] = multiply_is_exact<T>(multiply);
   if (!checked[multiply]) {
     state.SkipWithError("exact fp8 multiply differs from the exactly rounded product");
     return;
   }
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
-  placed_buffer<T> out(n, 3);
-  const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
-  const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
-  auto* po = reinterpret_cast<std::uint8_t*>(out.data());
-  for (auto _ : state) {
-    multiply(pa, pb, po, n);
-    benchmark::DoNotOptimize(out.data());
-    benchmark::ClobberMemory();
-  }
-  set_counters(state, n, 3 * sizeof(T), fp32_mul);
+  time_multiply<T>(state, fp32_mul, [multiply](const T* a, const T* b, T* out, std::size_t n) {
+    multiply(codes(a), codes(b), reinterpret_cast<std::uint8_t*>(out), n);
+  });
 }
 
 template <class T>
 void fp8_dot(benchmark::State& state, fp8_dot_fn dot) {
-  const std::size_t n = std::size_t(state.range(0));
   static std::map<fp8_dot_fn, bool> checked;
   if (!checked.contains(dot)) checked[dot] = dot_is_exact<T>(dot);
   if (!checked[dot]) {
     state.SkipWithError("exact fp8 dot differs from the exact products");
     return;
   }
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
-  const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
-  const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
-  for (auto _ : state) benchmark::DoNotOptimize(dot(pa, pb, n));
-  set_counters(state, n, 2 * sizeof(T), fp32_mul + fp32_add);
+  time_dot<T>(state, fp32_mul + fp32_add,
+              [dot](const T* a, const T* b, std::size_t n) { return dot(codes(a), codes(b), n); });
 }
 
 // ---- registration ---------------------------------------------------------------------------

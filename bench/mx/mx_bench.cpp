@@ -37,25 +37,16 @@
 #include <cblas.h>
 
 #include "common/context.hpp"
+#include "common/gemm_timing.hpp"
+#include "common/normal_like_data.hpp"
 
 #include <lmul/kernels.hpp>
 #include <lmul/mx.hpp>
 
 namespace {
 
-/// N(0, 1)-like floats (sum of 4 uniforms, scaled): cheap and reproducible.
-std::vector<float> random_floats(std::size_t count, std::uint32_t seed) {
-  std::vector<float> out(count);
-  std::uint32_t state = seed;
-  const auto uniform = [&] {  // xorshift32 in [0, 1)
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return float(state >> 8) * 0x1p-24f;
-  };
-  for (auto& x : out) x = (uniform() + uniform() + uniform() + uniform() - 2.0f) * 1.7320508f;
-  return out;
-}
+using lmul_bench::set_products_counter;
+using lmul_bench::time_square_gemm;
 
 /// rows x cols values in MX form (rows quantized separately), plus their dequantized values.
 template <class T>
@@ -66,7 +57,7 @@ struct mx_operand {
 };
 template <class T>
 mx_operand<T> make_operand(std::size_t rows, std::size_t cols, std::uint32_t seed) {
-  const std::vector<float> x = random_floats(rows * cols, seed);
+  const std::vector<float> x = lmul_bench::normal_like_values(rows * cols, seed);
   const std::size_t blocks = (cols + lmul::mx_block_size - 1) / lmul::mx_block_size;
   mx_operand<T> op{std::vector<lmul::float8_e8m0fnu>(rows * blocks), std::vector<T>(rows * cols),
                    std::vector<float>(rows * cols)};
@@ -81,11 +72,6 @@ mx_operand<T> make_operand(std::size_t rows, std::size_t cols, std::uint32_t see
                            std::span(op.dequantized.data() + i * cols, cols));
   }
   return op;
-}
-
-void set_products_counter(benchmark::State& state, double products) {
-  state.counters["products/s"] =
-      benchmark::Counter(products, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 /// Exact value of every code of T (codes of FP6/FP4 above their width never occur).
@@ -130,57 +116,53 @@ float exact_mx_dot_fast(const lmul::float8_e8m0fnu* sa, const T* a, const lmul::
 
 constexpr std::size_t dot_length = 4096;
 
+/// Times dot(a, b) on the two MX operands of dot_length elements every dot benchmark uses.
+template <class T, class Dot>
+void time_mx_dot(benchmark::State& state, Dot dot) {
+  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
+  for (auto _ : state) benchmark::DoNotOptimize(dot(a, b));
+  set_products_counter(state, dot_length);
+}
+
 template <class T>
 void bench_lmul_mx_dot(benchmark::State& state) {
-  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(lmul::lmul_mx_dot<T>(a.scales, a.elems, b.scales, b.elems));
-  }
-  set_products_counter(state, dot_length);
+  time_mx_dot<T>(state, [](const mx_operand<T>& a, const mx_operand<T>& b) {
+    return lmul::lmul_mx_dot<T>(a.scales, a.elems, b.scales, b.elems);
+  });
 }
 
 template <class T>
 void bench_lmul_mx_dot_inline(benchmark::State& state) {
   using F = lmul::format_of_t<T>;
-  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
-  const std::span<const T> ea(a.elems), eb(b.elems);
   const auto block_sum = [](std::span<const T> x, std::span<const T> y) {
     return lmul::detail::wide_block_sum<F>(reinterpret_cast<const typename F::storage*>(x.data()),
                                            reinterpret_cast<const typename F::storage*>(y.data()),
                                            x.size());
   };
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(lmul::detail::mx_dot_blocks(a.scales, b.scales, dot_length,
-                                                            lmul::mx_block_size,
-                                                            lmul::detail::each_block(ea, eb, block_sum)));
-  }
-  set_products_counter(state, dot_length);
+  time_mx_dot<T>(state, [&](const mx_operand<T>& a, const mx_operand<T>& b) {
+    return lmul::detail::mx_dot_blocks(
+        a.scales, b.scales, dot_length, lmul::mx_block_size,
+        lmul::detail::each_block(std::span<const T>(a.elems), std::span<const T>(b.elems), block_sum));
+  });
 }
 
 template <class T>
 void bench_exact_mx_dot(benchmark::State& state) {
-  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(
-        exact_mx_dot_fast(a.scales.data(), a.elems.data(), b.scales.data(), b.elems.data(), dot_length));
-  }
-  set_products_counter(state, dot_length);
+  time_mx_dot<T>(state, [](const mx_operand<T>& a, const mx_operand<T>& b) {
+    return exact_mx_dot_fast(a.scales.data(), a.elems.data(), b.scales.data(), b.elems.data(), dot_length);
+  });
 }
 
 template <class T>
 void bench_sdot(benchmark::State& state) {
-  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(cblas_sdot(int(dot_length), a.dequantized.data(), 1, b.dequantized.data(), 1));
-  }
-  set_products_counter(state, dot_length);
+  time_mx_dot<T>(state, [](const mx_operand<T>& a, const mx_operand<T>& b) {
+    return cblas_sdot(int(dot_length), a.dequantized.data(), 1, b.dequantized.data(), 1);
+  });
 }
 
 template <class T>
 void bench_lmul_dot_unscaled(benchmark::State& state) {
-  const auto a = make_operand<T>(1, dot_length, 1), b = make_operand<T>(1, dot_length, 2);
-  for (auto _ : state) benchmark::DoNotOptimize(lmul::lmul_dot(a.elems, b.elems));
-  set_products_counter(state, dot_length);
+  time_mx_dot<T>(state, [](const mx_operand<T>& a, const mx_operand<T>& b) { return lmul::lmul_dot(a.elems, b.elems); });
 }
 
 template <class T>
@@ -188,13 +170,10 @@ void bench_lmul_mx_gemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = make_operand<T>(n, n, 1), bt = make_operand<T>(n, n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
+  time_square_gemm(state, n, c.data(), [&] {
     lmul::lmul_mx_gemm<T>(n, n, n, a.scales.data(), a.elems.data(), n, bt.scales.data(),
                           bt.elems.data(), n, c.data(), n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, double(n) * double(n) * double(n));
+  });
 }
 
 template <class T, bool dequantize_timed>
@@ -204,7 +183,7 @@ void bench_sgemm(benchmark::State& state) {
   std::vector<float> af = a.dequantized, bf = bt.dequantized, c(n * n);
   const std::size_t blocks = (n + lmul::mx_block_size - 1) / lmul::mx_block_size;
   const int ni = int(n);
-  for (auto _ : state) {
+  time_square_gemm(state, n, c.data(), [&] {
     if constexpr (dequantize_timed) {
       for (std::size_t i = 0; i < n; ++i) {
         lmul::mx_dequantize<T>(std::span<const lmul::float8_e8m0fnu>(a.scales.data() + i * blocks, blocks),
@@ -215,10 +194,7 @@ void bench_sgemm(benchmark::State& state) {
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, ni, ni, ni, 1.0f, af.data(), ni, bf.data(),
                 ni, 0.0f, c.data(), ni);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, double(n) * double(n) * double(n));
+  });
 }
 
 template <class T>
@@ -226,12 +202,8 @@ void bench_lmul_gemm_bt_unscaled(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = make_operand<T>(n, n, 1), bt = make_operand<T>(n, n, 2);
   std::vector<float> c(n * n);
-  for (auto _ : state) {
-    lmul::lmul_gemm_bt(n, n, n, a.elems.data(), n, bt.elems.data(), n, c.data(), n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  set_products_counter(state, double(n) * double(n) * double(n));
+  time_square_gemm(state, n, c.data(),
+                   [&] { lmul::lmul_gemm_bt(n, n, n, a.elems.data(), n, bt.elems.data(), n, c.data(), n); });
 }
 
 template <class T>
