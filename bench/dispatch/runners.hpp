@@ -19,8 +19,8 @@ struct runners {
 
 /// default_flags.cpp: the public API (lmul_dot, lmul_multiply, lmul_gemm) without any -m flag.
 runners default_flags_runners();
-/// native_flags.cpp: kernels::dot / multiply<kernels::default_arch> and
-/// lmul_gemm_arch<xsimd::default_arch>, instantiated in a -march=native unit.
+/// native_flags.cpp: kernels::dot / multiply<kernels::default_arch> and lmul_gemm_arch on the best
+/// GEMM arch of the flags, instantiated in a -march=native unit.
 runners native_flags_runners();
 
 }  // namespace bench_dispatch

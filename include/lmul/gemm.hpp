@@ -186,7 +186,7 @@ void lmul_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
                std::size_t ldb, float* c, std::size_t ldc, const gemm_options& options = {}) {
   detail::check_arguments("lmul_gemm", m, n, k, a, lda, b, k, n, ldb, "ldb", c, ldc);
   detail::gemm_dispatched(m, n, k, a, lda, 1, b, ldb, 1, c, ldc,
-                               detail::thread_count(options));
+                          detail::thread_count(options));
 }
 
 /// C = A * Bt^T with Bt stored n x k (as K in Q * K^T), C overwritten.
@@ -197,7 +197,7 @@ void lmul_gemm_bt(std::size_t m, std::size_t n, std::size_t k, const T* a, std::
   detail::check_arguments("lmul_gemm_bt", m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
   // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
   detail::gemm_dispatched(m, n, k, a, lda, 1, bt, 1, ldbt, c, ldc,
-                               detail::thread_count(options));
+                          detail::thread_count(options));
 }
 
 }  // inline namespace LMUL_ISA

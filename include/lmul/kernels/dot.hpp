@@ -61,8 +61,9 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
   const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
   // 0xFF in the bytes whose product is nonzero (zero operands give +-0: nothing to add).
-  const bytes nonzero = detail::select_bits((ma == bytes(std::uint8_t(0))) | (mb == bytes(std::uint8_t(0))),
-                                      bytes(std::uint8_t(0)), bytes(std::uint8_t(0xFF)));
+  const auto zero = bytes(std::uint8_t(0));
+  const bytes nonzero =
+      detail::select_bits((ma == zero) | (mb == zero), zero, bytes(std::uint8_t(0xFF)));
   const swords keep = xsimd::bitwise_cast<swords>(nonzero);
   const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
   const words keep_odd = xsimd::bitwise_cast<words>(keep >> 8);

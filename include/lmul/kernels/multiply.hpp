@@ -115,7 +115,7 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
   bytes magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
   if constexpr (t.overflow_begin < 256) {
     magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
-                              bytes(t.overflow_magnitude), magnitude);
+                                    bytes(t.overflow_magnitude), magnitude);
   }
   const byte_specials<F, A> s(ma, mb);
   magnitude = detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
