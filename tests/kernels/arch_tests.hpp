@@ -532,7 +532,8 @@ class NarrowMxKernels : public ::testing::Test {};
 using narrow_mx_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2fn, lmul::float4_e2m1fn>;
 TYPED_TEST_SUITE(NarrowMxKernels, narrow_mx_types);
 
-// The byte-table lookup that rewrites FP6 / FP4 codes (detail::lookup_bytes), against the table
+// The byte-table lookup that rewrites FP6 / FP4 codes (detail::lookup_bytes; lookup_bytes_vbmi on
+// avx512_vbmi), against the table
 // read one code at a time: every code in every lane position, lengths 0 to 300 (partial last
 // registers) at every start offset within a register, output bytes past the end untouched.
 TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
@@ -549,7 +550,15 @@ TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
     for (std::size_t offset = 0; offset < 64; offset += 5) {
       for (std::size_t n = 0; n + offset <= 300; ++n) {
         std::fill(out.begin(), out.end(), std::uint8_t(0xA5));
-        lmul::detail::lookup_bytes<A>(table, in.data() + offset, out.data(), n);
+#if LMUL_KERNELS_X86
+        if constexpr (std::is_same_v<arch, lmul::kernels::avx512_vbmi>) {  // the vpermb form
+          lmul::detail::lookup_bytes_vbmi(lmul::detail::padded_to_64(wide.code), in.data() + offset,
+                                          out.data(), n);
+        } else
+#endif
+        {
+          lmul::detail::lookup_bytes<A>(table, in.data() + offset, out.data(), n);
+        }
         for (std::size_t i = 0; i < out.size(); ++i) {
           const std::uint8_t want = i < n ? wide.code[in[offset + i]] : std::uint8_t(0xA5);
           ASSERT_EQ(out[i], want) << "offset " << offset << ", n " << n << ", byte " << i;

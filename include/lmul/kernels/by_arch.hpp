@@ -15,6 +15,7 @@
 // (src/) and pick the best at run time. Design notes: docs/kernels.md.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <ranges>
 #include <span>
@@ -220,6 +221,14 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
     constexpr std::size_t chunk = 2048;  // codes per operand rewritten at a time: 4 KiB of stack
     alignas(64) std::uint8_t xa[chunk], xb[chunk];
     const auto rewrite = [&](std::size_t first, std::size_t count) {
+#if LMUL_KERNELS_X86
+      if constexpr (std::is_same_v<Arch, avx512_vbmi>) {  // one vpermb per 64 codes
+        static constexpr std::array<std::uint8_t, 64> bytes = detail::padded_to_64(wide.code);
+        detail::lookup_bytes_vbmi(bytes, ca + first, xa, count);
+        detail::lookup_bytes_vbmi(bytes, cb + first, xb, count);
+        return;
+      }
+#endif
       detail::lookup_bytes<A>(table, ca + first, xa, count);
       detail::lookup_bytes<A>(table, cb + first, xb, count);
     };

@@ -56,4 +56,13 @@ struct mx_wide_code_table {
 template <class F>
 inline constexpr mx_wide_code_table<F> mx_wide_codes_v{};
 
+/// A table of at most 64 bytes, zero-padded to 64 (one AVX-512 register for vpermb).
+template <std::size_t N>
+constexpr std::array<std::uint8_t, 64> padded_to_64(const std::array<std::uint8_t, N>& table) {
+  static_assert(N <= 64);
+  std::array<std::uint8_t, 64> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = table[i];
+  return out;
+}
+
 }  // namespace lmul::detail
