@@ -102,6 +102,18 @@ void gemm(std::size_t m, std::size_t n, std::size_t k, const void* a, std::size_
       {static_cast<const T*>(b), b_row_stride, b_col_stride}, c, ldc, threads);
 }
 
+/// The element type of narrow_mx_formats[I] (FP6 or FP4: no inf, no NaN).
+template <std::size_t I>
+using narrow_element_t =
+    small_float<format_traits<::lmul::runtime::narrow_mx_formats[I].mantissa_bits,
+                              ::lmul::runtime::narrow_mx_formats[I].exponent_bits, special_values::none>,
+                exact_multiplication>;
+
+template <std::size_t... I>
+constexpr void fill_narrow_entries(::lmul::runtime::kernel_table& table, std::index_sequence<I...>) {
+  ((table.narrow_block_sums[I] = &block_sums<narrow_element_t<I>>), ...);
+}
+
 template <std::size_t I>
 constexpr void fill_entries(::lmul::runtime::kernel_table& table) {
   using T = element_t<I>;
@@ -119,6 +131,7 @@ constexpr ::lmul::runtime::kernel_table make_table(std::index_sequence<I...>) {
   ::lmul::runtime::kernel_table table{};
   table.arch_name = LMUL_UNIT_ARCH_NAME;
   (fill_entries<I>(table), ...);
+  fill_narrow_entries(table, std::make_index_sequence<::lmul::runtime::narrow_mx_format_count>{});
   return table;
 }
 

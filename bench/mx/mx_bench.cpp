@@ -42,6 +42,7 @@
 
 #include <lmul/kernels.hpp>
 #include <lmul/mx.hpp>
+#include <lmul/mx/block_sum.hpp>
 
 namespace {
 
@@ -232,6 +233,7 @@ int main(int argc, char** argv) {
   register_format<lmul::float8_e4m3fn>("e4m3fn");
   register_format<lmul::float8_e5m2>("e5m2");
   register_format<lmul::float6_e2m3fn>("e2m3fn");
+  register_format<lmul::float6_e3m2fn>("e3m2fn");
   register_format<lmul::float4_e2m1fn>("e2m1fn");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

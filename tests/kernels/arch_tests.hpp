@@ -525,4 +525,91 @@ TYPED_TEST(ByteKernels, ExactDotNanAndInfAnywhere) {
   }
 }
 
+// ---- MX block sums of FP6 / FP4 codes -------------------------------------------------------
+
+template <class T>
+class NarrowMxKernels : public ::testing::Test {};
+using narrow_mx_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2fn, lmul::float4_e2m1fn>;
+TYPED_TEST_SUITE(NarrowMxKernels, narrow_mx_types);
+
+// The byte-table lookup that rewrites FP6 / FP4 codes (detail::lookup_bytes; lookup_bytes_vbmi on
+// avx512_vbmi), against the table
+// read one code at a time: every code in every lane position, lengths 0 to 300 (partial last
+// registers) at every start offset within a register, output bytes past the end untouched.
+TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
+  LMUL_REQUIRE_ARCH();
+  if constexpr (std::is_same_v<arch, lmul::kernels::scalar>) {
+    GTEST_SKIP() << "the scalar arch sums FP6 / FP4 codes without rewriting them";
+  } else {
+    using F = format_t<TypeParam>;
+    using A = lmul::detail::xsimd_arch_t<arch>;
+    constexpr auto& wide = lmul::detail::mx_wide_codes_v<F>;
+    static constexpr auto table = lmul::detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
+    std::vector<std::uint8_t> in(400), out(400);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = std::uint8_t((i * 7 + i / wide.size) % wide.size);
+    for (std::size_t offset = 0; offset < 64; offset += 5) {
+      for (std::size_t n = 0; n + offset <= 300; ++n) {
+        std::fill(out.begin(), out.end(), std::uint8_t(0xA5));
+#if LMUL_KERNELS_X86
+        if constexpr (std::is_same_v<arch, lmul::kernels::avx512_vbmi>) {  // the vpermb form
+          lmul::detail::lookup_bytes_vbmi(lmul::detail::padded_to_64(wide.code), in.data() + offset,
+                                          out.data(), n);
+        } else
+#endif
+        {
+          lmul::detail::lookup_bytes<A>(table, in.data() + offset, out.data(), n);
+        }
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          const std::uint8_t want = i < n ? wide.code[in[offset + i]] : std::uint8_t(0xA5);
+          ASSERT_EQ(out[i], want) << "offset " << offset << ", n " << n << ", byte " << i;
+        }
+      }
+    }
+  }
+}
+
+// kernels::block_sums on FP6 / FP4 codes: blocks of 1, 7, 32, 128 and 2048 give the same bits as
+// the 8-bit format's kernel on the rewritten codes (mx/wide_codes.hpp; tests/mx checks the
+// rewriting against the reference), lengths with a short last block; blocks longer than the 2048
+// codes rewritten at a time lie within spec 4's bound of the exact sum.
+TYPED_TEST(NarrowMxKernels, BlockSumsEqualTheWideFormatsOnRewrittenCodes) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  using W = lmul::small_float<lmul::detail::mx_wide_format_t<F>, lmul::lmul_multiplication>;
+  constexpr auto& wide = lmul::detail::mx_wide_codes_v<F>;
+  for (const std::size_t block : std::initializer_list<std::size_t>{1, 7, 32, 128, 2048, 2049, 5000}) {
+    for (const std::size_t n : {block, block * 3 + 1, block * 9 - 5, std::size_t{4099}}) {
+      std::mt19937 rng(unsigned(block + 3 * n));
+      std::vector<T> a(n), b(n);
+      std::vector<W> wa(n), wb(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = from_code<T>(rng() % wide.size);
+        b[i] = from_code<T>(rng() % wide.size);
+        wa[i] = from_code<W>(wide.code[lmul::to_code(a[i])]);
+        wb[i] = from_code<W>(wide.code[lmul::to_code(b[i])]);
+      }
+      const std::size_t blocks = (n + block - 1) / block;
+      std::vector<float> sums(blocks + 1, -1.f), want(blocks);
+      lmul::kernels::block_sums<arch>(a.data(), b.data(), n, block, sums.data());
+      lmul::kernels::block_sums<arch>(wa.data(), wb.data(), n, block, want.data());
+      EXPECT_EQ(sums[blocks], -1.f) << "wrote past the last block";
+      for (std::size_t j = 0; j < blocks; ++j) {
+        if (block <= 2048) {
+          ASSERT_EQ(std::bit_cast<std::uint32_t>(sums[j]), std::bit_cast<std::uint32_t>(want[j]))
+              << "block " << block << ", n " << n << ", block index " << j;
+        } else {
+          const std::size_t first = j * block, count = std::min(block, n - first);
+          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
+          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
+          long double sum, sum_abs;
+          reference_sum(xa, xb, sum, sum_abs);
+          ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
+              << "block " << block << ", n " << n << ", block index " << j;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace

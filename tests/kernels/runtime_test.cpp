@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <lmul/lmul.hpp>
+#include <lmul/mx/wide_codes.hpp>
 
 #include "../gemm/gemm_reference.hpp"
 #include "reference.hpp"
@@ -218,6 +219,88 @@ TYPED_TEST(RuntimeByteKernels, BlockSumsWithinTheBoundPerBlock) {
           reference_sum(xa, xb, sum, sum_abs);
           ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
               << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+class RuntimeNarrowBlockSums : public ::testing::Test {};
+using narrow_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2fn, lmul::float4_e2m1fn>;
+TYPED_TEST_SUITE(RuntimeNarrowBlockSums, narrow_types);
+
+template <class T>
+constexpr int narrow_format = lmul::runtime::narrow_mx_format_index<format_t<T>>;
+
+// FP6 / FP4 block sums (narrow_block_sums): every pair of codes as the only nonzero term of its
+// block (blocks of 1 and of 32, the pair at every lane position in turn) gives 0.f + its wide
+// product, bit for bit.
+TYPED_TEST(RuntimeNarrowBlockSums, SingleTermsAreTheWideProducts) {
+  using T = TypeParam;
+  constexpr std::size_t codes = std::size_t{1} << format_t<T>::total_bits;
+  std::vector<T> a(codes * codes), b(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = from_code<T>(i / codes);
+    b[i] = from_code<T>(i % codes);
+  }
+  for (const std::size_t block : {std::size_t{1}, std::size_t{32}}) {
+    std::vector<T> xa(a.size() * block, from_code<T>(0)), xb(xa.size(), from_code<T>(0));
+    for (std::size_t j = 0; j < a.size(); ++j) {
+      xa[j * block + j % block] = a[j];
+      xb[j * block + j % block] = b[j];
+    }
+    for (const auto* table : runnable_tables()) {
+      std::vector<float> sums(a.size(), -1.f);
+      table->narrow_block_sums[narrow_format<T>](xa.data(), xb.data(), xa.size(), block, sums.data());
+      long bad = -1;
+      for (std::size_t j = 0; j < a.size() && bad < 0; ++j) {
+        if (!same_sum<T>(sums[j], 0.f + lmul::lmul_wide_product(a[j], b[j]))) bad = long(j);
+      }
+      EXPECT_EQ(bad, -1) << table->arch_name << ", block " << block << ", pair " << bad;
+    }
+  }
+}
+
+// Random codes, block sizes 1 to 3000 (longer than the 2048 codes rewritten at a time), lengths
+// with a short last block: each block sum within spec 4's bound of the exact sum, nothing written
+// past the last block, and for blocks up to 2048 codes the same bits as the 8-bit format's entry on
+// the rewritten codes (mx/wide_codes.hpp; tests/mx checks the rewriting against the reference).
+TYPED_TEST(RuntimeNarrowBlockSums, WithinTheBoundAndEqualToTheWideFormat) {
+  using T = TypeParam;
+  using F = format_t<T>;
+  constexpr auto& rewrite = lmul::detail::mx_wide_codes_v<F>.code;
+  constexpr int wide_format = lmul::runtime::compiled_format_index<lmul::detail::mx_wide_format_t<F>>;
+  static_assert(wide_format >= 0);
+  for (const std::size_t block : std::initializer_list<std::size_t>{1, 7, 31, 32, 33, 64, 128, 1000, 2048, 3000}) {
+    for (const std::size_t n : {block * 5, block * 5 + 1, block * 70 - 3, std::size_t{2053}}) {
+      std::mt19937 rng(unsigned(block * 7 + n));
+      std::vector<T> a(n), b(n);
+      std::vector<std::uint8_t> wa(n), wb(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = from_code<T>(rng() % rewrite.size());
+        b[i] = from_code<T>(rng() % rewrite.size());
+        wa[i] = rewrite[lmul::to_code(a[i])];
+        wb[i] = rewrite[lmul::to_code(b[i])];
+      }
+      const std::size_t blocks = (n + block - 1) / block;
+      for (const auto* table : runnable_tables()) {
+        std::vector<float> sums(blocks + 1, -1.f), wide(blocks, -1.f);
+        table->narrow_block_sums[narrow_format<T>](a.data(), b.data(), n, block, sums.data());
+        table->block_sums[wide_format](wa.data(), wb.data(), n, block, wide.data());
+        EXPECT_EQ(sums[blocks], -1.f) << table->arch_name << ": wrote past the last block";
+        for (std::size_t j = 0; j < blocks; ++j) {
+          const std::size_t first = j * block, count = std::min(block, n - first);
+          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
+          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
+          long double sum, sum_abs;
+          reference_sum(xa, xb, sum, sum_abs);
+          ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
+              << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
+          if (block <= 2048) {
+            ASSERT_TRUE(same_sum<T>(sums[j], wide[j]))
+                << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
+          }
         }
       }
     }

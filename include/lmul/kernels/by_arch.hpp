@@ -4,7 +4,8 @@
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
 //   lmul::kernels::dot_exact<Arch>(a, b, n)       the exact dot of 8-bit codes (the same bits on
 //                                                 every Arch; dot_exact(a, b, n) is the scalar one)
-//   lmul::kernels::block_sums<Arch>(a, b, n, block, sums)   dot of each block of 8-bit codes (MX)
+//   lmul::kernels::block_sums<Arch>(a, b, n, block, sums)   dot of each block of 8-bit, FP6 or
+//                                                 FP4 codes (MX)
 // Arch is lmul::kernels::scalar, lmul::kernels::avx512_vbmi or an xsimd arch (kernels/arch.hpp).
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
@@ -14,6 +15,7 @@
 // (src/) and pick the best at run time. Design notes: docs/kernels.md.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <ranges>
 #include <span>
@@ -29,8 +31,10 @@
 #endif
 
 #include "../mx/block_sum.hpp"
+#include "../mx/wide_codes.hpp"
 #include "../scalar.hpp"
 #include "arch.hpp"
+#include "byte_lookup.hpp"
 #include "dot.hpp"
 #include "exact_dot.hpp"
 #include "exact_dot_xsimd.hpp"
@@ -155,18 +159,16 @@ constexpr auto half_width_xsimd_arch() {
 #endif
 }
 
-/// sums[j] = sum of lmul_wide_product(a[i], b[i]) over block j (i from j * block to
-/// min(n, (j + 1) * block) - 1) in fp32, for every j < ceil(n / block): the per-block sums of
-/// lmul_mx_dot. block > 0. The VBMI arch sums two blocks of 32 per register; the other vector archs
-/// run the dot kernel on each block (at half the register width for a block shorter than one
-/// register, such as 32 codes on AVX-512 BW); blocks shorter than that, and the scalar arch, use
-/// the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per element).
-template <class Arch, lmul_byte_element T>
-void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
-  require_kernel_arch<Arch>();
-  using F = format_of_t<T>;
-  const auto* ca = detail::codes(a);
-  const auto* cb = detail::codes(b);
+/// sums[j] = sum of the wide products of codes a[i], b[i] of format F (8 bits, or an FP6 / FP4
+/// format on the scalar arch) over block j (i from j * block to min(n, (j + 1) * block) - 1) in fp32,
+/// for every j < ceil(n / block). block > 0. The VBMI arch sums two blocks of 32 per register; the
+/// other vector archs run the dot kernel on each block (at half the register width for a block
+/// shorter than one register, such as 32 codes on AVX-512 BW); blocks shorter than that, and the
+/// scalar arch, use the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per
+/// element).
+template <class Arch, class F>
+void block_sums_of_codes(const typename F::storage* ca, const typename F::storage* cb,
+                         std::size_t n, std::size_t block, float* sums) {
   constexpr algorithm path = dot_algorithm<F>(features_of<Arch>());
 #if LMUL_KERNELS_X86
   if constexpr (path == algorithm::byte_classes_vbmi) {
@@ -190,6 +192,66 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
     for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
       const std::size_t count = n - first < block ? n - first : block;
       sums[j] = detail::wide_block_sum<F>(ca + first, cb + first, count);
+    }
+  }
+}
+
+/// The per-block sums of lmul_mx_dot: sums[j] = the fp32 sum of lmul_wide_product(a[i], b[i])
+/// over block j (i from j * block to min(n, (j + 1) * block) - 1), for every j < ceil(n / block).
+/// block > 0. T is an 8-bit element type (block_sums_of_codes) or an OCP MX FP6 / FP4 type: on the
+/// vector archs those codes are rewritten, a chunk at a time on the stack, as codes of the 8-bit
+/// format with the same M (mx/wide_codes.hpp: the same wide products) by a byte-table lookup in
+/// registers, and summed by that format's kernel; a block longer than a chunk is summed chunk by
+/// chunk and the chunk sums are added in order. The scalar arch sums FP6 / FP4 codes directly.
+template <class Arch, lmul_element T>
+  requires(format_of_t<T>::total_bits == 8 || detail::is_narrow_mx_format<format_of_t<T>>)
+void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
+  require_kernel_arch<Arch>();
+  using F = format_of_t<T>;
+  const auto* ca = detail::codes(a);
+  const auto* cb = detail::codes(b);
+  if constexpr (F::total_bits == 8 || !features_of<Arch>().vectors) {
+    block_sums_of_codes<Arch, F>(ca, cb, n, block, sums);
+  } else {
+    using W = detail::mx_wide_format_t<F>;
+    using A = detail::xsimd_arch_t<Arch>;
+    constexpr auto& wide = detail::mx_wide_codes_v<F>;
+    static constexpr auto table =
+        detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
+    constexpr std::size_t chunk = 2048;  // codes per operand rewritten at a time: 4 KiB of stack
+    alignas(64) std::uint8_t xa[chunk], xb[chunk];
+    const auto rewrite = [&](std::size_t first, std::size_t count) {
+#if LMUL_KERNELS_X86
+      if constexpr (std::is_same_v<Arch, avx512_vbmi>) {  // one vpermb per 64 codes
+        static constexpr std::array<std::uint8_t, 64> bytes = detail::padded_to_64(wide.code);
+        detail::lookup_bytes_vbmi(bytes, ca + first, xa, count);
+        detail::lookup_bytes_vbmi(bytes, cb + first, xb, count);
+        return;
+      }
+#endif
+      detail::lookup_bytes<A>(table, ca + first, xa, count);
+      detail::lookup_bytes<A>(table, cb + first, xb, count);
+    };
+    if (block <= chunk) {
+      const std::size_t step = chunk / block * block;  // whole blocks per chunk
+      for (std::size_t first = 0; first < n; first += step) {
+        const std::size_t count = n - first < step ? n - first : step;
+        rewrite(first, count);
+        block_sums_of_codes<Arch, W>(xa, xb, count, block, sums + first / block);
+      }
+    } else {
+      for (std::size_t first = 0, j = 0; first < n; first += block, ++j) {
+        const std::size_t end = n - first < block ? n : first + block;
+        float sum = 0.f;
+        for (std::size_t k = first; k < end; k += chunk) {
+          const std::size_t count = end - k < chunk ? end - k : chunk;
+          rewrite(k, count);
+          float part;
+          block_sums_of_codes<Arch, W>(xa, xb, count, count, &part);
+          sum += part;
+        }
+        sums[j] = sum;
+      }
     }
   }
 }

@@ -51,6 +51,24 @@ template <class F>
 inline constexpr int compiled_format_index =
     format_index(F::mantissa_bits, F::exponent_bits, !F::has_infinity);
 
+/// The OCP MX element formats narrower than their byte, which have only the MX block sums
+/// (lmul_mx_dot): FP6 e2m3, FP6 e3m2 and FP4 e2m1 (no inf, no NaN).
+inline constexpr format_key narrow_mx_formats[] = {{3, 2, true}, {2, 3, true}, {1, 2, true}};
+inline constexpr std::size_t narrow_mx_format_count = sizeof(narrow_mx_formats) / sizeof(format_key);
+
+/// Index of format F in narrow_mx_formats, or -1.
+template <class F>
+inline constexpr int narrow_mx_format_index = [] {
+  for (std::size_t i = 0; i < narrow_mx_format_count; ++i) {
+    const format_key& k = narrow_mx_formats[i];
+    if (k.mantissa_bits == F::mantissa_bits && k.exponent_bits == F::exponent_bits &&
+        !F::has_infinity && !F::has_nan) {
+      return int(i);
+    }
+  }
+  return -1;
+}();
+
 /// out[i] = L-Mul(a[i], b[i]) on n codes (out may equal a or b).
 using multiply_fn = void (*)(const void* a, const void* b, void* out, std::size_t n);
 /// Sum of the wide products of n codes (lmul_dot), or their exact sum (lmul_dot_exact).
@@ -75,6 +93,7 @@ struct kernel_table {
   dot_fn dot_exact[format_count];  ///< nullptr for formats wider than 8 bits
   gemm_fn gemm[format_count];
   block_sums_fn block_sums[format_count];  ///< nullptr for formats wider than 8 bits
+  block_sums_fn narrow_block_sums[narrow_mx_format_count];  ///< FP6 / FP4, by narrow_mx_format_index
 };
 
 /// The table of the best instruction set this CPU has, chosen once per process (thread-safe).
