@@ -201,9 +201,10 @@ TYPED_TEST_SUITE(MxDot, mx_test::mx_types);
 TYPED_TEST(MxDot, WithinBoundOfExactReference) {
   using T = TypeParam;
   std::mt19937 rng(17);
-  std::size_t checked = 0;
-  // Scale ranges: ordinary, very small (subnormal block results), very large (overflow to inf).
-  const int ranges[][2] = {{120, 134}, {0, 40}, {1, 254}, {-127, -100}, {100, 127}};
+  std::size_t checked = 0, nan_results = 0, overflowed = 0;
+  // Scale codes (value 2^(code - 127); 255 is NaN): ordinary, very small (subnormal block
+  // results), every finite scale, very large (results overflow to inf), large with NaN scales.
+  const int ranges[][2] = {{120, 134}, {0, 40}, {0, 254}, {200, 254}, {240, 255}};
   // Blocks up to 3000 (longer than the 2048 codes that the FP6 / FP4 kernels rewrite at a time).
   for (const std::size_t block : {std::size_t{32}, std::size_t{1}, std::size_t{5}, std::size_t{7},
                                   std::size_t{128}, std::size_t{3000}}) {
@@ -217,16 +218,18 @@ TYPED_TEST(MxDot, WithinBoundOfExactReference) {
                                      : lmul::mx_dot<T>(op.scales_a, op.a, op.scales_b, op.b, block);
           const exact_dot r = reference_dot(op, block, use_lmul);
           ++checked;
-          bool nan_scale = false;  // the range {-127, -100} gives NaN scales (exponents < -127)
+          bool nan_scale = false;  // scale code 255
           for (std::size_t j = 0; j < blocks; ++j) {
             nan_scale = nan_scale || isnan(op.scales_a[j]) || isnan(op.scales_b[j]);
           }
           if (nan_scale) {  // spec: a NaN scale makes the result NaN
             EXPECT_TRUE(std::isnan(got)) << "n " << n << " block " << block;
+            ++nan_results;
             continue;
           }
           if (std::fabs(r.sum) > 0x1.fffffep127L * (1 + 0x1p-20L)) {  // clearly beyond fp32
             EXPECT_TRUE(std::isinf(got) || std::isnan(got)) << "n " << n << " block " << block;
+            ++overflowed;
             continue;
           }
           if (std::isinf(got) || std::isnan(got)) {  // only where block results overflow
@@ -240,7 +243,11 @@ TYPED_TEST(MxDot, WithinBoundOfExactReference) {
       }
     }
   }
-  std::printf("%zu dot products checked\n", checked);
+  std::printf("%zu dot products checked (%zu NaN, %zu beyond fp32)\n", checked, nan_results,
+              overflowed);
+  EXPECT_GT(nan_results, 0u);  // every kind of case the ranges are there for did occur
+  EXPECT_GT(overflowed, 0u);
+  EXPECT_GT(checked - nan_results - overflowed, checked / 2);
 }
 
 // One term per block: the block sum is the exact wide product, so the result is determined bit
