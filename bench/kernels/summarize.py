@@ -47,13 +47,15 @@ def fp8_candidates(op, t, rates):
 
 
 # Vector instructions per 64 elements in each inner loop, counted by hand from the code at this
-# commit (AVX-512 builds; loads and stores included, k-mask logic counted apart). Sources:
+# commit (AVX-512 builds; k-mask logic counted apart; the lmul 8-bit rows from GCC 12's code for
+# the avx512_vbmi unit: objdump of kernels_avx512_vbmi.cpp.o, dot_codes_vbmi_pass and
+# multiply_codes_vbmi of e4m3fn). Sources:
 # include/lmul/kernels/avx512_vbmi.hpp, avx512_float.hpp, multiply.hpp; bench/baselines/*.hpp.
 INSTRUCTIONS_PER_64 = {
-    "dot/lmul/<8-bit>": ("21 + 5 mask/scalar", "2 loads, 2 vpermt2b, 2 vpcmpeqb, 2 vptestmb, vpxord, "
-                         "4 vpunpck, 2 vpmaddubsw, 2 masked vpaddw, 2 vpternlogd, 2 vdpbf16ps; kor, kand, "
-                         "2 pext, kortest"),
-    "dot/fp8_emulated (bf16_dpbf16)": ("14", "2 loads, 4 vpermt2b, 2 vpternlogd, 4 vpunpck, 2 vdpbf16ps"),
+    "dot/lmul/<8-bit>": ("16 + 5 loads", "2 vpermi2b, 2 vptestmb, 2 vpmaxub, 4 vpunpck, 2 vpmaddubsw, "
+                         "vpternlogd, masked vpaddb, 2 vdpbf16ps; GCC 12 loads each 64-byte operand 2-3 "
+                         "times (the same lines: reloading measured no slower)"),
+    "dot/fp8_emulated (bf16_dpbf16)": ("12 + 2 loads", "4 vpermt2b, 2 vpternlogd, 4 vpunpck, 2 vdpbf16ps"),
     "dot/fp8_emulated_vbmi_fp32fma": ("26", "2 loads, 4 vpermt2b, 2 vpternlogd, 4 vpunpck, 4 vpslld, "
                                       "4 vpandd, 4 vfmadd, (acc. in registers)"),
     "dot/fp8_emulated_decode_fp32fma": ("~100", "per 16: 2 x (vpmovzxbd, 2 vpandd, vpslld, vpaddd, "
@@ -61,8 +63,10 @@ INSTRUCTIONS_PER_64 = {
     "dot/fp32 (cblas_sdot, fp32_fma)": ("8", "8 loads (4 folded into vfmadd), 4 vfmadd: the minimum"),
     "dot/lmul/float": ("40 + ~16 mask, 8 prefetch", "8 loads, 4 vpaddd, 4 vpsubd, 4 vpternlogd, "
                        "12 vfpclassps, 4 vpmovd2m, 4 vaddps; k-ors, kortest"),
-    "multiply/lmul/<8-bit>": ("16 + 3 mask", "2 loads, 2 vptestmb, 4 vpermt2b, 2 vpcmpeqb, masked "
-                              "vpaddusb, vpmovb2m, vpblendmb, vpxord, vpternlogd, store; kand, kor, kortest"),
+    "multiply/lmul/<8-bit>": ("11 + 2 copies, 2 loads, 1 store", "2 vpermt2b (class indices), vpaddsb, "
+                              "vpmovb2m, 2 masked vpermi2b (the 256-entry product table as two halves), "
+                              "vpxord + vpternlogd (sign), 1.5 vpmaxsb + 0.5 vpcmpeqb (NaN/inf check); "
+                              "knotq, kortestq"),
     "multiply/fp8_emulated (vbmi_fp32)": ("74 (e4m3fn), 82 (e5m2)", "2 loads, 4 vpermt2b, 4 vpunpck, 4 vpslld + "
                                           "4 vpandd (widen), 4 vmulps, 4 x 11 encode (+2 for e5m2's NaN), "
                                           "2 vpslld + 2 vpord, vpackuswb, vpxord, vpternlogd, store"),

@@ -8,7 +8,8 @@
 // c + i*ldc) is OVERWRITTEN: c[i][j] = sum over p of lmul_wide_product(a[i][p], b[p][j]), the wide
 // L-Mul products of spec section 3 accumulated in fp32 (in blocks of 256 steps: the sum lies within
 // the gamma_k bound of spec section 4). NaN and inf follow the spec's special-value table and then
-// propagate as IEEE addition does. T is float, float8_e4m3fn, float8_e5m2 or any lmul<M,E>.
+// propagate as IEEE addition does. T is float, float8_e4m3fn, float8_e5m2, any lmul<M,E> or an
+// OCP MX element type (float6_e2m3fn, float6_e3m2fn, float4_e2m1fn).
 //
 // Errors (std::invalid_argument, C untouched; errors.hpp without exceptions): lda < k, ldb < n
 // (ldbt < k), ldc < n; a matrix with elements whose pointer is null, whose last element lies more
@@ -20,7 +21,9 @@
 // thread is joined (C untouched after a failed creation, unspecified after a failed band).
 //
 // The kernels are lmul's compiled ones for the best instruction set of the running CPU (chosen
-// once per process, whatever the caller's compile flags: runtime/kernel_table.hpp); formats the
+// once per process, whatever the caller's compile flags: runtime/kernel_table.hpp). FP6 / FP4
+// operands are first copied as codes of the 8-bit format with the same fraction width, whose wide
+// products are the same (m k + k n bytes, allocated per call: mx/wide_codes.hpp). Other formats the
 // library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop on
 // the calling thread (gemm_options::threads is then ignored).
 // lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/by_arch.hpp) name the instruction set.
@@ -33,10 +36,12 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "detail/isa_namespace.hpp"
 #include "errors.hpp"
 #include "kernels/paths.hpp"
+#include "mx/wide_codes.hpp"
 #include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
@@ -160,6 +165,21 @@ void gemm_scalar(std::size_t m, std::size_t n, std::size_t k, const T* a, std::s
   }
 }
 
+/// The rows x cols matrix x (element (i, j) at x[i * row_stride + j * col_stride]) of FP6 / FP4
+/// codes as a row-major matrix of codes of the 8-bit format with the same wide products.
+template <class T>
+std::vector<std::uint8_t> mx_wide_copy(const T* x, std::size_t rows, std::size_t cols,
+                                       std::size_t row_stride, std::size_t col_stride) {
+  const auto& wide = mx_wide_codes_v<format_of_t<T>>.code;
+  std::vector<std::uint8_t> out(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) {
+      out[i * cols + j] = wide[x[i * row_stride + j * col_stride].bits()];
+    }
+  }
+  return out;
+}
+
 /// Runs the compiled kernels of the running CPU's best instruction set on checked arguments.
 template <class T>
 void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
@@ -171,6 +191,16 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
   if constexpr (format >= 0) {
     runtime::selected_kernels().gemm[format](m, n, k, a, a_row_stride, a_col_stride, b,
                                              b_row_stride, b_col_stride, c, ldc, threads);
+  } else if constexpr (is_narrow_mx_format<F>) {
+    // FP6 / FP4: the compiled kernels of lmul<M, 7 - M>, on copies of A and B rewritten as its
+    // codes (the same wide products: mx/wide_codes.hpp); m k + k n bytes, O(m k + k n) time.
+    constexpr int wide_format = runtime::compiled_format_index<mx_wide_format_t<F>>;
+    static_assert(wide_format >= 0);
+    if (m == 0 || n == 0) return;
+    const auto wide_a = mx_wide_copy(a, m, k, a_row_stride, a_col_stride);
+    const auto wide_b = mx_wide_copy(b, k, n, b_row_stride, b_col_stride);
+    runtime::selected_kernels().gemm[wide_format](m, n, k, wide_a.data(), k, 1, wide_b.data(), n,
+                                                  1, c, ldc, threads);
   } else {
     gemm_scalar(m, n, k, a, a_row_stride, a_col_stride, b, b_row_stride, b_col_stride, c, ldc);
   }

@@ -15,7 +15,8 @@
 // target) for the best instruction set of the running CPU, chosen once per process whatever flags
 // this unit is compiled with (runtime/kernel_table.hpp). Formats the library has no kernels for
 // (those narrower than their storage, such as lmul<2,3> or lmul<10,4>) run the scalar definition
-// here: the same bits, without SIMD. lmul::kernels::multiply<Arch>(...) etc. (kernels/by_arch.hpp)
+// here: the same bits, without SIMD; lmul_dot on the OCP MX FP6 / FP4 types runs their compiled MX
+// block sums (one block of n). lmul::kernels::multiply<Arch>(...) etc. (kernels/by_arch.hpp)
 // name the instruction set at compile time instead. Design notes: docs/kernels.md.
 #pragma once
 
@@ -59,8 +60,16 @@ template <lmul_element T>
 float lmul_dot(std::span<const T> a, std::span<const T> b) {
   detail::check_same_length("lmul_dot", a.size(), b.size());
   constexpr int format = detail::compiled_format<T>;
+  constexpr int narrow_mx = runtime::narrow_mx_format_index<format_of_t<T>>;
   if constexpr (format >= 0) {
     return runtime::selected_kernels().dot[format](a.data(), b.data(), a.size());
+  } else if constexpr (narrow_mx >= 0) {  // FP6 / FP4: the MX block sums, one block of n
+    float sum = 0.f;
+    if (!a.empty()) {
+      runtime::selected_kernels().narrow_block_sums[narrow_mx](a.data(), b.data(), a.size(),
+                                                               a.size(), &sum);
+    }
+    return sum;
   } else {
     float sum = 0.f;
     for (std::size_t i = 0; i < a.size(); ++i) sum += lmul_wide_product(a[i], b[i]);

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -71,6 +73,37 @@ TEST(KernelApi, EmptySpans) {
   lmul::lmul_multiply(a, b, out);
   EXPECT_EQ(lmul::lmul_dot(a, b), 0.f);
   EXPECT_EQ(lmul::lmul_dot_exact(a, b), 0.f);
+}
+
+// lmul_dot on the OCP MX FP6 / FP4 types runs their compiled MX block sums (one block of n):
+// within gamma_n * sum |p_i| of the exact sum of the scalar definition's wide products, for
+// lengths around the 2048 codes that those kernels rewrite at a time.
+template <class T>
+void check_narrow_mx_dot() {
+  std::mt19937 rng(41);
+  std::uniform_int_distribution<int> code(0, (1 << lmul::format_of_t<T>::total_bits) - 1);
+  for (const std::size_t n : {0, 1, 31, 64, 2047, 2048, 2049, 5000}) {
+    std::vector<T> a(n), b(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      a[i] = T::from_bits(std::uint8_t(code(rng)));
+      b[i] = T::from_bits(std::uint8_t(code(rng)));
+    }
+    long double exact = 0, abs_sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const long double p = lmul::lmul_wide_product(a[i], b[i]);
+      exact += p;
+      abs_sum += std::fabs(p);
+    }
+    const long double u = 0x1p-24L, gamma = n * u / (1 - n * u);
+    const float got = lmul::lmul_dot(a, b);
+    EXPECT_LE(std::fabs((long double)got - exact), gamma * abs_sum) << "n " << n;
+  }
+}
+
+TEST(KernelApi, NarrowMxDotRunsTheBlockSums) {
+  check_narrow_mx_dot<lmul::float6_e2m3fn>();
+  check_narrow_mx_dot<lmul::float6_e3m2fn>();
+  check_narrow_mx_dot<lmul::float4_e2m1fn>();
 }
 
 TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {

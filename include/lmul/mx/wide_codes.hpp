@@ -36,6 +36,10 @@ inline constexpr bool is_narrow_mx_format = F::total_bits < 8 && F::specials == 
 template <class F>
 using mx_wide_format_t = format_traits<F::mantissa_bits, 7 - F::mantissa_bits>;
 
+/// Deliberately not constexpr: the compile-time construction below fails where it is reached
+/// (no throw: the header also compiles without exceptions).
+inline void value_not_exact_in_the_wide_format() {}
+
 /// F's code -> the code of the same value in mx_wide_format_t<F>, for the 2^total_bits codes of F.
 template <class F>
 struct mx_wide_code_table {
@@ -48,7 +52,7 @@ struct mx_wide_code_table {
       // decode is exact (a float), and the value is a number of W, so encode is exact too.
       code[c] = encode<W>(double(decode<F>(std::uint8_t(c))));
       if (double(decode<W>(code[c])) != double(decode<F>(std::uint8_t(c)))) {
-        throw "mx_wide_code_table: a value of F is not exact in the wide format";  // compile error
+        value_not_exact_in_the_wide_format();  // not constexpr: a compile error here
       }
     }
   }
