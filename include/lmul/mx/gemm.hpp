@@ -65,21 +65,13 @@ void check_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m
   }
 }
 
-}  // namespace detail
-
-inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
-
-/// C = A Bt^T for MX operands with L-Mul element products (see the file comment). C (m x n, row
-/// stride ldc) is overwritten; k = 0 gives C = 0.
-template <mx_element Elem>
-void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0fnu* scales_a,
-                  const Elem* a, std::size_t lda, const float8_e8m0fnu* scales_bt, const Elem* bt,
-                  std::size_t ldbt, float* c, std::size_t ldc, std::size_t block = mx_block_size) {
-  detail::check_mx_gemm(m, n, k, scales_a, a, lda, scales_bt, bt, ldbt, c, ldc, block);
-  const std::size_t blocks = detail::mx_block_count(k, block);
-  for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
-  if (k == 0) return;
-  constexpr std::size_t tile_rows = detail::mx_gemm_tile_rows, tile_cols = detail::mx_gemm_tile_cols;
+/// The tiles of lmul_mx_gemm on checked arguments, C already zero, k > 0 (see the file comment).
+template <class T>
+void mx_gemm_tiles(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0fnu* scales_a,
+                   const T* a, std::size_t lda, const float8_e8m0fnu* scales_bt, const T* bt,
+                   std::size_t ldbt, float* c, std::size_t ldc, std::size_t block) {
+  const std::size_t blocks = mx_block_count(k, block);
+  constexpr std::size_t tile_rows = mx_gemm_tile_rows, tile_cols = mx_gemm_tile_cols;
   std::vector<float> sums(tile_rows * tile_cols);
   std::vector<std::int32_t> b_codes(tile_cols);
   for (std::size_t i0 = 0; i0 < m; i0 += tile_rows) {
@@ -97,11 +89,36 @@ void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0
           if (isnan(sa)) {
             std::fill(c_row, c_row + cols, std::numeric_limits<float>::quiet_NaN());
           } else {
-            detail::add_scaled_sums(c_row, sums.data() + i * cols, sa.bits(), b_codes.data(), cols);
+            add_scaled_sums(c_row, sums.data() + i * cols, sa.bits(), b_codes.data(), cols);
           }
         }
       }
     }
+  }
+}
+
+}  // namespace detail
+
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+
+/// C = A Bt^T for MX operands with L-Mul element products (see the file comment). C (m x n, row
+/// stride ldc) is overwritten; k = 0 gives C = 0. FP6 / FP4 operands are rewritten once per call
+/// as lmul<M, 7 - M> elements (the same wide products; m k + n k bytes), so that every k-slice runs
+/// the compiled kernels without a copy of its own.
+template <mx_element Elem>
+void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0fnu* scales_a,
+                  const Elem* a, std::size_t lda, const float8_e8m0fnu* scales_bt, const Elem* bt,
+                  std::size_t ldbt, float* c, std::size_t ldc, std::size_t block = mx_block_size) {
+  detail::check_mx_gemm(m, n, k, scales_a, a, lda, scales_bt, bt, ldbt, c, ldc, block);
+  for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
+  if (k == 0 || m == 0 || n == 0) return;
+  if constexpr (detail::is_narrow_mx_format<format_of_t<Elem>>) {
+    const auto wide_a = detail::mx_wide_copy(a, m, k, lda, 1);
+    const auto wide_bt = detail::mx_wide_copy(bt, n, k, ldbt, 1);
+    detail::mx_gemm_tiles(m, n, k, scales_a, wide_a.data(), k, scales_bt, wide_bt.data(), k, c, ldc,
+                          block);
+  } else {
+    detail::mx_gemm_tiles(m, n, k, scales_a, a, lda, scales_bt, bt, ldbt, c, ldc, block);
   }
 }
 
