@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <random>
 #include <string>
 #include <vector>
@@ -268,6 +269,23 @@ TYPED_TEST(AllKernels, DotPropagatesNanAndInf) {
 
 // ---- lmul_dot_exact (8-bit) -----------------------------------------------------------------
 
+/// The pairs (a[i], b[i]) in a random order: the same permutation of both (the exact dot must not
+/// depend on the order of the pairs).
+template <class T>
+std::pair<std::vector<T>, std::vector<T>> shuffled_pairs(const std::vector<T>& a,
+                                                         const std::vector<T>& b,
+                                                         std::mt19937_64& rng) {
+  std::vector<std::size_t> order(a.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<T> pa(a.size()), pb(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    pa[i] = a[order[i]];
+    pb[i] = b[order[i]];
+  }
+  return {std::move(pa), std::move(pb)};
+}
+
 TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;
@@ -284,15 +302,8 @@ TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
     reference_sum(a, b, sum, sum_abs);
     EXPECT_LE(std::fabs(exact - sum), dot_tolerance(n, sum_abs));
     // The same bits for every order of the pairs.
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
     for (int round = 0; round < 3; ++round) {
-      std::shuffle(order.begin(), order.end(), rng);
-      std::vector<T> pa(n), pb(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        pa[i] = a[order[i]];
-        pb[i] = b[order[i]];
-      }
+      const auto [pa, pb] = shuffled_pairs(a, b, rng);
       EXPECT_EQ(std::bit_cast<std::uint32_t>(lmul::kernels::dot_exact<arch>(pa.data(), pb.data(), n)),
                 std::bit_cast<std::uint32_t>(exact));
     }
@@ -409,14 +420,7 @@ TYPED_TEST(ByteKernels, ExactDotOfAllFinitePairsInOneVector) {
   }
   EXPECT_TRUE(matches_exact_reference(a, b));
   std::mt19937_64 rng(5);
-  std::vector<std::size_t> order(a.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), rng);
-  std::vector<T> pa(a.size()), pb(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    pa[i] = a[order[i]];
-    pb[i] = b[order[i]];
-  }
+  const auto [pa, pb] = shuffled_pairs(a, b, rng);
   EXPECT_EQ(result_bits(exact_dot(pa, pb)), result_bits(exact_dot(a, b)));
 }
 
@@ -433,14 +437,7 @@ TYPED_TEST(ByteKernels, ExactDotRandomLongVectorsWithCancellation) {
       a.push_back(lmul::from_code<T>(code_t<T>(lmul::to_code(a[i]) ^ format_t<T>::sign_mask)));
       b.push_back(b[i]);
     }
-    std::vector<std::size_t> order(a.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<T> pa(a.size()), pb(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      pa[i] = a[order[i]];
-      pb[i] = b[order[i]];
-    }
+    const auto [pa, pb] = shuffled_pairs(a, b, rng);
     EXPECT_TRUE(matches_exact_reference(pa, pb)) << "round " << round;
   }
 }
@@ -600,10 +597,8 @@ TYPED_TEST(NarrowMxKernels, BlockSumsEqualTheWideFormatsOnRewrittenCodes) {
               << "block " << block << ", n " << n << ", block index " << j;
         } else {
           const std::size_t first = j * block, count = std::min(block, n - first);
-          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
-          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
           long double sum, sum_abs;
-          reference_sum(xa, xb, sum, sum_abs);
+          reference_sum(a.data() + first, b.data() + first, count, sum, sum_abs);
           ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
               << "block " << block << ", n " << n << ", block index " << j;
         }

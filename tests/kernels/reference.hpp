@@ -102,15 +102,19 @@ std::vector<T> finite_values(std::size_t n, std::uint64_t seed) {
 /// Every wide product is a float; long double carries 64 bits, so the sum is exact for 8-bit
 /// formats whose products span few binades and otherwise within n * 2^-64 * sum |p_i|.
 template <class T>
-void reference_sum(const std::vector<T>& a, const std::vector<T>& b, long double& sum,
-                   long double& sum_abs) {
+void reference_sum(const T* a, const T* b, std::size_t n, long double& sum, long double& sum_abs) {
   sum = 0;
   sum_abs = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const long double p = lmul::lmul_wide_product(a[i], b[i]);
     sum += p;
     sum_abs += std::fabs(p);
   }
+}
+template <class T>
+void reference_sum(const std::vector<T>& a, const std::vector<T>& b, long double& sum,
+                   long double& sum_abs) {
+  reference_sum(a.data(), b.data(), a.size(), sum, sum_abs);
 }
 
 /// Spec 4's bound gamma_n * sum |p| plus the reference's own rounding (n * 2^-63 * sum |p|).

@@ -161,15 +161,16 @@ bool same_sum(float got, float expected) {
                               : std::bit_cast<std::uint32_t>(got) == std::bit_cast<std::uint32_t>(expected);
 }
 
-// All 256 x 256 code pairs (NaN and inf included), each the only nonzero term of its block: blocks
-// of 1, and blocks of 32 (the MX size: the VBMI kernel's two-blocks-per-register path) with the
-// pair at every lane position in turn and zero codes elsewhere.
-TYPED_TEST(RuntimeByteKernels, BlockSumsOfSingleTermsAreTheWideProducts) {
-  using T = TypeParam;
-  std::vector<T> a(65536), b(a.size());
+/// Every pair of the 2^total_bits codes of T as the only nonzero term of its block, for blocks of 1
+/// and of 32 with the pair at every lane position in turn: each block sum of the entry
+/// `entry_of(table)` must be 0.f + the pair's wide product, bit for bit, on every table the CPU runs.
+template <class T, class EntryOf>
+void check_single_term_block_sums(EntryOf entry_of) {
+  constexpr std::size_t codes = std::size_t{1} << format_t<T>::total_bits;
+  std::vector<T> a(codes * codes), b(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
-    a[i] = from_code<T>(i >> 8);
-    b[i] = from_code<T>(i & 0xFF);
+    a[i] = from_code<T>(i / codes);
+    b[i] = from_code<T>(i % codes);
   }
   for (const std::size_t block : {std::size_t{1}, std::size_t{32}}) {
     std::vector<T> xa(a.size() * block, from_code<T>(0)), xb(xa.size(), from_code<T>(0));
@@ -179,7 +180,7 @@ TYPED_TEST(RuntimeByteKernels, BlockSumsOfSingleTermsAreTheWideProducts) {
     }
     for (const auto* table : runnable_tables()) {
       std::vector<float> sums(a.size(), -1.f);
-      table->block_sums[format<T>](xa.data(), xb.data(), xa.size(), block, sums.data());
+      entry_of(*table)(xa.data(), xb.data(), xa.size(), block, sums.data());
       long bad = -1;
       for (std::size_t j = 0; j < a.size() && bad < 0; ++j) {
         if (!same_sum<T>(sums[j], 0.f + lmul::lmul_wide_product(a[j], b[j]))) bad = long(j);
@@ -188,6 +189,14 @@ TYPED_TEST(RuntimeByteKernels, BlockSumsOfSingleTermsAreTheWideProducts) {
                          << " got " << (bad < 0 ? 0.f : sums[std::size_t(bad)]);
     }
   }
+}
+
+// All 256 x 256 code pairs (NaN and inf included), each the only nonzero term of its block: blocks
+// of 1, and blocks of 32 (the MX size: the VBMI kernel's two-blocks-per-register path) with the
+// pair at every lane position in turn and zero codes elsewhere.
+TYPED_TEST(RuntimeByteKernels, BlockSumsOfSingleTermsAreTheWideProducts) {
+  check_single_term_block_sums<TypeParam>(
+      [](const lmul::runtime::kernel_table& table) { return table.block_sums[format<TypeParam>]; });
 }
 
 // Random finite codes, block sizes around the register widths, lengths with a short last block:
@@ -209,14 +218,12 @@ TYPED_TEST(RuntimeByteKernels, BlockSumsWithinTheBoundPerBlock) {
         EXPECT_EQ(sums[blocks], -1.f) << table->arch_name << ": wrote past the last block";
         for (std::size_t j = 0; j < blocks; ++j) {
           const std::size_t first = j * block, count = std::min(block, n - first);
-          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
-          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
           if (nan_at >= first && nan_at < first + count) {
             EXPECT_TRUE(std::isnan(sums[j])) << table->arch_name << " block " << block << " n " << n;
             continue;
           }
           long double sum, sum_abs;
-          reference_sum(xa, xb, sum, sum_abs);
+          reference_sum(a.data() + first, b.data() + first, count, sum, sum_abs);
           ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
               << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
         }
@@ -237,29 +244,9 @@ constexpr int narrow_format = lmul::runtime::narrow_mx_format_index<format_t<T>>
 // block (blocks of 1 and of 32, the pair at every lane position in turn) gives 0.f + its wide
 // product, bit for bit.
 TYPED_TEST(RuntimeNarrowBlockSums, SingleTermsAreTheWideProducts) {
-  using T = TypeParam;
-  constexpr std::size_t codes = std::size_t{1} << format_t<T>::total_bits;
-  std::vector<T> a(codes * codes), b(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    a[i] = from_code<T>(i / codes);
-    b[i] = from_code<T>(i % codes);
-  }
-  for (const std::size_t block : {std::size_t{1}, std::size_t{32}}) {
-    std::vector<T> xa(a.size() * block, from_code<T>(0)), xb(xa.size(), from_code<T>(0));
-    for (std::size_t j = 0; j < a.size(); ++j) {
-      xa[j * block + j % block] = a[j];
-      xb[j * block + j % block] = b[j];
-    }
-    for (const auto* table : runnable_tables()) {
-      std::vector<float> sums(a.size(), -1.f);
-      table->narrow_block_sums[narrow_format<T>](xa.data(), xb.data(), xa.size(), block, sums.data());
-      long bad = -1;
-      for (std::size_t j = 0; j < a.size() && bad < 0; ++j) {
-        if (!same_sum<T>(sums[j], 0.f + lmul::lmul_wide_product(a[j], b[j]))) bad = long(j);
-      }
-      EXPECT_EQ(bad, -1) << table->arch_name << ", block " << block << ", pair " << bad;
-    }
-  }
+  check_single_term_block_sums<TypeParam>([](const lmul::runtime::kernel_table& table) {
+    return table.narrow_block_sums[narrow_format<TypeParam>];
+  });
 }
 
 // Random codes, block sizes 1 to 3000 (longer than the 2048 codes rewritten at a time), lengths
@@ -291,10 +278,8 @@ TYPED_TEST(RuntimeNarrowBlockSums, WithinTheBoundAndEqualToTheWideFormat) {
         EXPECT_EQ(sums[blocks], -1.f) << table->arch_name << ": wrote past the last block";
         for (std::size_t j = 0; j < blocks; ++j) {
           const std::size_t first = j * block, count = std::min(block, n - first);
-          const std::vector<T> xa(a.begin() + long(first), a.begin() + long(first + count));
-          const std::vector<T> xb(b.begin() + long(first), b.begin() + long(first + count));
           long double sum, sum_abs;
-          reference_sum(xa, xb, sum, sum_abs);
+          reference_sum(a.data() + first, b.data() + first, count, sum, sum_abs);
           ASSERT_LE(std::fabs(sums[j] - sum), dot_tolerance(count, sum_abs))
               << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
           if (block <= 2048) {
