@@ -48,7 +48,7 @@ and LMUL_UNIT_ARCH_NAME"
 
 #define lmul LMUL_UNIT_NAMESPACE
 #include <lmul/gemm/driver.hpp>
-#include <lmul/kernels/by_arch.hpp>
+#include <lmul/kernels/span_kernels.hpp>
 #undef lmul
 
 namespace LMUL_UNIT_NAMESPACE::unit {

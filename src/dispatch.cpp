@@ -31,18 +31,11 @@ struct compiled_arch {
 };
 
 #if defined(__x86_64__) || defined(__i386__)
-// __builtin_cpu_supports also checks that the OS saves the AVX and AVX-512 registers.
-bool has_sse4_2() { return __builtin_cpu_supports("sse4.2"); }
-bool has_avx2() { return has_sse4_2() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-bool has_avx512bw() {
-  return has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
-         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl");
-}
-bool has_avx512_vbmi() {
-  return has_avx512bw() && __builtin_cpu_supports("avx512vbmi") &&
-         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
-}
+// The library's one CPU test (kernels/cpu_features.hpp), as this unit compiled it.
+bool has_sse4_2() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_sse4_2(); }
+bool has_avx2() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx2(); }
+bool has_avx512bw() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512bw(); }
+bool has_avx512_vbmi() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512_vbmi(); }
 #endif
 bool always() { return true; }
 

@@ -17,10 +17,10 @@ struct runners {
   void (*gemm)(std::size_t size, const e4m3* a, const e4m3* b, float* c);  // size^3, row-major
 };
 
-/// default_flags.cpp: the public API (lmul_dot, lmul_multiply, lmul_gemm) without any -m flag.
-runners default_flags_runners();
-/// native_flags.cpp: kernels::dot / multiply<kernels::default_arch> and lmul_gemm_arch on the best
-/// GEMM arch of the flags, instantiated in a -march=native unit.
-runners native_flags_runners();
+/// dispatched.cpp: the public API (lmul_dot, lmul_multiply, lmul_gemm) with runtime dispatch,
+/// default flags.
+runners dispatched_runners();
+/// header_only_native.cpp: the same calls header-only in a -march=native unit.
+runners header_only_native_runners();
 
 }  // namespace bench_dispatch

@@ -42,7 +42,7 @@
 
 #include <lmul/kernels.hpp>
 #include <lmul/mx.hpp>
-#include <lmul/mx/block_sum.hpp>
+#include <lmul/kernels/table_word_sum.hpp>
 
 namespace {
 

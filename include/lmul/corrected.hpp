@@ -46,7 +46,6 @@
 #include "errors.hpp"
 #include "detail/span_checks.hpp"
 #include "format_traits.hpp"
-#include "kernels/paths.hpp"
 #include "product.hpp"
 #include "scalar.hpp"
 
@@ -300,7 +299,7 @@ template <lmul_element T>
 void lmul_multiply_corrected(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   detail::check_elementwise<T>("lmul_multiply_corrected", a, b, std::span<const T>(out));
   using F = format_of_t<T>;
-  if constexpr (kernels::corrected_multiply_algorithm<F>() == kernels::algorithm::byte_pair_table) {
+  if constexpr (F::total_bits <= 8) {  // a table of all 2^16 products
     const auto& products = detail::corrected_byte_products<F>();
     for (std::size_t i = 0; i < out.size(); ++i) {
       out[i] = from_code<T>(products[(unsigned(to_code(a[i])) << 8) | unsigned(to_code(b[i]))]);

@@ -1,11 +1,10 @@
 // lmul/errors.hpp -- how lmul reports bad input, with and without exceptions.
 //
-// Every check in lmul runs before any output is written and reports through one of two functions:
+// Every check in lmul runs before any output is written and reports through one function,
 //   detail::fail_invalid_argument(message)  bad arguments (lengths, leading dimensions, sizes,
-//                                            null pointers, overlaps)
-//   detail::fail_runtime_error(message)     a dispatch list with no instruction set this CPU runs
-// With exceptions enabled (the default) they throw std::invalid_argument / std::runtime_error.
-// Built without exceptions (-fno-exceptions) they call the error handler with the message instead:
+//                                            null pointers, overlaps).
+// With exceptions enabled (the default) it throws std::invalid_argument. Built without exceptions
+// (-fno-exceptions) it calls the error handler with the message instead:
 // by default it prints the message and a newline to stderr and calls std::abort. A program can
 // install its own with lmul::set_error_handler (e.g. to log elsewhere, or to exit with a code).
 // The handler must not return; if it does, std::abort is called, so the output is still never
@@ -50,15 +49,6 @@ namespace detail::inline LMUL_ISA {  // every other function: see detail/isa_nam
 [[noreturn]] inline void fail_invalid_argument(const std::string& message) {
 #if defined(__cpp_exceptions)
   throw std::invalid_argument(message);
-#else
-  call_error_handler(message);
-#endif
-}
-
-/// Reports a failure that is not the arguments' fault: std::runtime_error, or the error handler.
-[[noreturn]] inline void fail_runtime_error(const std::string& message) {
-#if defined(__cpp_exceptions)
-  throw std::runtime_error(message);
 #else
   call_error_handler(message);
 #endif

@@ -18,6 +18,8 @@
 #include <limits>
 #include <ostream>
 
+#include "detail/isa_namespace.hpp"
+
 namespace lmul {
 
 class float8_e8m0fnu {

@@ -20,13 +20,13 @@
 // thread that cannot be created or a band that throws propagates its exception after every started
 // thread is joined (C untouched after a failed creation, unspecified after a failed band).
 //
-// The kernels are lmul's compiled ones for the best instruction set of the running CPU (chosen
-// once per process, whatever the caller's compile flags: runtime/kernel_table.hpp). FP6 / FP4
+// The kernels run the best instruction set available, as for lmul_dot (kernels.hpp,
+// dispatch/kernel_calls.hpp: header-only or runtime dispatch, the same bits). FP6 / FP4
 // operands are first copied as codes of the 8-bit format with the same fraction width, whose wide
-// products are the same (m k + k n bytes, allocated per call: mx/wide_codes.hpp). Other formats the
+// products are the same (m k + k n bytes, allocated per call: kernels/stand_in_codes.hpp). Other formats the
 // library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop on
 // the calling thread (gemm_options::threads is then ignored).
-// lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/by_arch.hpp) name the instruction set.
+// lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/gemm_for_arch.hpp) name the instruction set.
 // How it works: gemm/operand_words.hpp (the product as one integer addition), gemm/packing.hpp,
 // gemm/micro_kernel.hpp, gemm/driver.hpp; docs/gemm.md.
 #pragma once
@@ -39,9 +39,10 @@
 #include <vector>
 
 #include "detail/isa_namespace.hpp"
+#include "dispatch/kernel_calls.hpp"
 #include "errors.hpp"
-#include "kernels/paths.hpp"
-#include "mx/wide_codes.hpp"
+#include "gemm/scalar_loop.hpp"
+#include "kernels/stand_in_codes.hpp"
 #include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
@@ -147,25 +148,7 @@ inline unsigned thread_count(const gemm_options& options) {
 
 namespace detail::inline LMUL_ISA {
 
-/// The scalar definition, for formats the library has no compiled kernels for: each c[i][j] is the
-/// fp32 sum of the wide products in order of p. Correct, but without SIMD or cache blocking.
-template <class T>
-void gemm_scalar(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t a_row_stride,
-                 std::size_t a_col_stride, const T* b, std::size_t b_row_stride,
-                 std::size_t b_col_stride, float* c, std::size_t ldc) {
-  for (std::size_t i = 0; i < m; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      float sum = 0.0f;
-      for (std::size_t p = 0; p < k; ++p) {
-        sum += lmul_wide_product(a[i * a_row_stride + p * a_col_stride],
-                                 b[p * b_row_stride + j * b_col_stride]);
-      }
-      c[i * ldc + j] = sum;
-    }
-  }
-}
-
-/// The element type of lmul<M, 7 - M>, whose codes stand for F's (mx/wide_codes.hpp).
+/// The element type of lmul<M, 7 - M>, whose codes stand for F's (kernels/stand_in_codes.hpp).
 template <class F>
 using mx_wide_element_t = small_float<mx_wide_format_t<F>, lmul_multiplication>;
 
@@ -187,7 +170,7 @@ std::vector<mx_wide_element_t<format_of_t<T>>> mx_wide_copy(const T* x, std::siz
   return out;
 }
 
-/// Runs the compiled kernels of the running CPU's best instruction set on checked arguments.
+/// Runs the kernels (dispatch/kernel_calls.hpp: header-only or runtime dispatch) on checked arguments.
 template <class T>
 void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
                      std::size_t a_row_stride, std::size_t a_col_stride, const T* b,
@@ -196,11 +179,11 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
   using F = format_of_t<T>;
   constexpr int format = runtime::compiled_format_index<F>;  // -1: no compiled kernels
   if constexpr (format >= 0) {
-    runtime::selected_kernels().gemm[format](m, n, k, a, a_row_stride, a_col_stride, b,
-                                             b_row_stride, b_col_stride, c, ldc, threads);
+    call_gemm(m, n, k, a, a_row_stride, a_col_stride, b, b_row_stride, b_col_stride, c, ldc,
+              threads);
   } else if constexpr (is_narrow_mx_format<F>) {
     // FP6 / FP4: the compiled kernels of lmul<M, 7 - M>, on copies of A and B rewritten as its
-    // codes (the same wide products: mx/wide_codes.hpp); m k + k n bytes, O(m k + k n) time.
+    // codes (the same wide products: kernels/stand_in_codes.hpp); m k + k n bytes, O(m k + k n) time.
     static_assert(runtime::compiled_format_index<mx_wide_format_t<F>> >= 0);
     if (m == 0 || n == 0) return;
     const auto wide_a = mx_wide_copy(a, m, k, a_row_stride, a_col_stride);

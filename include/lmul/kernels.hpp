@@ -11,12 +11,13 @@
 // Bad input (spans of different lengths, out overlapping an input without being exactly it) throws
 // std::invalid_argument before anything is written.
 //
-// The kernels are lmul's compiled ones (the lmul_kernels library, linked by the lmul::lmul CMake
-// target) for the best instruction set of the running CPU, chosen once per process whatever flags
-// this unit is compiled with (runtime/kernel_table.hpp). Formats the library has no kernels for
-// (those narrower than their storage, such as lmul<2,3> or lmul<10,4>) run the scalar definition
-// here: the same bits, without SIMD; lmul_dot on the OCP MX FP6 / FP4 types runs their compiled MX
-// block sums (one block of n). lmul::kernels::multiply<Arch>(...) etc. (kernels/by_arch.hpp)
+// The kernels run the best instruction set available (dispatch/kernel_calls.hpp): header-only,
+// the best this unit's compile flags allow (-march=native: the machine's); with runtime dispatch
+// (LMUL_RUNTIME_DISPATCH=1 and the lmul_kernels library: the lmul::dispatched CMake target), the
+// best of the running CPU, whatever the flags. Both give the same bits. Formats without compiled
+// kernels (narrower than their storage, such as lmul<2,3> or lmul<10,4>) run the scalar
+// definition here: the same bits, without SIMD; lmul_dot on the OCP MX FP6 / FP4 types runs their
+// MX block sums (one block of n). lmul::kernels::multiply<Arch>(...) etc. (kernels/span_kernels.hpp)
 // name the instruction set at compile time instead. Design notes: docs/kernels.md.
 #pragma once
 
@@ -28,15 +29,16 @@
 #include "detail/element_ranges.hpp"
 #include "detail/isa_namespace.hpp"
 #include "detail/span_checks.hpp"
+#include "dispatch/kernel_calls.hpp"
 #include "kernels/exact_dot.hpp"
-#include "kernels/paths.hpp"
 #include "runtime/kernel_table.hpp"
 #include "scalar.hpp"
 
 namespace lmul {
 
-namespace detail::inline LMUL_ISA {
-/// Index of T's format in the compiled library's tables, or -1 (kernels/paths.hpp).
+namespace detail {
+/// Index of T's format in the compiled formats (runtime/kernel_table.hpp), or -1: the formats
+/// without kernels run the scalar definition inline.
 template <class T>
 inline constexpr int compiled_format = runtime::compiled_format_index<format_of_t<T>>;
 }  // namespace detail
@@ -50,7 +52,7 @@ void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out)
   detail::check_elementwise<T>("lmul_multiply", a, b, std::span<const T>(out));
   constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
-    runtime::selected_kernels().multiply[format](a.data(), b.data(), out.data(), a.size());
+    detail::call_multiply(a.data(), b.data(), out.data(), a.size());
   } else {
     for (std::size_t i = 0; i < a.size(); ++i) out[i] = lmul_product(a[i], b[i]);
   }
@@ -62,12 +64,11 @@ float lmul_dot(std::span<const T> a, std::span<const T> b) {
   constexpr int format = detail::compiled_format<T>;
   constexpr int narrow_mx = runtime::narrow_mx_format_index<format_of_t<T>>;
   if constexpr (format >= 0) {
-    return runtime::selected_kernels().dot[format](a.data(), b.data(), a.size());
+    return detail::call_dot(a.data(), b.data(), a.size());
   } else if constexpr (narrow_mx >= 0) {  // FP6 / FP4: the MX block sums, one block of n
     float sum = 0.f;
     if (!a.empty()) {
-      runtime::selected_kernels().narrow_block_sums[narrow_mx](a.data(), b.data(), a.size(),
-                                                               a.size(), &sum);
+      detail::call_block_sums(a.data(), b.data(), a.size(), a.size(), &sum);
     }
     return sum;
   } else {
@@ -82,7 +83,7 @@ float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
   detail::check_same_length("lmul_dot_exact", a.size(), b.size());
   constexpr int format = detail::compiled_format<T>;
   if constexpr (format >= 0) {
-    return runtime::selected_kernels().dot_exact[format](a.data(), b.data(), a.size());
+    return detail::call_dot_exact(a.data(), b.data(), a.size());
   } else {
     static_assert(sizeof(T) == 1);
     return detail::dot_exact_codes<format_of_t<T>>(
@@ -118,9 +119,10 @@ float lmul_dot_exact(const A& a, const B& b) {
   return lmul_dot_exact<detail::element_of<A>>(detail::as_input(a), detail::as_input(b));
 }
 
-/// The instruction set whose kernels lmul_multiply, lmul_dot and lmul_gemm run in this process
-/// ("avx512_vbmi", "avx512bw", "avx2", "sse4_2", "neon64" or "scalar").
-inline const char* selected_arch() { return runtime::selected_kernels().arch_name; }
+/// The instruction set whose kernels lmul_multiply, lmul_dot and lmul_gemm run here
+/// ("avx512_vbmi", "avx512bw", "avx2", "sse4_2", "neon64" or "scalar"): in a header-only unit the
+/// best its compile flags allow, with runtime dispatch the one chosen for this CPU.
+inline const char* selected_arch() { return detail::kernels_arch_name(); }
 
 }  // inline namespace LMUL_ISA
 }  // namespace lmul

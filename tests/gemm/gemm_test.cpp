@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include <lmul/gemm/by_arch.hpp>
+#include <lmul/gemm/gemm_for_arch.hpp>
 #include <lmul/small_float.hpp>
 
 #include "gemm_reference.hpp"

@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include <lmul/gemm/by_arch.hpp>
+#include <lmul/gemm/gemm_for_arch.hpp>
 
 namespace {
 

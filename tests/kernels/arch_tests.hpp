@@ -18,7 +18,7 @@
 
 #include <gtest/gtest.h>
 
-#include <lmul/kernels/by_arch.hpp>
+#include <lmul/kernels/span_kernels.hpp>
 
 #include "reference.hpp"
 
@@ -566,7 +566,7 @@ TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
 }
 
 // kernels::block_sums on FP6 / FP4 codes: blocks of 1, 7, 32, 128 and 2048 give the same bits as
-// the 8-bit format's kernel on the rewritten codes (mx/wide_codes.hpp; tests/mx checks the
+// the 8-bit format's kernel on the rewritten codes (kernels/stand_in_codes.hpp; tests/mx checks the
 // rewriting against the reference), lengths with a short last block; blocks longer than the 2048
 // codes rewritten at a time lie within spec 4's bound of the exact sum.
 TYPED_TEST(NarrowMxKernels, BlockSumsEqualTheWideFormatsOnRewrittenCodes) {

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <lmul/lmul.hpp>
-#include <lmul/mx/wide_codes.hpp>
+#include <lmul/kernels/stand_in_codes.hpp>
 
 #include "../gemm/gemm_reference.hpp"
 #include "reference.hpp"
@@ -252,7 +252,7 @@ TYPED_TEST(RuntimeNarrowBlockSums, SingleTermsAreTheWideProducts) {
 // Random codes, block sizes 1 to 3000 (longer than the 2048 codes rewritten at a time), lengths
 // with a short last block: each block sum within spec 4's bound of the exact sum, nothing written
 // past the last block, and for blocks up to 2048 codes the same bits as the 8-bit format's entry on
-// the rewritten codes (mx/wide_codes.hpp; tests/mx checks the rewriting against the reference).
+// the rewritten codes (kernels/stand_in_codes.hpp; tests/mx checks the rewriting against the reference).
 TYPED_TEST(RuntimeNarrowBlockSums, WithinTheBoundAndEqualToTheWideFormat) {
   using T = TypeParam;
   using F = format_t<T>;

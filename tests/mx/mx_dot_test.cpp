@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include <lmul/mx/block_sum.hpp>
-#include <lmul/mx/wide_codes.hpp>
+#include <lmul/kernels/table_word_sum.hpp>
+#include <lmul/kernels/stand_in_codes.hpp>
 
 #include "mx_test_support.hpp"
 
@@ -111,7 +111,7 @@ using narrow_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2fn, 
 TYPED_TEST_SUITE(MxWideCodes, narrow_types);
 
 // lmul_mx_dot sums FP6 / FP4 products on the kernels of the 8-bit format with the same M, after
-// rewriting each code by mx_wide_codes_v (mx/wide_codes.hpp). Checked here against the reference:
+// rewriting each code by mx_wide_codes_v (kernels/stand_in_codes.hpp). Checked here against the reference:
 // every code keeps its value, and every pair of codes has, bit for bit, the wide L-Mul product of
 // the rewritten pair (spec section 3, both formats' products computed by the reference).
 TYPED_TEST(MxWideCodes, RewrittenCodesHaveTheSameValuesAndWideProducts) {

@@ -1,17 +1,19 @@
-// ODR check driver (no lmul code here): prints the result hash of the baseline unit, and with
-// --with-wide that of the wide unit too when the CPU can run it. run_odr_check.cmake compares them.
+// ODR check driver (no lmul code here): prints the table the dispatched unit runs, the result hash
+// of the header-only baseline unit and of the dispatched unit, and with --with-wide that of the
+// header-only wide unit too when the CPU can run it. run_odr_check.cmake compares them.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 
-#include <lmul/kernels.hpp>
-
 std::uint64_t baseline_results();
+std::uint64_t dispatched_results();
 std::uint64_t wide_results();
+const char* dispatched_arch();
 
 int main(int argc, char** argv) {
-  std::printf("selected %s\n", lmul::selected_arch());
+  std::printf("selected %s\n", dispatched_arch());
   std::printf("baseline %016llx\n", static_cast<unsigned long long>(baseline_results()));
+  std::printf("dispatched %016llx\n", static_cast<unsigned long long>(dispatched_results()));
   if (argc > 1 && std::strcmp(argv[1], "--with-wide") == 0) {
     // The wide unit's own flags: AVX-512 F/CD/DQ/BW/VL, VBMI, BF16 and BMI2 (plus the build CPU's).
     const bool runs = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&

@@ -1,10 +1,12 @@
 // tests/odr/workload.hpp -- the same lmul calls, compiled into units with different flags.
 //
-// baseline_unit.cpp (no -m flags) and wide_unit.cpp (-march=native plus AVX-512 VBMI/BF16) both
-// include this and instantiate exactly the same lmul templates: the public kernels, the GEMM, the
-// scalar core, the header-only fallbacks of formats the library does not compile (lmul<10,4>). If
-// the linker kept the wide unit's copy of any of them for the baseline unit, the program would run
-// AVX-512 instructions on a CPU without them (SIGILL under qemu -cpu Haswell / Nehalem).
+// baseline_unit.cpp (header-only, no -m flags), wide_unit.cpp (header-only, -march=native plus
+// AVX-512 VBMI/BF16) and dispatched_unit.cpp (runtime dispatch, no -m flags) all include this and
+// instantiate the same lmul templates: the public kernels, the GEMM, MX, the scalar core, the
+// fallbacks of formats without compiled kernels (lmul<10,4>). If the linker kept the wide unit's
+// copy of any of them for another unit, the program would run AVX-512 instructions on a CPU
+// without them (SIGILL under qemu -cpu Haswell / Nehalem); if it mixed the modes' copies, the
+// dispatched unit would not report the table it ran.
 //
 // Every result is a bit pattern that does not depend on the instruction set: element-wise products
 // are bit-exact by definition, and the dot and GEMM inputs are chosen so that every partial sum is
@@ -101,8 +103,26 @@ void run_format(result_hash& hash, std::size_t n, std::uint64_t seed) {
   for (std::size_t i = 0; i < m * m; ++i) hash.add(std::bit_cast<std::uint32_t>(c[i]));
 }
 
+/// MX dot and GEMM (block sums through the kernels) with unit scales on exact-sum operands.
+template <class Elem>
+void run_mx(result_hash& hash, std::uint64_t seed) {
+  constexpr std::size_t m = 5, n = 7, k = 96, blocks = k / lmul::mx_block_size;
+  Elem a[m * k], bt[n * k];
+  lmul::float8_e8m0fnu sa[m * blocks], sb[n * blocks];  // default: 1
+  fill_exact_sum_operands(a, m * k, seed);
+  fill_exact_sum_operands(bt, n * k, seed + 1);
+  hash.add(std::bit_cast<std::uint32_t>(lmul::lmul_mx_dot<Elem>(
+      std::span<const lmul::float8_e8m0fnu>(sa, blocks), std::span<const Elem>(a, k),
+      std::span<const lmul::float8_e8m0fnu>(sb, blocks), std::span<const Elem>(bt, k))));
+  float c[m * n];
+  lmul::lmul_mx_gemm<Elem>(m, n, k, sa, a, k, sb, bt, k, c, n);
+  for (float v : c) hash.add(std::bit_cast<std::uint32_t>(v));
+}
+
 std::uint64_t workload() {
   result_hash hash;
+  run_mx<lmul::float8_e4m3fn>(hash, 6);
+  run_mx<lmul::float4_e2m1fn>(hash, 7);
   run_format<lmul::float8_e4m3fn>(hash, 65536, 1);
   run_format<lmul::float8_e5m2>(hash, 65536, 2);
   run_format<float>(hash, 100000, 3);

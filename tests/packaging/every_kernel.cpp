@@ -6,8 +6,8 @@
 //
 // Public headers: <lmul/lmul.hpp> reaches all of include/lmul/ except the explicit-arch headers
 // below and what they include (gemm/*.hpp, kernels/*.hpp, detail/simd_select.hpp).
-#include <lmul/gemm/by_arch.hpp>
-#include <lmul/kernels/by_arch.hpp>
+#include <lmul/gemm/gemm_for_arch.hpp>
+#include <lmul/kernels/span_kernels.hpp>
 #include <lmul/lmul.hpp>
 
 #include <cstddef>

@@ -44,9 +44,8 @@ constexpr bool bf16_kernel_serves() {
   }
 }
 
-/// bf16 1.0 and 0.0: the second factor of vdpbf16ps, which selects (1.0) or drops (0.0) a product.
+/// bf16 1.0: the second factor of vdpbf16ps that keeps a product (0.0, code 0, drops one).
 inline constexpr std::uint16_t bf16_one = 0x3F80;
-inline constexpr std::uint16_t bf16_zero = 0x0000;
 
 /// The 16-bit words of every code of format F, for the A side and the B side.
 template <class F>

@@ -26,7 +26,7 @@
 
 #include "../format_traits.hpp"
 #include "../product.hpp"
-#include "../kernels/paths.hpp"
+#include "../kernels/algorithm_choice.hpp"
 #include "../scalar.hpp"
 
 namespace lmul::detail::inline LMUL_ISA {

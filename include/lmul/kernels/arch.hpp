@@ -7,11 +7,13 @@
 //   xsimd::neon64                (aarch64) xsimd batches, byte tables looked up with tbl;
 //   lmul::kernels::avx512_vbmi   AVX-512 with VBMI (vpermi2b: 128-byte tables), BF16 (vdpbf16ps
 //                                as an fp32 adder) and BMI2 (pext), which xsimd 8.1 does not wrap.
-// kernels::default_arch is the best of these that the compiler flags allow. The public API does not
-// use it: the compiled library picks the best arch of the running CPU (runtime/kernel_table.hpp).
+// kernels::default_arch is the best of these that the compiler flags allow: the public API runs it
+// header-only; with runtime dispatch the compiled library picks the best arch of the running CPU
+// instead (dispatch/kernel_calls.hpp).
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
+#include "cpu_features.hpp"
 
 #include <type_traits>
 
@@ -28,18 +30,15 @@ namespace lmul::kernels {
 
 /// The portable fallback: one element at a time through the scalar definition (or its tables).
 struct scalar {
-  static constexpr const char* name() { return "scalar"; }
   static bool available() { return true; }
 };
 
 /// AVX-512 BW plus VBMI, BF16 and BMI2. Its kernels carry GCC/Clang target attributes, so this
 /// arch compiles in any translation unit built for AVX-512 BW; run it only where available().
 struct avx512_vbmi {
-  static constexpr const char* name() { return "avx512_vbmi"; }
   static bool available() {
 #if LMUL_KERNELS_X86
-    return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
-           __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+    return detail::cpu_has_avx512_vbmi();
 #else
     return false;
 #endif
@@ -101,13 +100,21 @@ using default_arch =
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
-/// Whether the running CPU has Arch (xsimd's cpuid for xsimd archs).
+/// Whether the running CPU has Arch (kernels/cpu_features.hpp, the dispatcher's test too).
 template <class Arch>
 bool arch_available() {
   if constexpr (std::is_same_v<Arch, scalar> || std::is_same_v<Arch, avx512_vbmi>) {
     return Arch::available();
+#if LMUL_KERNELS_X86
+  } else if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+    return detail::cpu_has_avx512bw();
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return detail::cpu_has_avx2();
+  } else if constexpr (std::is_base_of_v<xsimd::sse4_2, Arch>) {
+    return detail::cpu_has_sse4_2();
+#endif
   } else {
-    return xsimd::available_architectures().best >= Arch::version();
+    return xsimd::available_architectures().best >= Arch::version();  // NEON: aarch64's baseline
   }
 }
 

@@ -2,8 +2,8 @@
 //
 // xsimd 8.1 wraps none of these, so the kernels use intrinsics on __m512i and carry target
 // attributes: they compile in any AVX-512 translation unit and must run only where
-// avx512_vbmi::available() (kernels.hpp checks that for runtime dispatch; the compile-time default
-// picks this arch only when the flags already enable all of them).
+// avx512_vbmi::available() (the compiled library's dispatcher checks that; a header-only unit
+// picks this arch only when its flags already enable all of them: kernels::default_arch).
 //
 // vpermi2b looks up 128-byte tables with the 7 low bits of each index, so the sign bit of an
 // operand code needs no masking: a per-code value is one instruction per 64 operands. The tables
@@ -283,8 +283,7 @@ template <class F>
   acc1 = _mm512_dpbf16_ps(acc1, (__m512bh)words_hi, (__m512bh)_mm512_unpackhi_epi8(zero, scale));
 }
 
-/// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a
-/// NaN/inf code is summed by the scalar definition when `checked`, else only reported.
+/// The dot kernel's constant registers for format F.
 template <class F>
 [[gnu::always_inline]] LMUL_VBMI_TARGET inline vbmi_dot_registers load_vbmi_dot_registers() {
   using C = vbmi_dot_constants<F>;
@@ -294,6 +293,8 @@ template <class F>
           _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte))};
 }
 
+/// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a
+/// NaN/inf code is summed by the scalar definition when `checked`, else only reported.
 template <class F, bool checked>
 LMUL_VBMI_TARGET float dot_codes_vbmi_pass(const std::uint8_t* a, const std::uint8_t* b,
                                            std::size_t n, bool& saw_special) {

@@ -135,7 +135,7 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
   }
 }
 
-/// Sum of wide L-Mul products of n codes for xsimd arch A with `path` (kernels/paths.hpp).
+/// Sum of wide L-Mul products of n codes for xsimd arch A with `path` (kernels/algorithm_choice.hpp).
 template <class F, class A,
           kernels::algorithm path = kernels::dot_algorithm<F>({.vectors = true})>
 float dot_codes(const typename F::storage* a, const typename F::storage* b, std::size_t n) {

@@ -26,7 +26,7 @@
 #include "arch.hpp"
 #include "byte_lookup.hpp"
 #include "byte_tables.hpp"
-#include "paths.hpp"
+#include "algorithm_choice.hpp"
 
 namespace lmul::detail::inline LMUL_ISA {
 
@@ -149,7 +149,7 @@ struct linear_products {
   }
 };
 
-/// Element-wise L-Mul of n codes for xsimd arch A with `path` (kernels/paths.hpp chooses it).
+/// Element-wise L-Mul of n codes for xsimd arch A with `path` (kernels/algorithm_choice.hpp chooses it).
 template <class F, class A, kernels::algorithm path>
 void multiply_codes(const typename F::storage* a, const typename F::storage* b,
                     typename F::storage* out, std::size_t n) {

@@ -3,10 +3,10 @@
 //
 // Both are  sum over blocks j of  2^(sa_j + sb_j - 254) x (sum over the block of p_i),
 // with p_i = lmul_wide_product(a_i, b_i) or the exact product a_i * b_i:
-//   1. each block's p_i are summed in fp32 in any order (lmul_mx_dot: the compiled block_sums
-//      kernel of the running CPU, kernels/by_arch.hpp; FP6 and FP4 codes are rewritten, by a byte
+//   1. each block's p_i are summed in fp32 in any order (lmul_mx_dot: the block_sums
+//      kernel, kernels/span_kernels.hpp via dispatch/kernel_calls.hpp; FP6 and FP4 codes are rewritten, by a byte
 //      table, as the codes of the 8-bit format with the same fraction width, which has the same
-//      wide products (wide_codes.hpp), and summed by that format's kernel);
+//      wide products (kernels/stand_in_codes.hpp), and summed by that format's kernel);
 //   2. the block sum is scaled by 2^(sa + sb - 254), where sa + sb - 254 is an integer add of the
 //      two E8M0 codes and the scaling is an add on the fp32 exponent field, correctly rounded
 //      where it leaves fp32's normal range (scale.hpp);
@@ -22,6 +22,7 @@
 #include <string>
 
 #include "../detail/span_checks.hpp"
+#include "../dispatch/kernel_calls.hpp"
 #include "../runtime/kernel_table.hpp"
 #include "../scalar.hpp"
 #include "quantize.hpp"
@@ -95,17 +96,14 @@ float lmul_mx_dot(std::span<const float8_e8m0fnu> scales_a, std::span<const Elem
                   std::size_t block = mx_block_size) {
   detail::check_mx_dot("lmul_mx_dot", scales_a.size(), a.size(), scales_b.size(), b.size(), block);
   using F = format_of_t<Elem>;
-  // The compiled kernels of this CPU's instruction set: fp8 formats by their format index, FP6 and
-  // FP4 by theirs (their codes rewritten as 8-bit codes with the same products, wide_codes.hpp).
-  constexpr int format = runtime::compiled_format_index<F>;
-  constexpr int narrow = runtime::narrow_mx_format_index<F>;
-  static_assert(format >= 0 || narrow >= 0, "every MX element format has compiled block sums");
-  const auto block_sums = format >= 0 ? runtime::selected_kernels().block_sums[format]
-                                      : runtime::selected_kernels().narrow_block_sums[narrow];
+  // The block-sum kernels (dispatch/kernel_calls.hpp): fp8 formats directly, FP6 and FP4 with
+  // their codes rewritten as 8-bit codes with the same products (kernels/stand_in_codes.hpp).
+  static_assert(runtime::compiled_format_index<F> >= 0 || runtime::narrow_mx_format_index<F> >= 0,
+                "every MX element format has block-sum kernels");
   return detail::mx_dot_blocks(
       scales_a, scales_b, a.size(), block,
       [&](std::size_t first, std::size_t elems, std::size_t size, float* sums) {
-        block_sums(a.data() + first, b.data() + first, elems, size, sums);
+        detail::call_block_sums(a.data() + first, b.data() + first, elems, size, sums);
       });
 }
 

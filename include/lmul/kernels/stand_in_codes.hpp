@@ -1,5 +1,5 @@
-// lmul/mx/wide_codes.hpp -- FP6 and FP4 codes rewritten as codes of the 8-bit format with the same
-// fraction width, whose wide L-Mul products are the same.
+// lmul/kernels/stand_in_codes.hpp -- FP6 and FP4 codes rewritten as codes of a stand-in: the 8-bit
+// format with the same fraction width, whose wide L-Mul products are the same.
 //
 // Why the products agree. For finite nonzero x = (1 + f / 2^M) * 2^e (subnormals normalised first,
 // spec section 3.1), K(x) - bias * 2^M = e * 2^M + f depends on the value and on M only. The wide

@@ -1,4 +1,4 @@
-// lmul/kernels/by_arch.hpp -- the span kernels for an instruction set named at compile time.
+// lmul/kernels/span_kernels.hpp -- the span kernels for an instruction set named at compile time.
 //
 //   lmul::kernels::multiply<Arch>(a, b, out, n)   out[i] = lmul_product(a[i], b[i])
 //   lmul::kernels::dot<Arch>(a, b, n)             sum of lmul_wide_product(a[i], b[i]) in fp32
@@ -10,9 +10,10 @@
 // No argument checks. The unit that instantiates them must be compiled with Arch's flags and may
 // call them only where the CPU has Arch (kernels::arch_available<Arch>()).
 //
-// The public lmul_multiply / lmul_dot / lmul_dot_exact (kernels.hpp) do not use this header: they
-// call lmul's compiled kernels, which instantiate these templates in one unit per instruction set
-// (src/) and pick the best at run time. Design notes: docs/kernels.md.
+// The public lmul_multiply / lmul_dot / lmul_dot_exact (kernels.hpp) run these templates: in the
+// calling unit for kernels::default_arch (header-only), or in the lmul_kernels library's units, one
+// per instruction set, chosen at run time (LMUL_RUNTIME_DISPATCH). See dispatch/kernel_calls.hpp
+// and docs/kernels.md.
 #pragma once
 
 #include <array>
@@ -30,8 +31,8 @@
 #define LMUL_KERNELS_POP_DIAGNOSTICS
 #endif
 
-#include "../mx/block_sum.hpp"
-#include "../mx/wide_codes.hpp"
+#include "table_word_sum.hpp"
+#include "stand_in_codes.hpp"
 #include "../scalar.hpp"
 #include "arch.hpp"
 #include "byte_lookup.hpp"
@@ -39,7 +40,7 @@
 #include "exact_dot.hpp"
 #include "exact_dot_xsimd.hpp"
 #include "multiply.hpp"
-#include "paths.hpp"
+#include "algorithm_choice.hpp"
 #if LMUL_KERNELS_X86
 #include "avx512_float.hpp"
 #include "avx512_vbmi.hpp"
@@ -60,7 +61,7 @@ typename format_of_t<T>::storage* codes(T* p) {
 
 namespace lmul::kernels::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
-/// What Arch offers the kernels; kernels/paths.hpp turns it into an algorithm per format.
+/// What Arch offers the kernels; kernels/algorithm_choice.hpp turns it into an algorithm per format.
 template <class Arch>
 constexpr arch_features features_of() {
   if constexpr (std::is_same_v<Arch, scalar>) {
@@ -164,7 +165,7 @@ constexpr auto half_width_xsimd_arch() {
 /// for every j < ceil(n / block). block > 0. The VBMI arch sums two blocks of 32 per register; the
 /// other vector archs run the dot kernel on each block (at half the register width for a block
 /// shorter than one register, such as 32 codes on AVX-512 BW); blocks shorter than that, and the
-/// scalar arch, use the table-word loop of mx/block_sum.hpp (integer adds, no lmul_wide call per
+/// scalar arch, use the table-word loop of kernels/table_word_sum.hpp (integer adds, no lmul_wide call per
 /// element).
 template <class Arch, class F>
 void block_sums_of_codes(const typename F::storage* ca, const typename F::storage* cb,
@@ -200,7 +201,7 @@ void block_sums_of_codes(const typename F::storage* ca, const typename F::storag
 /// over block j (i from j * block to min(n, (j + 1) * block) - 1), for every j < ceil(n / block).
 /// block > 0. T is an 8-bit element type (block_sums_of_codes) or an OCP MX FP6 / FP4 type: on the
 /// vector archs those codes are rewritten, a chunk at a time on the stack, as codes of the 8-bit
-/// format with the same M (mx/wide_codes.hpp: the same wide products) by a byte-table lookup in
+/// format with the same M (kernels/stand_in_codes.hpp: the same wide products) by a byte-table lookup in
 /// registers, and summed by that format's kernel; a block longer than a chunk is summed chunk by
 /// chunk and the chunk sums are added in order. The scalar arch sums FP6 / FP4 codes directly.
 template <class Arch, lmul_element T>

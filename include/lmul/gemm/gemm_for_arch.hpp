@@ -1,4 +1,4 @@
-// lmul/gemm/by_arch.hpp -- lmul_gemm on an instruction set named at compile time.
+// lmul/gemm/gemm_for_arch.hpp -- lmul_gemm on an instruction set named at compile time.
 //
 //   lmul::lmul_gemm_arch<Arch>(m, n, k, a, lda, b, ldb, c, ldc [, options])
 //   lmul::lmul_gemm_bt_arch<Arch>(m, n, k, a, lda, bt, ldbt, c, ldc [, options])

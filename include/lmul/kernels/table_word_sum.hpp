@@ -1,4 +1,5 @@
-// lmul/mx/block_sum.hpp -- the fp32 sum of the wide L-Mul products of one MX block, by integer adds.
+// lmul/kernels/table_word_sum.hpp -- the fp32 sum of the wide L-Mul products of one block of 8-bit
+// codes by integer adds of table words (the block sums of the scalar arch, and short blocks).
 //
 // For a format F with M fraction bits and finite nonzero x, y whose L-Mul value V(k) is an fp32
 // normal (true for every pair of every format with at most 8 bits: their products lie far inside
@@ -8,7 +9,7 @@
 //   c = (2^(M - l(M)) - bias * 2^M) * 2^(23 - M) + (127 - bias) * 2^23,
 // and bits(lmul_wide_product(x, y)) = word_a(x) + word_b(y) modulo 2^32 (the sign bits add to their
 // XOR at bit 31). This is the derivation of lmul_gemm's operand words (gemm/operand_words.hpp),
-// kept here so that the MX code does not depend on the GEMM's internals. Each word comes from a
+// written out for 8-bit tables. Each word comes from a
 // 256-entry table, so an element costs two loads, one integer add and one fp32 add: no multiply.
 // Zero operands are masked to +0; a block holding a NaN or inf code (fp8 only) is summed with the
 // scalar definition instead.

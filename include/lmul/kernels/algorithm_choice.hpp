@@ -1,15 +1,13 @@
-// lmul/kernels/paths.hpp -- which algorithm serves each kernel, for a format and an instruction set.
+// lmul/kernels/algorithm_choice.hpp -- which algorithm serves each kernel, for a format and an instruction set.
 //
-// The one place that decides it: kernels/by_arch.hpp (multiply, dot, dot_exact), the GEMM's packing
-// (gemm/operand_words.hpp) and the corrected span kernel (corrected.hpp) ask here. The public API
-// (kernels.hpp, gemm.hpp) runs lmul's compiled kernels, which call these same kernels, for the
-// formats in runtime::compiled_formats, and algorithm::scalar inline for the others
-// (runtime::compiled_format_index, in runtime/kernel_table.hpp: the one header the compiled units
-// share). The answers
+// The one place that decides it: kernels/span_kernels.hpp (multiply, dot, dot_exact) and the GEMM's
+// packing (gemm/operand_words.hpp) ask here. The public API (kernels.hpp, gemm.hpp) runs these
+// kernels (dispatch/kernel_calls.hpp) for the formats in runtime::compiled_formats, and the scalar
+// definition inline for the others. The answers
 // depend on the format's layout (format traits: width, storage, sign and magnitude masks), and
 // formats narrower than their storage (lmul<2,3>, lmul<10,4>, lmul<15,8>) get only algorithms that
 // read the sign and magnitude through the traits' masks.
-// No xsimd here: an instruction set is described by arch_features (by_arch.hpp fills them in).
+// No xsimd here: an instruction set is described by arch_features (span_kernels.hpp fills them in).
 // Everything here is evaluated at compile time.
 #pragma once
 
@@ -85,11 +83,5 @@ constexpr algorithm dot_exact_algorithm(arch_features arch) {
 /// The GEMM's operand words: read from a 256-entry table (codes of at most 8 bits) or computed.
 template <class F>
 inline constexpr bool gemm_words_from_table = F::total_bits <= 8;
-
-/// lmul_multiply_corrected: a table of all products for codes of at most 8 bits, else scalar.
-template <class F>
-constexpr algorithm corrected_multiply_algorithm() {
-  return F::total_bits <= 8 ? algorithm::byte_pair_table : algorithm::scalar;
-}
 
 }  // namespace lmul::kernels

@@ -1,5 +1,6 @@
-// Compiled with the default flags (no -m option): the public API, which runs lmul's compiled
-// kernels for the best instruction set of the CPU.
+// Runtime dispatch, compiled with the default flags (no -m option) and LMUL_RUNTIME_DISPATCH=1
+// (CMakeLists.txt): the public API runs lmul's compiled kernels for the best instruction set of
+// the CPU, through the library's table.
 #include <span>
 
 #include <lmul/gemm.hpp>
@@ -9,9 +10,9 @@
 
 namespace bench_dispatch {
 
-runners default_flags_runners() {
+runners dispatched_runners() {
   return {
-      "default_flags",
+      "dispatched",
       [](const e4m3* a, const e4m3* b, std::size_t n) {
         return lmul::lmul_dot(std::span<const e4m3>(a, n), std::span<const e4m3>(b, n));
       },
