@@ -12,7 +12,7 @@
 //   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4> data (1 thread)
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
 //                             at a fixed rate per product, so its 256 rate stands for every size
-//   peak/fp32_fma             the fp32 FMA ceiling of one core (common/limits.hpp), products/s
+//   peak/fp32_fma             the fp32 FMA ceiling of one core (common/machine_limits.hpp), products/s
 //   lmul_gemm_threads/e4m3fn/1024/<t>  lmul_gemm with gemm_options::threads = t (1 and 2), rate
 //                             per WALL second (UseRealTime), for the thread-scaling ratio
 //
@@ -38,7 +38,7 @@
 #include "common/machine.hpp"
 #include "common/context.hpp"
 #include "common/gemm_timing.hpp"
-#include "common/limits.hpp"
+#include "common/machine_limits.hpp"
 #include "common/normal_like_data.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 //   multiply/<impl>/<type>/n   element-wise products: fp32 a*b, L-Mul (lmul_multiply), exact fp8
 //   dot/<impl>/<type>/n        dot products: cblas_sdot (OpenBLAS), blis_sdot (BLIS), fp32 FMA dot,
 //                              lmul_dot, lmul_dot_exact, exact fp8 (decode -> exact products)
-//   stream/..., peak/...       the hardware's limits, measured in the same run (common/limits.hpp)
+//   stream/..., peak/...       the hardware's limits, measured in the same run (common/machine_limits.hpp)
 //
 // The baselines are the fastest implementations found (bench/baselines/*.hpp say why); each one's
 // alternatives run too, under <impl>_<method> names, so a reader sees the baseline against them:
@@ -44,7 +44,7 @@
 #include "baselines/fp8.hpp"
 #include "common/blas.hpp"
 #include "common/context.hpp"
-#include "common/limits.hpp"
+#include "common/machine_limits.hpp"
 #include "common/machine.hpp"
 #include "common/placed_buffer.hpp"
 

@@ -36,13 +36,6 @@
 
 namespace lmul {
 
-namespace detail {
-/// Index of T's format in the compiled formats (runtime/kernel_table.hpp), or -1: the formats
-/// without kernels run the scalar definition inline.
-template <class T>
-inline constexpr int compiled_format = runtime::compiled_format_index<format_of_t<T>>;
-}  // namespace detail
-
 // ---- public API -------------------------------------------------------------------------------
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
@@ -50,7 +43,7 @@ inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 template <lmul_element T>
 void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out) {
   detail::check_elementwise<T>("lmul_multiply", a, b, std::span<const T>(out));
-  constexpr int format = detail::compiled_format<T>;
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;  // -1: scalar
   if constexpr (format >= 0) {
     detail::call_multiply(a.data(), b.data(), out.data(), a.size());
   } else {
@@ -61,7 +54,7 @@ void lmul_multiply(std::span<const T> a, std::span<const T> b, std::span<T> out)
 template <lmul_element T>
 float lmul_dot(std::span<const T> a, std::span<const T> b) {
   detail::check_same_length("lmul_dot", a.size(), b.size());
-  constexpr int format = detail::compiled_format<T>;
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;  // -1: scalar
   constexpr int narrow_mx = runtime::narrow_mx_format_index<format_of_t<T>>;
   if constexpr (format >= 0) {
     return detail::call_dot(a.data(), b.data(), a.size());
@@ -81,7 +74,7 @@ float lmul_dot(std::span<const T> a, std::span<const T> b) {
 template <lmul_byte_element T>
 float lmul_dot_exact(std::span<const T> a, std::span<const T> b) {
   detail::check_same_length("lmul_dot_exact", a.size(), b.size());
-  constexpr int format = detail::compiled_format<T>;
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;  // -1: scalar
   if constexpr (format >= 0) {
     return detail::call_dot_exact(a.data(), b.data(), a.size());
   } else {

@@ -32,7 +32,7 @@ std::vector<const lmul::runtime::kernel_table*> runnable_tables() {
 }
 
 template <class T>
-constexpr int format = lmul::detail::compiled_format<T>;
+constexpr int format = lmul::runtime::compiled_format_index<lmul::format_of_t<T>>;
 
 template <class T>
 long first_mismatch(const std::vector<T>& a, const std::vector<T>& b, const std::vector<T>& out) {

@@ -14,26 +14,26 @@ namespace detail {
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 template <class T>
-inline constexpr int format_index_of = runtime::compiled_format_index<format_of_t<T>>;
-
-template <class T>
 void call_multiply(const T* a, const T* b, T* out, std::size_t n) {
-  runtime::selected_kernels().multiply[format_index_of<T>](a, b, out, n);
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;
+  runtime::selected_kernels().multiply[format](a, b, out, n);
 }
 
 template <class T>
 float call_dot(const T* a, const T* b, std::size_t n) {
-  return runtime::selected_kernels().dot[format_index_of<T>](a, b, n);
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;
+  return runtime::selected_kernels().dot[format](a, b, n);
 }
 
 template <class T>
 float call_dot_exact(const T* a, const T* b, std::size_t n) {
-  return runtime::selected_kernels().dot_exact[format_index_of<T>](a, b, n);
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;
+  return runtime::selected_kernels().dot_exact[format](a, b, n);
 }
 
 template <class T>
 void call_block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float* sums) {
-  constexpr int format = format_index_of<T>;
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;
   if constexpr (format >= 0) {
     runtime::selected_kernels().block_sums[format](a, b, n, block, sums);
   } else {  // FP6 / FP4
@@ -47,8 +47,9 @@ template <class T>
 void call_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t a_row_stride,
                std::size_t a_col_stride, const T* b, std::size_t b_row_stride,
                std::size_t b_col_stride, float* c, std::size_t ldc, unsigned threads) {
-  runtime::selected_kernels().gemm[format_index_of<T>](m, n, k, a, a_row_stride, a_col_stride, b,
-                                                       b_row_stride, b_col_stride, c, ldc, threads);
+  constexpr int format = runtime::compiled_format_index<format_of_t<T>>;
+  runtime::selected_kernels().gemm[format](m, n, k, a, a_row_stride, a_col_stride, b, b_row_stride,
+                                           b_col_stride, c, ldc, threads);
 }
 
 inline const char* kernels_arch_name() { return runtime::selected_kernels().arch_name; }
