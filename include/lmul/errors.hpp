@@ -54,6 +54,12 @@ namespace detail::inline LMUL_ISA {  // every other function: see detail/isa_nam
 #endif
 }
 
+/// Reports bad arguments of the public function `name`: "name: what" through fail_invalid_argument.
+/// The one error function of the checks (GEMM, MX, ...), so every message names its function.
+[[noreturn]] inline void fail(const char* name, const std::string& what) {
+  fail_invalid_argument(std::string(name) + ": " + what);
+}
+
 }  // namespace detail
 
 inline namespace LMUL_ISA {

@@ -62,6 +62,9 @@ struct format_traits {
   static constexpr storage fraction_mask = storage((std::uint32_t{1} << M) - 1);
   static constexpr storage exponent_mask = storage(((std::uint32_t{1} << E) - 1) << M);
   static constexpr storage magnitude_mask = storage(exponent_mask | fraction_mask);
+  /// The total_bits bits of a code. Bits of the storage above them carry no meaning: every path
+  /// reads a code by these bits only (small_float::from_bits clears the others).
+  static constexpr storage code_mask = storage(sign_mask | magnitude_mask);
 
   /// Magnitude code of +inf (IEEE-style formats only).
   static constexpr storage infinity_code = exponent_mask;

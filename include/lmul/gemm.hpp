@@ -65,10 +65,6 @@ struct matrix_bytes {
   std::uintptr_t end() const { return first + (rows - 1) * stride_bytes + row_bytes; }
 };
 
-[[noreturn]] inline void fail(const char* name, const std::string& what) {
-  detail::fail_invalid_argument(std::string(name) + ": " + what);
-}
-
 /// The memory of the rows x cols matrix `label` (leading dimension ld >= cols, checked before),
 /// or an error if it has elements but no valid place in memory: a null pointer, a last element
 /// more than PTRDIFF_MAX bytes past the first (no object is larger; the bound is tested without
@@ -164,7 +160,9 @@ std::vector<mx_wide_element_t<format_of_t<T>>> mx_wide_copy(const T* x, std::siz
   std::vector<W> out(rows * cols);
   for (std::size_t i = 0; i < rows; ++i) {
     for (std::size_t j = 0; j < cols; ++j) {
-      out[i * cols + j] = W::from_bits(wide[x[i * row_stride + j * col_stride].bits()]);
+      // Read by the code's low bits (an array filled from raw bytes may have more set).
+      const auto code = x[i * row_stride + j * col_stride].bits() & format_of_t<T>::code_mask;
+      out[i * cols + j] = W::from_bits(wide[code]);
     }
   }
   return out;

@@ -44,10 +44,12 @@ class small_float {
 
   constexpr small_float() = default;  // +0
 
-  /// The value with code `bits` (no check: every code is a value or a NaN).
+  /// The value with code `bits` (no check: every code is a value or a NaN). Only the format's
+  /// total_bits low bits are kept (the value of a code is defined by them, e.g. 4 for FP4), so
+  /// bits() is always canonical: float4_e2m1fn::from_bits(0x42).bits() == 0x02.
   static constexpr small_float from_bits(storage bits) {
     small_float out;
-    out.bits_ = bits;
+    out.bits_ = storage(bits & Format::code_mask);
     return out;
   }
   constexpr storage bits() const { return bits_; }
@@ -136,7 +138,9 @@ using float8_e5m2 = small_float<e5m2_traits, exact_multiplication>;
 
 /// OCP MX element formats, one value in the low bits of a byte (ml_dtypes' layout): no infinity, no
 /// NaN, conversions saturate to +-max (+-inf too) and a NaN converts to +0. Exactly rounded
-/// (saturating) arithmetic, like the float8 types.
+/// (saturating) arithmetic, like the float8 types. The high bits of the byte are ignored wherever a
+/// code is read (from_bits, conversions, every kernel, also on arrays filled from raw bytes): a byte
+/// b is the value of b & 0x3F (FP6) or b & 0x0F (FP4).
 using float6_e2m3fn = small_float<e2m3fn_traits, exact_multiplication>;  ///< bias 1, max 7.5
 using float6_e3m2fn = small_float<e3m2fn_traits, exact_multiplication>;  ///< bias 3, max 28
 using float4_e2m1fn = small_float<e2m1fn_traits, exact_multiplication>;  ///< bias 1, max 6

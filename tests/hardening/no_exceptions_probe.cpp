@@ -45,6 +45,16 @@ void gemm_with_small_ldc() {
   report_output("returned from lmul_gemm");
 }
 
+void mx_gemm_with_wrapping_ldc() {
+  const std::vector<lmul::float8_e4m3fn> a(2, lmul::float8_e4m3fn(1.0f));
+  const std::vector<lmul::float8_e8m0fnu> scales(2);
+  // 2 x 1 times 1 x 1 with ldc = 2^62 - 1: C's second row would be 4 bytes before C, which lies in
+  // the middle of `output`, so such a write would show.
+  lmul::lmul_mx_gemm(2, 1, 1, scales.data(), a.data(), 1, scales.data(), a.data(), 1,
+                     output.data() + 16, (std::size_t{1} << 62) - 1);
+  report_output("returned from lmul_mx_gemm");
+}
+
 void install_handler_that_exits() {
   lmul::set_error_handler([](const char* message) {
     std::fprintf(stderr, "handler got \"%s\"\n", message);

@@ -22,6 +22,11 @@ TEST(NoExceptionsDeathTest, HandlerRunsBeforeAnythingIsWritten) {
               "in the handler: output untouched");
   EXPECT_EXIT((install_handler_that_exits(), gemm_with_small_ldc()), testing::ExitedWithCode(3),
               "handler got \"lmul_gemm: ldc \\(1\\) < n \\(2\\)\"\nin the handler: output untouched");
+  // Issue 17: lmul_mx_gemm's sizes are checked as lmul_gemm's, before C is zero-filled.
+  EXPECT_EXIT((install_handler_that_exits(), mx_gemm_with_wrapping_ldc()),
+              testing::ExitedWithCode(3),
+              "handler got \"lmul_mx_gemm: c \\(2 x 1, leading dimension 4611686018427387903\\) "
+              "spans more than PTRDIFF_MAX bytes\"\nin the handler: output untouched");
 }
 
 TEST(NoExceptionsDeathTest, HandlerThatReturnsStillAborts) {

@@ -1,5 +1,7 @@
 // Public API of the kernels: overloads for spans and containers, argument checks, in place, empty.
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdlib>
 #include <string>
 #include <cmath>
@@ -11,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <lmul/gemm.hpp>
 #include <lmul/kernels.hpp>
 #include <lmul/kernels/span_kernels.hpp>
 
@@ -104,6 +107,61 @@ TEST(KernelApi, NarrowMxDotRunsTheBlockSums) {
   check_narrow_mx_dot<lmul::float6_e2m3fn>();
   check_narrow_mx_dot<lmul::float6_e3m2fn>();
   check_narrow_mx_dot<lmul::float4_e2m1fn>();
+}
+
+// Spec section 4 (issue 17, item 4): the bound of lmul_dot and lmul_gemm holds whenever no partial
+// sum can overflow, here with fp32 terms near the top of the range: 1024 products of about 2^116
+// each (sum of |terms| below 2^127 < FLT_MAX, so no order of summation overflows), all positive or
+// half of each sign in a shuffled order. The products come from the spec's formula, not from the
+// library: for x = 2^58 (1 + f) and y = 2^58 (1 + g) with f + g + 2^-4 < 1 the fp32 L-Mul product
+// is 2^116 (1 + f + g + 2^-4) (M = 23, l(M) = 4), exact in long double, and so is their sum.
+TEST(KernelApi, DotAndGemmBoundHoldWhenNothingOverflows) {
+  constexpr std::size_t n = 1024;
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<std::uint32_t> fraction(0, (7u << 19) - 1);  // f, g < 0.4375
+  for (const bool mixed_signs : {false, true}) {
+    std::vector<std::size_t> negative_at(n);  // 1 on a random half of the positions
+    for (std::size_t i = 0; i < n; ++i) negative_at[i] = mixed_signs && i < n / 2;
+    std::shuffle(negative_at.begin(), negative_at.end(), rng);
+    std::vector<float> x(n), y(n);
+    long double exact = 0, abs_sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t f = fraction(rng), g = fraction(rng);
+      const std::uint32_t sign = negative_at[i] ? 0x80000000u : 0u;
+      x[i] = std::bit_cast<float>(sign | (std::uint32_t(127 + 58) << 23) | f);
+      y[i] = std::bit_cast<float>((std::uint32_t(127 + 58) << 23) | g);
+      const long double term =
+          std::ldexp(1.0L + std::ldexp((long double)(f + g), -23) + 0x1p-4L, 116);
+      exact += sign ? -term : term;
+      abs_sum += term;
+    }
+    ASSERT_LT(abs_sum, 0x1p127L);
+    const long double u = 0x1p-24L, gamma = n * u / (1 - n * u);
+    const float dot = lmul::lmul_dot(x, y);
+    EXPECT_LE(std::fabs((long double)dot - exact), gamma * abs_sum) << "mixed signs " << mixed_signs;
+    // lmul_gemm: C (2 x 2) = A B with A's rows x and -x, B's columns y and y reversed.
+    std::vector<float> a(2 * n), b(n * 2), c(4);
+    for (std::size_t p = 0; p < n; ++p) {
+      a[p] = x[p];
+      a[n + p] = -x[p];
+      b[p * 2] = y[p];
+      b[p * 2 + 1] = y[n - 1 - p];
+    }
+    lmul::lmul_gemm(2, 2, n, a.data(), n, b.data(), 2, c.data(), 2);
+    EXPECT_LE(std::fabs((long double)c[0] - exact), gamma * abs_sum);
+    EXPECT_LE(std::fabs((long double)c[2] + exact), gamma * abs_sum);
+    long double exact_rev = 0, abs_rev = 0;  // column 1: x[p] * y[n - 1 - p], from the formula
+    for (std::size_t p = 0; p < n; ++p) {
+      const std::uint32_t f = std::bit_cast<std::uint32_t>(x[p]) & 0x7FFFFF;
+      const std::uint32_t g = std::bit_cast<std::uint32_t>(y[n - 1 - p]) & 0x7FFFFF;
+      const long double term =
+          std::ldexp(1.0L + std::ldexp((long double)(f + g), -23) + 0x1p-4L, 116);
+      exact_rev += std::signbit(x[p]) ? -term : term;
+      abs_rev += term;
+    }
+    EXPECT_LE(std::fabs((long double)c[1] - exact_rev), gamma * abs_rev);
+    EXPECT_LE(std::fabs((long double)c[3] + exact_rev), gamma * abs_rev);
+  }
 }
 
 TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {

@@ -530,8 +530,8 @@ using narrow_mx_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2f
 TYPED_TEST_SUITE(NarrowMxKernels, narrow_mx_types);
 
 // The byte-table lookup that rewrites FP6 / FP4 codes (detail::lookup_bytes; lookup_bytes_vbmi on
-// avx512_vbmi), against the table
-// read one code at a time: every code in every lane position, lengths 0 to 300 (partial last
+// avx512_vbmi), against the table read one code at a time, masked to the code's low bits: every
+// byte value in every lane position, lengths 0 to 300 (partial last
 // registers) at every start offset within a register, output bytes past the end untouched.
 TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
   LMUL_REQUIRE_ARCH();
@@ -542,22 +542,24 @@ TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
     using A = lmul::detail::xsimd_arch_t<arch>;
     constexpr auto& wide = lmul::detail::mx_wide_codes_v<F>;
     static constexpr auto table = lmul::detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
+    // Every byte value, high bits included: a code is read by its low total_bits bits (issue 17).
+    constexpr std::uint8_t low = std::uint8_t(F::code_mask);
     std::vector<std::uint8_t> in(400), out(400);
-    for (std::size_t i = 0; i < in.size(); ++i) in[i] = std::uint8_t((i * 7 + i / wide.size) % wide.size);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = std::uint8_t(i * 7 + i / 256);
     for (std::size_t offset = 0; offset < 64; offset += 5) {
       for (std::size_t n = 0; n + offset <= 300; ++n) {
         std::fill(out.begin(), out.end(), std::uint8_t(0xA5));
 #if LMUL_KERNELS_X86
         if constexpr (std::is_same_v<arch, lmul::kernels::avx512_vbmi>) {  // the vpermb form
           lmul::detail::lookup_bytes_vbmi(lmul::detail::padded_to_64(wide.code), in.data() + offset,
-                                          out.data(), n);
+                                          out.data(), n, low);
         } else
 #endif
         {
-          lmul::detail::lookup_bytes<A>(table, in.data() + offset, out.data(), n);
+          lmul::detail::lookup_bytes<A>(table, in.data() + offset, out.data(), n, low);
         }
         for (std::size_t i = 0; i < out.size(); ++i) {
-          const std::uint8_t want = i < n ? wide.code[in[offset + i]] : std::uint8_t(0xA5);
+          const std::uint8_t want = i < n ? wide.code[in[offset + i] & low] : std::uint8_t(0xA5);
           ASSERT_EQ(out[i], want) << "offset " << offset << ", n " << n << ", byte " << i;
         }
       }

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -286,6 +287,44 @@ TYPED_TEST(RuntimeNarrowBlockSums, WithinTheBoundAndEqualToTheWideFormat) {
             ASSERT_TRUE(same_sum<T>(sums[j], wide[j]))
                 << table->arch_name << ", block " << block << ", n " << n << ", block index " << j;
           }
+        }
+      }
+    }
+  }
+}
+
+// Issue 17, item 3: FP6 / FP4 bytes with the unused high bits set (arrays filled from raw bytes) are
+// the values of their low 6 / 4 bits on every table: every byte 0..255 against a permutation of
+// them, copied in by memcpy, gives the same sums, bit for bit, as the masked codes, for block sizes
+// around the registers and the 2048 codes rewritten at a time and lengths with tails. lmul_dot and
+// lmul_mx_dot of these types run exactly these entries; on an AVX-512 VBMI CPU this runs the vpermb
+// rewriting of avx512_vbmi.hpp.
+TYPED_TEST(RuntimeNarrowBlockSums, HighBitsOfTheByteAreIgnored) {
+  using T = TypeParam;
+  constexpr std::uint8_t low = std::uint8_t((1u << format_t<T>::total_bits) - 1);
+  for (const std::size_t n : {std::size_t{1}, std::size_t{63}, std::size_t{256}, std::size_t{4099}}) {
+    std::vector<std::uint8_t> ra(n), rb(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ra[i] = std::uint8_t(i);
+      rb[i] = std::uint8_t(i * 167 + 59 + i / 256);
+    }
+    std::vector<T> a(n), b(n), ma(n), mb(n);
+    std::memcpy(a.data(), ra.data(), n);
+    std::memcpy(b.data(), rb.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ma[i] = from_code<T>(std::uint8_t(ra[i] & low));
+      mb[i] = from_code<T>(std::uint8_t(rb[i] & low));
+    }
+    for (const std::size_t block : {std::size_t{1}, std::size_t{7}, std::size_t{32}, std::size_t{64},
+                                    std::size_t{2048}, std::size_t{3000}, n}) {
+      const std::size_t blocks = (n + block - 1) / block;
+      for (const auto* table : runnable_tables()) {
+        std::vector<float> sums(blocks), want(blocks);
+        table->narrow_block_sums[narrow_format<T>](a.data(), b.data(), n, block, sums.data());
+        table->narrow_block_sums[narrow_format<T>](ma.data(), mb.data(), n, block, want.data());
+        for (std::size_t j = 0; j < blocks; ++j) {
+          ASSERT_EQ(std::bit_cast<std::uint32_t>(sums[j]), std::bit_cast<std::uint32_t>(want[j]))
+              << table->arch_name << ", n " << n << ", block " << block << ", block index " << j;
         }
       }
     }

@@ -392,20 +392,24 @@ LMUL_VBMI_TARGET void block_sums_codes_vbmi(const std::uint8_t* a, const std::ui
 
 // ---- byte map (FP6 / FP4 codes rewritten for the MX block sums) ----------------------------
 
-/// out[i] = table[in[i] % 64] for i < n: vpermb looks up all 64 table bytes in one register; the
-/// last partial register is loaded and stored masked.
+/// out[i] = table[in[i] & index_mask] for i < n (index_mask < 64: FP6 codes are read by their low
+/// 6 bits, FP4 codes by their low 4; vpermb itself would only drop bits 6 and 7, so without the
+/// AND an FP4 byte such as 0x42 would read entry 2 while 0x12 read the zero padding at 18): one AND
+/// and one vpermb per 64 codes; the last partial register is loaded and stored masked.
 LMUL_VBMI_TARGET inline void lookup_bytes_vbmi(const std::array<std::uint8_t, 64>& table,
                                                const std::uint8_t* in, std::uint8_t* out,
-                                               std::size_t n) {
+                                               std::size_t n, std::uint8_t index_mask = 0x3F) {
   const __m512i t = _mm512_loadu_si512(table.data());
+  const __m512i mask = _mm512_set1_epi8(char(index_mask));
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    _mm512_storeu_si512(out + i, _mm512_permutexvar_epi8(_mm512_loadu_si512(in + i), t));
+    const __m512i codes = _mm512_and_si512(_mm512_loadu_si512(in + i), mask);
+    _mm512_storeu_si512(out + i, _mm512_permutexvar_epi8(codes, t));
   }
   if (i < n) {
     const __mmask64 lanes = (__mmask64(1) << (n - i)) - 1;
-    _mm512_mask_storeu_epi8(out + i, lanes,
-                            _mm512_permutexvar_epi8(_mm512_maskz_loadu_epi8(lanes, in + i), t));
+    const __m512i codes = _mm512_and_si512(_mm512_maskz_loadu_epi8(lanes, in + i), mask);
+    _mm512_mask_storeu_epi8(out + i, lanes, _mm512_permutexvar_epi8(codes, t));
   }
 }
 

@@ -97,18 +97,22 @@ xsimd::batch<std::uint8_t, A> lookup_first_chunk(const lane_table<1>& table,
 #endif
 }
 
-/// out[i] = table[in[i]] for i < n (0 for in[i] >= 16 * Chunks): a byte-to-byte map of n codes,
-/// one register at a time, the last partial register from the table's bytes directly.
+/// out[i] = table[in[i] & index_mask] for i < n (0 where that index is >= 16 * Chunks): a
+/// byte-to-byte map of n codes, one register at a time (one AND, then lookup()), the last partial
+/// register from the table's bytes directly. index_mask drops the bits above a code's width (FP6
+/// and FP4 codes are read by their low 6 / 4 bits).
 template <class A, std::size_t Chunks>
 void lookup_bytes(const lane_table<Chunks>& table, const std::uint8_t* in, std::uint8_t* out,
-                  std::size_t n) {
+                  std::size_t n, std::uint8_t index_mask = 0xFF) {
   using bytes = xsimd::batch<std::uint8_t, A>;
+  const bytes mask(index_mask);
   std::size_t i = 0;
   for (; i + bytes::size <= n; i += bytes::size) {
-    lookup<A>(table, bytes::load_unaligned(in + i)).store_unaligned(out + i);
+    lookup<A>(table, bytes::load_unaligned(in + i) & mask).store_unaligned(out + i);
   }
   for (; i < n; ++i) {  // entry c of the table is byte c % 16 of chunk c / 16
-    out[i] = in[i] < 16 * Chunks ? table.bytes[in[i] / 16 * 64 + in[i] % 16] : 0;
+    const std::uint8_t c = std::uint8_t(in[i] & index_mask);
+    out[i] = c < 16 * Chunks ? table.bytes[c / 16 * 64 + c % 16] : 0;
   }
 }
 

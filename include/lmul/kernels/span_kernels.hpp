@@ -221,17 +221,19 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
         detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
     constexpr std::size_t chunk = 2048;  // codes per operand rewritten at a time: 4 KiB of stack
     alignas(64) std::uint8_t xa[chunk], xb[chunk];
+    // Codes are read by their total_bits low bits (bytes filled from raw memory may have more).
+    constexpr std::uint8_t code_mask = std::uint8_t(F::code_mask);
     const auto rewrite = [&](std::size_t first, std::size_t count) {
 #if LMUL_KERNELS_X86
-      if constexpr (std::is_same_v<Arch, avx512_vbmi>) {  // one vpermb per 64 codes
+      if constexpr (std::is_same_v<Arch, avx512_vbmi>) {  // one AND and one vpermb per 64 codes
         static constexpr std::array<std::uint8_t, 64> bytes = detail::padded_to_64(wide.code);
-        detail::lookup_bytes_vbmi(bytes, ca + first, xa, count);
-        detail::lookup_bytes_vbmi(bytes, cb + first, xb, count);
+        detail::lookup_bytes_vbmi(bytes, ca + first, xa, count, code_mask);
+        detail::lookup_bytes_vbmi(bytes, cb + first, xb, count, code_mask);
         return;
       }
 #endif
-      detail::lookup_bytes<A>(table, ca + first, xa, count);
-      detail::lookup_bytes<A>(table, cb + first, xb, count);
+      detail::lookup_bytes<A>(table, ca + first, xa, count, code_mask);
+      detail::lookup_bytes<A>(table, cb + first, xb, count, code_mask);
     };
     if (block <= chunk) {
       const std::size_t step = chunk / block * block;  // whole blocks per chunk

@@ -35,8 +35,9 @@ struct mx_word_tables {
     constexpr std::int64_t c = ((std::int64_t{1} << (M - paper_offset_exponent(M))) -
                                 std::int64_t{F::bias} * (std::int64_t{1} << M)) * unit +
                                std::int64_t{127 - F::bias} * (std::int64_t{1} << 23);
-    constexpr std::uint32_t codes = std::uint32_t{1} << F::total_bits;
-    for (std::uint32_t code = 0; code < codes; ++code) {
+    // All 256 bytes: a code is read by its total_bits low bits (format_traits::code_mask), so
+    // the entry of a byte with higher bits set is that of its low bits (FP6 / FP4 from raw bytes).
+    for (std::uint32_t code = 0; code < 256; ++code) {
       const auto magnitude = typename F::storage(code & F::magnitude_mask);
       special[code] = (F::is_nan_code(magnitude) || F::is_inf_code(magnitude)) ? 1 : 0;
       if (magnitude == 0 || special[code]) continue;  // masked (zero) or never used (special)
@@ -52,7 +53,8 @@ template <class F>
 inline constexpr mx_word_tables<F> mx_word_tables_v{};
 
 /// Sum of lmul_wide(a[i], b[i]) for i < n in fp32 (eight interleaved accumulators: the spec allows
-/// any order). Codes above the format's width must not occur (small_float never holds them).
+/// any order). Bits above the format's width are ignored (the tables give every byte the words of
+/// its low bits).
 template <class F>
 float wide_block_sum(const typename F::storage* a, const typename F::storage* b, std::size_t n) {
   constexpr auto& t = mx_word_tables_v<F>;

@@ -4,16 +4,17 @@
 // contiguous at scales_a + i * ceil(k / block)); B is given transposed, bt n x k with scales
 // n x ceil(k / block). c[i][j] = lmul_mx_dot of row i of A and row j of bt, i.e.
 //   sum over blocks p of 2^(sa[i][p] + sb[j][p] - 254) x (the fp32 sum of the block's wide products).
-// Built on the public lmul_gemm_bt: for a tile of C, each k-slice of one block width is one
-// lmul_gemm_bt call into a scratch tile (the per-block fp32 sums), which is then scaled by exponent
-// adds and added to C in block order. The scratch tile stays in cache.
+// Errors: those of lmul_gemm_bt (std::invalid_argument, or the error handler without exceptions;
+// C untouched), extended to the scales as matrices m x blocks and n x blocks, and block = 0.
+// Built on lmul_gemm's dispatched kernels (checked once per call): for a tile of C, each k-slice of
+// one block width is one GEMM into a scratch tile (the per-block fp32 sums), which is then scaled
+// by exponent adds and added to C in block order. The scratch tile stays in cache.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <string>
 #include <vector>
 
 #include "../gemm.hpp"
@@ -30,38 +31,25 @@ namespace detail::inline LMUL_ISA {
 inline constexpr std::size_t mx_gemm_tile_rows = 256;
 inline constexpr std::size_t mx_gemm_tile_cols = 256;
 
-template <class T>
-bool mx_ranges_overlap(const T* data, std::size_t bytes, const float* c, std::size_t c_bytes) {
-  if (bytes == 0 || c_bytes == 0) return false;
-  const auto x = reinterpret_cast<std::uintptr_t>(data);
-  const auto y = reinterpret_cast<std::uintptr_t>(c);
-  return x < y + c_bytes && y < x + bytes;
-}
-
-/// The checks of lmul_gemm (leading dimensions, null pointers, C overlapping an input), for the
-/// scales too, and block > 0. std::invalid_argument before anything is written.
+/// All checks of lmul_mx_gemm, before anything is written: block > 0, then those of lmul_gemm_bt
+/// for A (m x k, lda), Bt (n x k, ldbt) and C (m x n, ldc) (detail::check_arguments: leading
+/// dimensions, null pointers, sizes past PTRDIFF_MAX bytes or wrapping the address space, checked
+/// without products that could wrap; C sharing an element with A or Bt), and the same for the
+/// scales as matrices of their own, m x blocks and n x blocks (row stride blocks), which C must not
+/// share an element with either. Padding between rows is not an element: C may lie there.
 template <class Elem>
 void check_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0fnu* scales_a,
                    const Elem* a, std::size_t lda, const float8_e8m0fnu* scales_bt, const Elem* bt,
                    std::size_t ldbt, const float* c, std::size_t ldc, std::size_t block) {
   const char* name = "lmul_mx_gemm";
-  if (block == 0) mx_fail(name, "block size is 0");
-  if (lda < k) mx_fail(name, "lda (" + std::to_string(lda) + ") < k (" + std::to_string(k) + ")");
-  if (ldbt < k) mx_fail(name, "ldbt (" + std::to_string(ldbt) + ") < k (" + std::to_string(k) + ")");
-  if (ldc < n) mx_fail(name, "ldc (" + std::to_string(ldc) + ") < n (" + std::to_string(n) + ")");
-  const std::size_t blocks = mx_block_count(k, block);
-  if (m * k != 0 && (a == nullptr || scales_a == nullptr)) mx_fail(name, "a or scales_a is null");
-  if (n * k != 0 && (bt == nullptr || scales_bt == nullptr)) mx_fail(name, "bt or scales_bt is null");
-  if (c == nullptr && m * n != 0) mx_fail(name, "c is null");
-  const auto span_bytes = [](std::size_t rows, std::size_t cols, std::size_t ld, std::size_t size) {
-    return rows == 0 || cols == 0 ? std::size_t{0} : ((rows - 1) * ld + cols) * size;
-  };
-  const std::size_t c_bytes = span_bytes(m, n, ldc, sizeof(float));
-  if (mx_ranges_overlap(a, span_bytes(m, k, lda, sizeof(Elem)), c, c_bytes) ||
-      mx_ranges_overlap(bt, span_bytes(n, k, ldbt, sizeof(Elem)), c, c_bytes) ||
-      mx_ranges_overlap(scales_a, m * blocks, c, c_bytes) ||
-      mx_ranges_overlap(scales_bt, n * blocks, c, c_bytes)) {
-    mx_fail(name, "c overlaps a, bt or their scales");
+  if (block == 0) fail(name, "block size is 0");
+  check_arguments(name, m, n, k, a, lda, bt, n, k, ldbt, "ldbt", c, ldc);
+  const std::size_t blocks = mx_block_count(k, block);  // <= k: no overflow
+  const matrix_bytes c_memory = memory_of(name, "c", c, m, n, ldc);
+  const matrix_bytes sa_memory = memory_of(name, "scales_a", scales_a, m, blocks, blocks);
+  const matrix_bytes sb_memory = memory_of(name, "scales_bt", scales_bt, n, blocks, blocks);
+  if (share_elements(c_memory, sa_memory) || share_elements(c_memory, sb_memory)) {
+    fail(name, "c overlaps scales_a or scales_bt");
   }
 }
 
@@ -80,8 +68,10 @@ void mx_gemm_tiles(std::size_t m, std::size_t n, std::size_t k, const float8_e8m
       const std::size_t cols = std::min(tile_cols, n - j0);
       for (std::size_t p = 0, first = 0; p < blocks; ++p, first += block) {
         const std::size_t depth = std::min(block, k - first);
-        lmul_gemm_bt(rows, cols, depth, a + i0 * lda + first, lda, bt + j0 * ldbt + first, ldbt,
-                     sums.data(), cols);
+        // The dispatched GEMM itself: the arguments were checked once, for the whole product.
+        // B(p, j) = bt[j * ldbt + p]: row stride 1, column stride ldbt.
+        gemm_dispatched(rows, cols, depth, a + i0 * lda + first, lda, 1, bt + j0 * ldbt + first, 1,
+                        ldbt, sums.data(), cols, 1);
         for (std::size_t j = 0; j < cols; ++j) b_codes[j] = scales_bt[(j0 + j) * blocks + p].bits();
         for (std::size_t i = 0; i < rows; ++i) {
           const float8_e8m0fnu sa = scales_a[(i0 + i) * blocks + p];

@@ -45,17 +45,13 @@ constexpr std::size_t mx_block_count(std::size_t n, std::size_t block) {
   return n / block + (n % block != 0 ? 1 : 0);
 }
 
-[[noreturn]] inline void mx_fail(const char* name, const std::string& what) {
-  fail_invalid_argument(std::string(name) + ": " + what);
-}
-
 /// The checks shared by quantize, dequantize and the dot products: block > 0, `scales` scales
 /// for `n` elements.
 inline void check_mx_layout(const char* name, std::size_t scales, std::size_t n, std::size_t block) {
-  if (block == 0) mx_fail(name, "block size is 0");
+  if (block == 0) fail(name, "block size is 0");
   const std::size_t want = mx_block_count(n, block);
   if (scales != want) {
-    mx_fail(name, std::to_string(scales) + " scales given, " + std::to_string(n) +
+    fail(name, std::to_string(scales) + " scales given, " + std::to_string(n) +
                       " elements in blocks of " + std::to_string(block) + " need " +
                       std::to_string(want));
   }
@@ -106,7 +102,7 @@ void mx_quantize(std::span<const float> x, std::span<float8_e8m0fnu> scales, std
   using S = typename F::storage;
   detail::check_mx_layout("mx_quantize", scales.size(), x.size(), block);
   if (elems.size() != x.size()) {
-    detail::mx_fail("mx_quantize", "elems has " + std::to_string(elems.size()) +
+    detail::fail("mx_quantize", "elems has " + std::to_string(elems.size()) +
                                        " elements, x has " + std::to_string(x.size()));
   }
   for (std::size_t first = 0, j = 0; first < x.size(); first += block, ++j) {
@@ -143,7 +139,7 @@ void mx_dequantize(std::span<const float8_e8m0fnu> scales, std::span<const Elem>
                    std::span<float> out, std::size_t block = mx_block_size) {
   detail::check_mx_layout("mx_dequantize", scales.size(), elems.size(), block);
   if (out.size() != elems.size()) {
-    detail::mx_fail("mx_dequantize", "out has " + std::to_string(out.size()) +
+    detail::fail("mx_dequantize", "out has " + std::to_string(out.size()) +
                                          " elements, elems has " + std::to_string(elems.size()));
   }
   for (std::size_t first = 0, j = 0; first < elems.size(); first += block, ++j) {
