@@ -11,7 +11,9 @@
 #include "detail/isa_namespace.hpp"
 #include "format_traits.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Shift `value` right by `shift` bits, rounding the discarded bits as `mode` says.
 constexpr std::uint64_t shift_right_rounded(std::uint64_t value, int shift, rounding_mode mode) {
@@ -130,4 +132,6 @@ constexpr typename F::storage encode(double x, overflow_mode overflow = overflow
                         rounding);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

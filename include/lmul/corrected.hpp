@@ -85,7 +85,8 @@ struct correction_offset {
   }
 };
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// V(s) for s = a + b + c in [-1, 3): the significand the integer addition yields, relative to
 /// 2^(exponent sum). A borrow (s < 0) halves it, a carry (s >= 1) doubles it.
@@ -182,6 +183,7 @@ inline correction_table derive_correction_table_unchecked(int M, int t) {
   return table;
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {
@@ -207,7 +209,8 @@ inline correction_table derive_correction_table(int mantissa_bits, int index_bit
 
 }  // inline namespace LMUL_ISA
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// The table for M fraction bits, derived once on first use (thread-safe static).
 template <int M>
@@ -222,6 +225,7 @@ correction_offset default_correction_offset() {
   return correction_offset{&correction_table_for<F::mantissa_bits>()};
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
@@ -266,7 +270,8 @@ float lmul_simulated_corrected(float x, float y,
 
 }  // inline namespace LMUL_ISA
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// For 8-bit formats: every corrected product, table[(x << 8) | y], computed once (64 KiB) by the
 /// scalar routine itself, so the span kernel is bit-identical to lmul_product_corrected by
@@ -287,6 +292,7 @@ const std::array<typename F::storage, 65536>& corrected_byte_products() {
   return table;
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {

@@ -37,7 +37,8 @@ inline std::atomic<error_handler> current_error_handler{&print_and_abort};
 
 }  // namespace detail
 
-namespace detail::inline LMUL_ISA {  // every other function: see detail/isa_namespace.hpp
+namespace detail {
+inline namespace LMUL_ISA {  // every other function: see detail/isa_namespace.hpp
 
 /// Without exceptions: the handler, then std::abort in case it returned.
 [[noreturn]] inline void call_error_handler(const std::string& message) {
@@ -60,6 +61,7 @@ namespace detail::inline LMUL_ISA {  // every other function: see detail/isa_nam
   fail_invalid_argument(std::string(name) + ": " + what);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {

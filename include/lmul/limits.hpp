@@ -5,7 +5,9 @@
 
 #include "small_float.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 // floor(log10(x)) and ceil(log10(x)) of a positive power-of-two multiple (never a power of ten
 // unless 1), by counting decimal steps in double: exact enough, and usable in constant expressions.
 constexpr int floor_log10(double x) {
@@ -15,7 +17,9 @@ constexpr int floor_log10(double x) {
   return n;
 }
 constexpr int ceil_log10(double x) { return x == 1 ? 0 : floor_log10(x) + 1; }
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 
 template <class F, class P>
 class std::numeric_limits<lmul::small_float<F, P>> {

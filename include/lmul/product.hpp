@@ -18,7 +18,8 @@ namespace lmul {
 /// The paper's offset exponent l(M): the constant added to the significand sum is 2^-l(M).
 constexpr int paper_offset_exponent(int M) { return M <= 3 ? M : (M == 4 ? 3 : 4); }
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// K(x) = e * 2^M + f for a finite nonzero magnitude, subnormals normalised first (spec 3.1).
 /// For a normal x this is just its magnitude code; a subnormal gets e <= 0 (K may be negative).
@@ -118,5 +119,6 @@ constexpr typename F::storage exact_product_codes(
   return encode<F>(double(decode<F>(x)) * double(decode<F>(y)), overflow);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 }  // namespace lmul

@@ -64,7 +64,8 @@ constexpr T round_to(double x, rounding_mode rounding = rounding_mode::nearest_e
 
 }  // inline namespace LMUL_ISA
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 // L-Mul is one routine, lmul_codes_with (product.hpp), whose only variable part is the offset
 // added to the integer sum: paper_offset (the paper's 2^-l(M)), constant_offset (any constant;
@@ -96,6 +97,7 @@ constexpr float lmul_simulated_with(float x, float y, rounding_mode rounding, Of
   return decode<F>(lmul_codes_with<F, F>(cx, cy, offset, overflow_mode::non_saturating));
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {

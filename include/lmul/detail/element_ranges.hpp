@@ -11,7 +11,9 @@
 
 #include "../scalar.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// The element type of a range, without const.
 template <class R>
@@ -38,4 +40,6 @@ std::span<element_of<R>> as_output(R&& r) {
   return {std::ranges::data(r), std::ranges::size(r)};
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

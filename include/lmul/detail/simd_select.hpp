@@ -14,7 +14,9 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Lanes of `if_true` where `condition` holds, of `if_false` elsewhere.
 template <class T, class A>
@@ -66,4 +68,6 @@ xsimd::batch<std::uint8_t, A> saturating_sub(xsimd::batch<std::uint8_t, A> a,
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -14,7 +14,9 @@
 
 #include "../errors.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 template <class T>
 bool partially_overlaps(std::span<const T> in, std::span<const T> out) {
@@ -47,4 +49,6 @@ void check_elementwise(const char* kernel, std::span<const T> a, std::span<const
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -25,7 +25,9 @@
 #include "checked_tile.hpp"
 #include "scratch.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Blocking of the bf16 path. The tile is MR x NR = 8 x 48: 24 accumulators + 3 B vectors + A's
 /// word and filter + one sum + one constant fit the 32 vector registers. (12 x 32 and 6 x 64 ran
@@ -118,5 +120,7 @@ void gemm_serial_bf16(std::size_t m, std::size_t n, std::size_t k, strided_matri
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 #endif  // LMUL_KERNELS_X86

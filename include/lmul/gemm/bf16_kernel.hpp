@@ -29,7 +29,9 @@
 
 #define LMUL_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Where the micro-kernel's MR x NR sums go: rows x cols of C (row stride ldc), written (first
 /// depth block) or added to (later blocks). Rows and columns past the edge are not touched.
@@ -100,4 +102,6 @@ LMUL_BF16_TARGET void bf16_micro_kernel(std::size_t pairs, const std::uint32_t* 
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -33,7 +33,10 @@
 
 #define LMUL_BF16_PACK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
 
-namespace lmul::detail::inline LMUL_ISA::bf16_pack {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace bf16_pack {
 
 /// The 128 magnitude words of one side (entry c: the word of the positive code c) in 4 registers.
 struct word_tables {
@@ -148,9 +151,14 @@ template <class F>
   return _mm512_cvtepu8_epi16(bytes);
 }
 
-}  // namespace lmul::detail::bf16_pack
+}  // namespace bf16_pack
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Pack `rows` rows x `depth` steps of A (element (i, p) = a(row0 + i, p0 + p); A's rows are
 /// contiguous) into ceil(rows / 8) micro-panels at `out`, each (depth + 1) / 2 pairs x 16 dwords.
@@ -258,4 +266,6 @@ LMUL_BF16_PACK_TARGET void pack_b_bf16(strided_matrix<T> b, std::size_t p0, std:
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

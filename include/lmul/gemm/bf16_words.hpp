@@ -31,7 +31,9 @@
 #include "../format_traits.hpp"
 #include "../kernels/byte_tables.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// True for the formats the bf16 kernel serves: every 8-bit format whose wide products the byte
 /// tables give (all 8-bit formats the library compiles; the tables check it).
@@ -88,4 +90,6 @@ constexpr bool bf16_words_are_exact() {
   return t.wide_by_index && (smallest >> 7) >= 8 && largest < 0x7F80;
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -25,7 +25,9 @@
 #include "operand_words.hpp"
 #include "packing.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// x where `keep` is true, 0 elsewhere (detail::select_bits also compiles at -O0 on AVX-512BW).
 template <class Arch>
@@ -120,4 +122,6 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -29,7 +29,9 @@
 #include "packing.hpp"
 #include "scratch.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Depth of a packed block: a B micro-panel (KC x NR words and masks) fits the 32 KiB L1 for
 /// AVX2 (256 * 16 * 8 B) and L2 otherwise; the A block of MC rows fits L2.
@@ -217,4 +219,6 @@ void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

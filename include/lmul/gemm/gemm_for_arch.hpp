@@ -10,10 +10,12 @@
 
 #include <cstddef>
 
-#include "../gemm.hpp"
+#include "../detail/matrix_checks.hpp"
 #include "driver.hpp"
+#include "options.hpp"
 
-namespace lmul::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// C = A * B (row-major, C overwritten) with L-Mul products, on instruction set Arch.
 template <class Arch, lmul_element T>
@@ -36,4 +38,5 @@ void lmul_gemm_bt_arch(std::size_t m, std::size_t n, std::size_t k, const T* a, 
                                  detail::thread_count(options));
 }
 
-}  // namespace lmul::inline LMUL_ISA
+}  // inline namespace LMUL_ISA
+}  // namespace lmul

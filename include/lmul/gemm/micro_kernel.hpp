@@ -19,7 +19,9 @@
 #include <immintrin.h>
 #endif
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Tile geometry of an instruction set: NR = NV vectors of B per row, MR rows of A.
 template <class Arch>
@@ -141,4 +143,6 @@ void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::ui
   generic_micro_kernel<Arch>(depth, a_panel, b_panel, tile);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -29,7 +29,9 @@
 #include "../kernels/algorithm_choice.hpp"
 #include "../scalar.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// The fp32 bit patterns 2^23 .. 0x7F7FFFFF are the positive fp32 normals: the valid sums.
 inline constexpr std::int64_t min_normal_bits = std::int64_t{1} << 23;
@@ -93,4 +95,6 @@ inline std::uint32_t word_of(std::uint32_t code) {
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -19,7 +19,9 @@
 
 #include "operand_words.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Element (row, col) of a strided matrix: data[row * row_stride + col * col_stride].
 template <class T>
@@ -141,4 +143,6 @@ void pack_block(const T* data, std::size_t line_stride, std::size_t depth_stride
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <new>
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Aligned scratch memory for packed words, kept per thread and reused by later calls: a fresh
 /// multi-megabyte allocation per call would be returned to the OS and page-faulted in again every
@@ -41,4 +43,6 @@ class word_buffer {
   std::size_t capacity_ = 0;
 };
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -19,7 +19,9 @@
 
 #define LMUL_AVX512DQ_TARGET __attribute__((target("avx512f,avx512dq")))
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// A is the xsimd AVX-512 arch of the caller (a template, so that translation units built
 /// without AVX-512 never instantiate it); it serves the rare off-path blocks and the tail.
@@ -71,4 +73,6 @@ LMUL_AVX512DQ_TARGET float dot_float_avx512(const std::uint32_t* a, const std::u
          dot_codes<float32_traits, A>(a + i, b + i, n - i);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

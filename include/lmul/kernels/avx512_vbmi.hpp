@@ -33,7 +33,9 @@
 
 #define LMUL_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512bf16,bmi2")))
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 template <class F>
 constexpr int largest_finite_index() {
@@ -413,4 +415,6 @@ LMUL_VBMI_TARGET inline void lookup_bytes_vbmi(const std::array<std::uint8_t, 64
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

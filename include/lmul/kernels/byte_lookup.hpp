@@ -23,7 +23,9 @@
 #include <arm_neon.h>
 #endif
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// A byte table laid out for lookup(): chunk j of 16 bytes repeated 4 times (64 bytes: a zmm).
 template <std::size_t Chunks>
@@ -116,4 +118,6 @@ void lookup_bytes(const lane_table<Chunks>& table, const std::uint8_t* in, std::
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -19,7 +19,9 @@
 #include "../format_traits.hpp"
 #include "../product.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 template <class F>
 inline constexpr bool is_byte_format = F::total_bits == 8;
@@ -148,9 +150,13 @@ constexpr std::array<std::uint8_t, 128 * 128> make_pair_table() {
 template <class F>
 inline constexpr std::array<std::uint8_t, 128 * 128> pair_table_v = make_pair_table<F>();
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 /// True for an 8-bit format whose products the class tables reproduce (all but lmul<5,2>).
 /// A function, so that the tables are never instantiated for wider formats.
 template <class F>
@@ -161,4 +167,6 @@ constexpr bool has_byte_classes() {
     return false;
   }
 }
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

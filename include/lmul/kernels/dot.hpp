@@ -21,7 +21,9 @@
 #include "../product.hpp"
 #include "multiply.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Four fp32 vector accumulators (independent add chains) plus a scalar one for patched lanes.
 template <class A>
@@ -160,4 +162,6 @@ float dot_codes(const typename F::storage* a, const typename F::storage* b, std:
   return acc.total() + dot_codes_scalar<F>(a + i, b + i, n - i);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

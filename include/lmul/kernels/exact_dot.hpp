@@ -21,7 +21,9 @@
 #include "../format_traits.hpp"
 #include "byte_tables.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// A two's complement integer of Words 64-bit words (little-endian), enough for exact sums.
 template <std::size_t Words>
@@ -190,4 +192,6 @@ float dot_exact_codes(const std::uint8_t* a, const std::uint8_t* b, std::size_t 
   return h[0].total();
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -28,7 +28,9 @@
 #include "exact_dot.hpp"
 #include "exact_dot_windows.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// The accumulators of the VBMI exact dot: per window two fp32 registers (one per half of a
 /// 64-element block) and one int64 register that collects them at each flush.
@@ -202,4 +204,6 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
   return rare.finish(sum);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -39,7 +39,9 @@
 #include "byte_tables.hpp"
 #include "exact_dot.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 template <class F>
 struct exact_window_plan {
@@ -97,4 +99,6 @@ void add_window_lanes(exact_sum<F>& sum, const std::int64_t* lanes, std::size_t 
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -26,7 +26,9 @@
 #include "exact_dot_windows.hpp"
 #include "multiply.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 template <class F, class A>
 struct exact_windows_xsimd {
@@ -155,4 +157,6 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
   return rare.finish(sum);
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -28,7 +28,9 @@
 #include "byte_tables.hpp"
 #include "algorithm_choice.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Runs `block(a, b, out)` on full registers of `lanes` elements, then once on the zero-padded tail.
 template <std::size_t lanes, class S, class Block>
@@ -189,4 +191,6 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

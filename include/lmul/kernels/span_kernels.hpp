@@ -47,7 +47,9 @@
 #include "exact_dot_vbmi.hpp"
 #endif
 
-namespace lmul::detail::inline LMUL_ISA {
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {
 template <class T>
 const typename format_of_t<T>::storage* codes(const T* p) {
   static_assert(sizeof(T) == sizeof(typename format_of_t<T>::storage));
@@ -57,9 +59,13 @@ template <class T>
 typename format_of_t<T>::storage* codes(T* p) {
   return reinterpret_cast<typename format_of_t<T>::storage*>(p);
 }
-}  // namespace lmul::detail::inline LMUL_ISA
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 
-namespace lmul::kernels::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+namespace kernels {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// What Arch offers the kernels; kernels/algorithm_choice.hpp turns it into an algorithm per format.
 template <class Arch>
@@ -259,7 +265,9 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
   }
 }
 
-}  // namespace lmul::kernels::inline LMUL_ISA
+}  // inline namespace LMUL_ISA
+}  // namespace kernels
+}  // namespace lmul
 
 #ifdef LMUL_KERNELS_POP_DIAGNOSTICS
 #pragma GCC diagnostic pop

@@ -26,7 +26,9 @@
 #include "../detail/isa_namespace.hpp"
 #include "../format_traits.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// The OCP MX element formats narrower than their byte: FP6 (e2m3, e3m2) and FP4 (e2m1).
 template <class F>
@@ -69,4 +71,6 @@ constexpr std::array<std::uint8_t, 64> padded_to_64(const std::array<std::uint8_
   return out;
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

@@ -22,7 +22,9 @@
 
 #include "../product.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 template <class F>
 struct mx_word_tables {
@@ -78,4 +80,6 @@ float wide_block_sum(const typename F::storage* a, const typename F::storage* b,
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul

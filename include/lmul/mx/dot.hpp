@@ -30,7 +30,8 @@
 
 namespace lmul {
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Checks of the dot products' arguments (std::invalid_argument before any work).
 inline void check_mx_dot(const char* name, std::size_t scales_a, std::size_t a,
@@ -82,6 +83,7 @@ auto each_block(std::span<const Elem> a, std::span<const Elem> b, BlockSum block
   };
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp

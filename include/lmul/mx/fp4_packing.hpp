@@ -15,7 +15,8 @@
 #include "../errors.hpp"
 #include "../small_float.hpp"
 
-namespace lmul::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// Bytes needed to pack n FP4 values.
 constexpr std::size_t fp4_packed_size(std::size_t n) { return n / 2 + n % 2; }
@@ -50,4 +51,5 @@ inline void unpack_fp4(std::span<const std::uint8_t> packed, std::span<float4_e2
   }
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace lmul

@@ -23,7 +23,8 @@
 
 namespace lmul {
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Rows and columns of the C tile whose per-block sums are kept in scratch (256 KiB of floats, in
 /// L2). Each k-slice packs its B panel once per tile row band, so taller tiles pack B less often:
@@ -87,6 +88,7 @@ void mx_gemm_tiles(std::size_t m, std::size_t n, std::size_t k, const float8_e8m
   }
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp

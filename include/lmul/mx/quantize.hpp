@@ -38,7 +38,8 @@ enum class mx_scale_rule {
   rceil   ///< ceil(log2(amax / max_elem)): amax always fits, at most one binade lost
 };
 
-namespace detail::inline LMUL_ISA {
+namespace detail {
+inline namespace LMUL_ISA {
 
 /// Number of blocks of `block` elements that cover n (the last may be short).
 constexpr std::size_t mx_block_count(std::size_t n, std::size_t block) {
@@ -88,6 +89,7 @@ constexpr int mx_shared_exponent(std::uint32_t amax_bits, mx_scale_rule rule) {
   return floor_shared + (above ? 1 : 0);
 }
 
+}  // inline namespace LMUL_ISA
 }  // namespace detail
 
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp

@@ -15,7 +15,9 @@
 #include "../convert.hpp"
 #include "../format_traits.hpp"
 
-namespace lmul::detail::inline LMUL_ISA {  // every function: see detail/isa_namespace.hpp
+namespace lmul {
+namespace detail {
+inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 
 /// x * 2^e correctly rounded to fp32 (nearest even; overflow gives +-inf). NaN, +-inf and +-0
 /// come back unchanged. Any int e is accepted.
@@ -73,5 +75,7 @@ inline void add_scaled_sums(float* c, const float* sums, std::int32_t a_code,
   }
 }
 
-}  // namespace lmul::detail
+}  // inline namespace LMUL_ISA
+}  // namespace detail
+}  // namespace lmul
 
