@@ -6,7 +6,7 @@
 #include <lmul/runtime/kernel_table.hpp>
 
 namespace lmul::runtime {
-const kernel_table& table_scalar();  // the target's baseline: scalar kernels, xsimd's default GEMM
+const kernel_table& table_baseline();  // the target's baseline: scalar kernels, xsimd's default GEMM
 #if defined(__x86_64__) || defined(__i386__)
 const kernel_table& table_sse4_2();
 const kernel_table& table_avx2();

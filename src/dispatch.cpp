@@ -13,8 +13,8 @@
 #endif
 #define LMUL_UNIT_NAMESPACE lmul_baseline
 #define LMUL_UNIT_KERNEL_ARCH kernels::scalar  // this unit's lmul namespace
-#define LMUL_UNIT_TABLE table_scalar
-#define LMUL_UNIT_ARCH_NAME "scalar"
+#define LMUL_UNIT_TABLE table_baseline
+#define LMUL_UNIT_ARCH_NAME "baseline"
 #include "arch_unit.hpp"
 
 #include <cstdlib>
@@ -49,7 +49,7 @@ constexpr compiled_arch compiled_archs[] = {
 #elif defined(__aarch64__)
     {"neon64", &table_neon64, &always},  // NEON is part of every aarch64 CPU
 #endif
-    {"scalar", &table_scalar, &always},
+    {"baseline", &table_baseline, &always},
 };
 
 constexpr auto make_names() {
@@ -66,7 +66,7 @@ const kernel_table& choose() {
   for (const compiled_arch& arch : compiled_archs) {
     if (arch.available()) return arch.table();
   }
-  return table_scalar();
+  return table_baseline();
 }
 
 }  // namespace

@@ -55,17 +55,17 @@ inline namespace LMUL_ISA {
 
 /// The element type of lmul<M, 7 - M>, whose codes stand for F's (kernels/stand_in_codes.hpp).
 template <class F>
-using mx_wide_element_t = small_float<mx_wide_format_t<F>, lmul_multiplication>;
+using stand_in_element_t = small_float<stand_in_format_t<F>, lmul_multiplication>;
 
 /// The rows x cols matrix x (element (i, j) at x[i * row_stride + j * col_stride]) of FP6 / FP4
 /// codes as a row-major matrix of lmul<M, 7 - M> elements with the same wide products.
 template <class T>
-std::vector<mx_wide_element_t<format_of_t<T>>> mx_wide_copy(const T* x, std::size_t rows,
+std::vector<stand_in_element_t<format_of_t<T>>> stand_in_copy(const T* x, std::size_t rows,
                                                             std::size_t cols,
                                                             std::size_t row_stride,
                                                             std::size_t col_stride) {
-  using W = mx_wide_element_t<format_of_t<T>>;
-  const auto& wide = mx_wide_codes_v<format_of_t<T>>.code;
+  using W = stand_in_element_t<format_of_t<T>>;
+  const auto& wide = stand_in_codes_v<format_of_t<T>>.code;
   std::vector<W> out(rows * cols);
   for (std::size_t i = 0; i < rows; ++i) {
     for (std::size_t j = 0; j < cols; ++j) {
@@ -91,10 +91,10 @@ void gemm_dispatched(std::size_t m, std::size_t n, std::size_t k, const T* a,
   } else if constexpr (is_narrow_mx_format<F>) {
     // FP6 / FP4: the compiled kernels of lmul<M, 7 - M>, on copies of A and B rewritten as its
     // codes (the same wide products: kernels/stand_in_codes.hpp); m k + k n bytes, O(m k + k n) time.
-    static_assert(runtime::compiled_format_index<mx_wide_format_t<F>> >= 0);
+    static_assert(runtime::compiled_format_index<stand_in_format_t<F>> >= 0);
     if (m == 0 || n == 0) return;
-    const auto wide_a = mx_wide_copy(a, m, k, a_row_stride, a_col_stride);
-    const auto wide_b = mx_wide_copy(b, k, n, b_row_stride, b_col_stride);
+    const auto wide_a = stand_in_copy(a, m, k, a_row_stride, a_col_stride);
+    const auto wide_b = stand_in_copy(b, k, n, b_row_stride, b_col_stride);
     gemm_dispatched(m, n, k, wide_a.data(), k, 1, wide_b.data(), n, 1, c, ldc, threads);
   } else {
     gemm_scalar(m, n, k, a, a_row_stride, a_col_stride, b, b_row_stride, b_col_stride, c, ldc);

@@ -113,7 +113,8 @@ float lmul_dot_exact(const A& a, const B& b) {
 }
 
 /// The instruction set whose kernels lmul_multiply, lmul_dot and lmul_gemm run here
-/// ("avx512_vbmi", "avx512bw", "avx2", "sse4_2", "neon64" or "scalar"): in a header-only unit the
+/// ("avx512_vbmi", "avx512bw", "avx2", "sse4_2", "neon64" or "baseline": scalar span kernels and
+/// the target's baseline SIMD GEMM, SSE2 on x86-64): in a header-only unit the
 /// best its compile flags allow, with runtime dispatch the one chosen for this CPU.
 inline const char* selected_arch() { return detail::kernels_arch_name(); }
 

@@ -179,7 +179,7 @@ TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {
 /// The table the runtime dispatcher should pick for this CPU (cpuid, asked here independently of
 /// the library).
 [[maybe_unused]] std::string best_arch_of_this_cpu() {
-  std::string expected = "scalar";
+  std::string expected = "baseline";
 #if defined(__x86_64__)
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
@@ -214,7 +214,7 @@ TEST(KernelApi, DefaultArchIsTheBestOfTheFlags) {
 #elif defined(__aarch64__)
   return "neon64";
 #else
-  return "scalar";
+  return "baseline";
 #endif
 }
 

@@ -540,7 +540,7 @@ TYPED_TEST(NarrowMxKernels, CodeRewritingLanesAndTails) {
   } else {
     using F = format_t<TypeParam>;
     using A = lmul::detail::xsimd_arch_t<arch>;
-    constexpr auto& wide = lmul::detail::mx_wide_codes_v<F>;
+    constexpr auto& wide = lmul::detail::stand_in_codes_v<F>;
     static constexpr auto table = lmul::detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
     // Every byte value, high bits included: a code is read by its low total_bits bits (issue 17).
     constexpr std::uint8_t low = std::uint8_t(F::code_mask);
@@ -575,8 +575,8 @@ TYPED_TEST(NarrowMxKernels, BlockSumsEqualTheWideFormatsOnRewrittenCodes) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;
   using F = format_t<T>;
-  using W = lmul::small_float<lmul::detail::mx_wide_format_t<F>, lmul::lmul_multiplication>;
-  constexpr auto& wide = lmul::detail::mx_wide_codes_v<F>;
+  using W = lmul::small_float<lmul::detail::stand_in_format_t<F>, lmul::lmul_multiplication>;
+  constexpr auto& wide = lmul::detail::stand_in_codes_v<F>;
   for (const std::size_t block : std::initializer_list<std::size_t>{1, 7, 32, 128, 2048, 2049, 5000}) {
     for (const std::size_t n : {block, block * 3 + 1, block * 9 - 5, std::size_t{4099}}) {
       std::mt19937 rng(unsigned(block + 3 * n));

@@ -257,8 +257,8 @@ TYPED_TEST(RuntimeNarrowBlockSums, SingleTermsAreTheWideProducts) {
 TYPED_TEST(RuntimeNarrowBlockSums, WithinTheBoundAndEqualToTheWideFormat) {
   using T = TypeParam;
   using F = format_t<T>;
-  constexpr auto& rewrite = lmul::detail::mx_wide_codes_v<F>.code;
-  constexpr int wide_format = lmul::runtime::compiled_format_index<lmul::detail::mx_wide_format_t<F>>;
+  constexpr auto& rewrite = lmul::detail::stand_in_codes_v<F>.code;
+  constexpr int wide_format = lmul::runtime::compiled_format_index<lmul::detail::stand_in_format_t<F>>;
   static_assert(wide_format >= 0);
   for (const std::size_t block : std::initializer_list<std::size_t>{1, 7, 31, 32, 33, 64, 128, 1000, 2048, 3000}) {
     for (const std::size_t n : {block * 5, block * 5 + 1, block * 70 - 3, std::size_t{2053}}) {
@@ -336,11 +336,11 @@ TEST(Runtime, ListsTheBaselineAndReportsTheSelectedArch) {
   bool has_scalar = false;
   for (const char* const* name = lmul::runtime::arch_names(); *name != nullptr; ++name) {
     names += std::string(*name) + (lmul::runtime::kernels_for(*name) ? " (runs)" : " (not on this CPU)") + "; ";
-    has_scalar = has_scalar || std::string(*name) == "scalar";
+    has_scalar = has_scalar || std::string(*name) == "baseline";
   }
   std::printf("compiled instruction sets: %s selected: %s\n", names.c_str(), lmul::selected_arch());
   EXPECT_TRUE(has_scalar);
-  EXPECT_NE(lmul::runtime::kernels_for("scalar"), nullptr);
+  EXPECT_NE(lmul::runtime::kernels_for("baseline"), nullptr);
   EXPECT_EQ(lmul::runtime::kernels_for("no such arch"), nullptr);
 }
 

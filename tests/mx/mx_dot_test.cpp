@@ -111,17 +111,17 @@ using narrow_types = ::testing::Types<lmul::float6_e2m3fn, lmul::float6_e3m2fn, 
 TYPED_TEST_SUITE(MxWideCodes, narrow_types);
 
 // lmul_mx_dot sums FP6 / FP4 products on the kernels of the 8-bit format with the same M, after
-// rewriting each code by mx_wide_codes_v (kernels/stand_in_codes.hpp). Checked here against the reference:
+// rewriting each code by stand_in_codes_v (kernels/stand_in_codes.hpp). Checked here against the reference:
 // every code keeps its value, and every pair of codes has, bit for bit, the wide L-Mul product of
 // the rewritten pair (spec section 3, both formats' products computed by the reference).
 TYPED_TEST(MxWideCodes, RewrittenCodesHaveTheSameValuesAndWideProducts) {
   using T = TypeParam;
   using F = lmul::format_of_t<T>;
   const lmul_ref::format_desc d = core_test::desc<T>();
-  const lmul_ref::format_desc w = lmul_ref::desc_of<lmul::detail::mx_wide_format_t<F>>();
+  const lmul_ref::format_desc w = lmul_ref::desc_of<lmul::detail::stand_in_format_t<F>>();
   EXPECT_EQ(w.M, d.M);
   EXPECT_EQ(1 + w.E + w.M, 8);
-  const auto& rewrite = lmul::detail::mx_wide_codes_v<F>.code;
+  const auto& rewrite = lmul::detail::stand_in_codes_v<F>.code;
   const std::uint32_t codes = 2 * d.sign_bit();
   ASSERT_EQ(rewrite.size(), codes);
   for (std::uint32_t x = 0; x < codes; ++x) {

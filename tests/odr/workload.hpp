@@ -1,9 +1,9 @@
 // tests/odr/workload.hpp -- the same lmul calls, compiled into units with different flags.
 //
-// baseline_unit.cpp (header-only, no -m flags), wide_unit.cpp (header-only, -march=native plus
+// baseline_unit.cpp (header-only, no -m flags), native_avx512_unit.cpp (header-only, -march=native plus
 // AVX-512 VBMI/BF16) and dispatched_unit.cpp (runtime dispatch, no -m flags) all include this and
 // instantiate the same lmul templates: the public kernels, the GEMM, MX, the scalar core, the
-// fallbacks of formats without compiled kernels (lmul<10,4>). If the linker kept the wide unit's
+// fallbacks of formats without compiled kernels (lmul<10,4>). If the linker kept the native AVX-512 unit's
 // copy of any of them for another unit, the program would run AVX-512 instructions on a CPU
 // without them (SIGILL under qemu -cpu Haswell / Nehalem); if it mixed the modes' copies, the
 // dispatched unit would not report the table it ran.

@@ -65,11 +65,11 @@ void call_gemm(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 }
 
 /// The name the runtime tables would give the same instruction set (avx512_vbmi, avx512bw, avx2,
-/// sse4_2, neon64 or scalar).
+/// sse4_2, neon64 or baseline).
 inline const char* kernels_arch_name() {
   using A = kernels::default_arch;
   if constexpr (std::is_same_v<A, kernels::scalar>) {
-    return "scalar";
+    return "baseline";
 #if LMUL_KERNELS_X86
   } else if constexpr (std::is_same_v<A, kernels::avx512_vbmi>) {
     return "avx512_vbmi";

@@ -220,9 +220,9 @@ void block_sums(const T* a, const T* b, std::size_t n, std::size_t block, float*
   if constexpr (F::total_bits == 8 || !features_of<Arch>().vectors) {
     block_sums_of_codes<Arch, F>(ca, cb, n, block, sums);
   } else {
-    using W = detail::mx_wide_format_t<F>;
+    using W = detail::stand_in_format_t<F>;
     using A = detail::xsimd_arch_t<Arch>;
-    constexpr auto& wide = detail::mx_wide_codes_v<F>;
+    constexpr auto& wide = detail::stand_in_codes_v<F>;
     static constexpr auto table =
         detail::make_lane_table<wide.size / 16>(wide.code, 0, wide.size);
     constexpr std::size_t chunk = 2048;  // codes per operand rewritten at a time: 4 KiB of stack

@@ -36,20 +36,20 @@ inline constexpr bool is_narrow_mx_format = F::total_bits < 8 && F::specials == 
 
 /// The 8-bit format whose codes stand for F's (see the file comment).
 template <class F>
-using mx_wide_format_t = format_traits<F::mantissa_bits, 7 - F::mantissa_bits>;
+using stand_in_format_t = format_traits<F::mantissa_bits, 7 - F::mantissa_bits>;
 
 /// Deliberately not constexpr: the compile-time construction below fails where it is reached
 /// (no throw: the header also compiles without exceptions).
 inline void value_not_exact_in_the_wide_format() {}
 
-/// F's code -> the code of the same value in mx_wide_format_t<F>, for the 2^total_bits codes of F.
+/// F's code -> the code of the same value in stand_in_format_t<F>, for the 2^total_bits codes of F.
 template <class F>
-struct mx_wide_code_table {
+struct stand_in_code_table {
   static_assert(is_narrow_mx_format<F>);
   static constexpr std::size_t size = std::size_t{1} << F::total_bits;
   std::array<std::uint8_t, size> code{};
-  constexpr mx_wide_code_table() {
-    using W = mx_wide_format_t<F>;
+  constexpr stand_in_code_table() {
+    using W = stand_in_format_t<F>;
     for (std::size_t c = 0; c < size; ++c) {
       // decode is exact (a float), and the value is a number of W, so encode is exact too.
       code[c] = encode<W>(double(decode<F>(std::uint8_t(c))));
@@ -60,7 +60,7 @@ struct mx_wide_code_table {
   }
 };
 template <class F>
-inline constexpr mx_wide_code_table<F> mx_wide_codes_v{};
+inline constexpr stand_in_code_table<F> stand_in_codes_v{};
 
 /// A table of at most 64 bytes, zero-padded to 64 (one AVX-512 register for vpermb).
 template <std::size_t N>

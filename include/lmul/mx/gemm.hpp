@@ -105,8 +105,8 @@ void lmul_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const float8_e8m0
   for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
   if (k == 0 || m == 0 || n == 0) return;
   if constexpr (detail::is_narrow_mx_format<format_of_t<Elem>>) {
-    const auto wide_a = detail::mx_wide_copy(a, m, k, lda, 1);
-    const auto wide_bt = detail::mx_wide_copy(bt, n, k, ldbt, 1);
+    const auto wide_a = detail::stand_in_copy(a, m, k, lda, 1);
+    const auto wide_bt = detail::stand_in_copy(bt, n, k, ldbt, 1);
     detail::mx_gemm_tiles(m, n, k, scales_a, wide_a.data(), k, scales_bt, wide_bt.data(), k, c, ldc,
                           block);
   } else {
