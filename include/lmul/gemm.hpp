@@ -27,7 +27,7 @@
 // library has no kernels for (narrower than their storage, e.g. lmul<10,4>) run a scalar loop on
 // the calling thread (gemm_options::threads is then ignored).
 // lmul_gemm_arch<Arch> / lmul_gemm_bt_arch<Arch> (gemm/gemm_for_arch.hpp) name the instruction set.
-// How it works: gemm/operand_words.hpp (the product as one integer addition), gemm/packing.hpp,
+// How it works: kernels/operand_words.hpp (the product as one integer addition), gemm/packing.hpp,
 // gemm/micro_kernel.hpp, gemm/driver.hpp; docs/gemm.md.
 #pragma once
 

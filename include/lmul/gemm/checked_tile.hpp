@@ -22,7 +22,7 @@
 #include "../detail/simd_select.hpp"
 #include "../scalar.hpp"
 #include "micro_kernel.hpp"
-#include "operand_words.hpp"
+#include "../kernels/operand_words.hpp"
 #include "packing.hpp"
 
 namespace lmul {
@@ -53,7 +53,7 @@ void checked_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std
   constexpr std::uint32_t min_normal = codec::min_normal_magnitude;
   constexpr std::uint32_t max_finite = F::max_finite_code;
   // With both operands normal, (K_a + K_b) << shift is below 2^32 (E <= 8), and the product is an
-  // fp32 normal when (K_a + K_b) << shift + c lies in [2^23, 0x7F7FFFFF] (operand_words.hpp).
+  // fp32 normal when (K_a + K_b) << shift + c lies in [2^23, 0x7F7FFFFF] (kernels/operand_words.hpp).
   constexpr std::int64_t low = std::max<std::int64_t>(min_normal_bits - codec::a_constant, 0);
   constexpr std::int64_t high =
       std::min<std::int64_t>(max_finite_bits - codec::a_constant, 0xFFFFFFFF);

@@ -3,7 +3,7 @@
 // Per step p and per row i it broadcasts A's word and mask, and for each of NV vectors of B:
 //     product = (a_word + b_word) AND (a_mask AND b_mask)     one integer add + one 3-input AND
 //     acc    += bit_cast<float>(product)                       one fp32 add
-// No multiplication anywhere: that is L-Mul (operand_words.hpp explains why the sum is the
+// No multiplication anywhere: that is L-Mul (kernels/operand_words.hpp explains why the sum is the
 // product). The accumulators stay in registers: MR * NV of them, sized to the register file of the
 // arch. With AVX-512 the masks go into mask registers instead (free), leaving one integer add and
 // one fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.

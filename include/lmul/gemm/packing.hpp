@@ -2,7 +2,7 @@
 //
 // As in every packed GEMM (Goto & van de Geijn), A is cut into micro-panels of MR rows and B into
 // micro-panels of NR columns, each stored contiguously in the order the micro-kernel reads them.
-// Each element becomes its operand word (operand_words.hpp) and a mask, 0xFFFFFFFF for a nonzero
+// Each element becomes its operand word (kernels/operand_words.hpp) and a mask, 0xFFFFFFFF for a nonzero
 // operand and 0 for +-0: for step p of a micro-panel of A the layout is MR words then MR masks; of
 // B, NR words then NR masks. Rows or columns past the matrix edge are padded with zeros (mask 0),
 // so edge tiles need no kernel of their own.
@@ -17,7 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "operand_words.hpp"
+#include "../kernels/operand_words.hpp"
 
 namespace lmul {
 namespace detail {

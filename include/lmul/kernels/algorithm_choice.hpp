@@ -1,7 +1,7 @@
 // lmul/kernels/algorithm_choice.hpp -- which algorithm serves each kernel, for a format and an instruction set.
 //
 // The one place that decides it: kernels/span_kernels.hpp (multiply, dot, dot_exact) and the GEMM's
-// packing (gemm/operand_words.hpp) ask here. The public API (kernels.hpp, gemm.hpp) runs these
+// packing (kernels/operand_words.hpp) ask here. The public API (kernels.hpp, gemm.hpp) runs these
 // kernels (dispatch/kernel_calls.hpp) for the formats in runtime::compiled_formats, and the scalar
 // definition inline for the others. The answers
 // depend on the format's layout (format traits: width, storage, sign and magnitude masks), and

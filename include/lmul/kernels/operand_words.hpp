@@ -1,4 +1,6 @@
-// lmul/gemm/operand_words.hpp -- L-Mul as one 32-bit integer addition, for matrix operands.
+// lmul/kernels/operand_words.hpp -- L-Mul as one 32-bit integer addition of per-operand words:
+// the one derivation behind lmul_gemm's packed operands (gemm/packing.hpp) and the table-word block
+// sums (table_word_sum.hpp).
 //
 // For finite nonzero x, y of a format F (M fraction bits, M <= 23) the L-Mul value is
 // V(k) with k = K(x) + K(y) - bias*2^M + 2^(M - l(M)) (spec 3.2). Whenever V(k) is an fp32 normal
@@ -26,7 +28,7 @@
 
 #include "../format_traits.hpp"
 #include "../product.hpp"
-#include "../kernels/algorithm_choice.hpp"
+#include "algorithm_choice.hpp"
 #include "../scalar.hpp"
 
 namespace lmul {
