@@ -1,0 +1,381 @@
+// lmul._core -- the compiled part of the Python package: thin wrappers around lmul's C++ API.
+//
+// Every function here takes raw addresses (Python ints: NumPy's data pointers, read from
+// __array_interface__ by python/lmul/__init__.py), element counts and a format index into
+// `formats` below. The Python layer checks dtypes, shapes, contiguity and allocates outputs; the
+// C++ API checks lengths and overlaps again (std::invalid_argument -> ValueError, nothing written).
+// Raw addresses are used because ml_dtypes' arrays do not export the buffer protocol or DLPack.
+// Every kernel call runs with the GIL released.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <lmul/lmul.hpp>
+#include <lmul/runtime/kernel_table.hpp>
+
+namespace nb = nanobind;
+
+namespace {
+
+// ---- formats ------------------------------------------------------------------------------------
+
+template <class... T>
+struct type_list {};
+
+/// Every element type the package exposes, by index. e5m2 is float8_e5m2 (the format of
+/// lmul<2,5>: its L-Mul products are the same), bf16 is lmul<7,8>, fp16 lmul<10,5>.
+using formats = type_list<float, lmul::float8_e4m3fn, lmul::float8_e5m2, lmul::float6_e2m3fn,
+                          lmul::float6_e3m2fn, lmul::float4_e2m1fn, lmul::lmul<1, 6>,
+                          lmul::lmul<3, 4>, lmul::lmul<4, 3>, lmul::lmul<5, 2>, lmul::lmul<7, 8>,
+                          lmul::lmul<8, 7>, lmul::lmul<9, 6>, lmul::lmul<10, 5>, lmul::lmul<11, 4>,
+                          lmul::lmul<12, 3>, lmul::lmul<13, 2>, lmul::float8_e8m0fnu>;
+
+template <class T>
+struct format_info {
+  static std::tuple<int, int, std::string, int> get() {
+    using F = lmul::format_of_t<T>;
+    const char* specials = F::specials == lmul::special_values::ieee          ? "ieee"
+                           : F::specials == lmul::special_values::finite_only ? "finite_only"
+                                                                              : "none";
+    return {F::mantissa_bits, F::exponent_bits, specials, int(sizeof(T))};
+  }
+};
+template <>
+struct format_info<lmul::float8_e8m0fnu> {
+  static std::tuple<int, int, std::string, int> get() { return {0, 8, "e8m0", 1}; }
+};
+
+template <class... T>
+std::vector<std::tuple<int, int, std::string, int>> list_formats(type_list<T...>) {
+  return {format_info<T>::get()...};
+}
+
+template <class T>
+struct tag {
+  using type = T;
+};
+
+/// Calls f(tag<T>{}) for the type at `index` of `formats`.
+template <class Fn, class... T>
+decltype(auto) visit_format(int index, Fn&& f, type_list<T...>) {
+  using R = std::invoke_result_t<Fn, tag<float>>;
+  int i = 0;
+  bool found = false;
+  if constexpr (std::is_void_v<R>) {
+    ((i++ == index ? (f(tag<T>{}), found = true) : false) || ...);
+    if (!found) throw std::invalid_argument("format index out of range");
+  } else {
+    R result{};
+    ((i++ == index ? (result = f(tag<T>{}), found = true) : false) || ...);
+    if (!found) throw std::invalid_argument("format index out of range");
+    return result;
+  }
+}
+template <class Fn>
+decltype(auto) visit_format(int index, Fn&& f) {
+  return visit_format(index, std::forward<Fn>(f), formats{});
+}
+
+template <class T>
+inline constexpr bool is_e8m0 = std::is_same_v<T, lmul::float8_e8m0fnu>;
+template <class T>
+inline constexpr bool is_mx = lmul::mx_element<T>;
+
+template <class T>
+T* ptr(std::uintptr_t address) {
+  return reinterpret_cast<T*>(address);
+}
+
+[[noreturn]] void unsupported(const char* function, const char* what) {
+  throw std::invalid_argument(std::string(function) + ": " + what);
+}
+
+// ---- conversions ----------------------------------------------------------------------------------
+
+template <class T, class Source>
+void quantize_loop(const Source* x, T* out, std::size_t n, lmul::rounding_mode rounding,
+                   lmul::overflow_mode overflow) {
+  if constexpr (is_e8m0<T>) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = lmul::float8_e8m0fnu(double(x[i]));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) out[i] = lmul::round_to<T>(double(x[i]), rounding, overflow);
+  }
+}
+
+void quantize(int format, std::uintptr_t x, bool x_is_double, std::uintptr_t out, std::size_t n,
+              bool toward_zero, bool saturate) {
+  const auto rounding = toward_zero ? lmul::rounding_mode::toward_zero : lmul::rounding_mode::nearest_even;
+  const auto overflow = saturate ? lmul::overflow_mode::saturating : lmul::overflow_mode::non_saturating;
+  visit_format(format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    if constexpr (is_e8m0<T>) {
+      if (toward_zero || saturate) {
+        unsupported("quantize", "e8m0fnu rounds to the nearest power of two only (no rounding "
+                                "or saturate options)");
+      }
+    }
+    if (x_is_double) {
+      quantize_loop(ptr<const double>(x), ptr<T>(out), n, rounding, overflow);
+    } else {
+      quantize_loop(ptr<const float>(x), ptr<T>(out), n, rounding, overflow);
+    }
+  });
+}
+
+void dequantize(int format, std::uintptr_t codes, std::uintptr_t out, std::size_t n) {
+  visit_format(format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    const T* in = ptr<const T>(codes);
+    float* o = ptr<float>(out);
+    for (std::size_t i = 0; i < n; ++i) o[i] = float(in[i]);
+  });
+}
+
+// ---- L-Mul kernels --------------------------------------------------------------------------------
+
+void multiply(int format, std::uintptr_t a, std::uintptr_t b, std::uintptr_t out, std::size_t n) {
+  visit_format(format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    if constexpr (is_e8m0<T>) {
+      unsupported("multiply", "e8m0fnu is a scale format, it has no L-Mul product");
+    } else {
+      lmul::lmul_multiply(std::span<const T>(ptr<const T>(a), n), std::span<const T>(ptr<const T>(b), n),
+                          std::span<T>(ptr<T>(out), n));
+    }
+  });
+}
+
+float dot(int format, std::uintptr_t a, std::uintptr_t b, std::size_t n, bool exact) {
+  return visit_format(format, [&](auto t) -> float {
+    using T = typename decltype(t)::type;
+    if constexpr (is_e8m0<T>) {
+      unsupported("dot", "e8m0fnu is a scale format, it has no L-Mul product");
+    } else {
+      const std::span<const T> x(ptr<const T>(a), n), y(ptr<const T>(b), n);
+      if (exact) {
+        if constexpr (lmul::lmul_byte_element<T>) {
+          return lmul::lmul_dot_exact(x, y);
+        } else {
+          unsupported("dot", "exact=True needs an 8-bit format (e4m3fn, e5m2 or lmul<M,E> with "
+                             "M + E = 7)");
+        }
+      } else {
+        return lmul::lmul_dot(x, y);
+      }
+    }
+  });
+}
+
+/// C (m x n, row stride ldc) = A (m x k, row stride lda) * B, where B is k x n with row stride ldb
+/// (transposed == false) or given as Bt, n x k with row stride ldb (transposed == true).
+void gemm(int format, std::size_t m, std::size_t n, std::size_t k, std::uintptr_t a, std::size_t lda,
+          std::uintptr_t b, std::size_t ldb, bool transposed, std::uintptr_t c, std::size_t ldc,
+          unsigned threads) {
+  visit_format(format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    if constexpr (is_e8m0<T>) {
+      unsupported("matmul", "e8m0fnu is a scale format, it has no L-Mul product");
+    } else {
+      const lmul::gemm_options options{threads};
+      if (transposed) {
+        lmul::lmul_gemm_bt(m, n, k, ptr<const T>(a), lda, ptr<const T>(b), ldb, ptr<float>(c), ldc,
+                           options);
+      } else {
+        lmul::lmul_gemm(m, n, k, ptr<const T>(a), lda, ptr<const T>(b), ldb, ptr<float>(c), ldc,
+                        options);
+      }
+    }
+  });
+}
+
+// ---- MX ------------------------------------------------------------------------------------------
+
+lmul::mx_scale_rule parse_rule(const std::string& rule) {
+  if (rule == "floor") return lmul::mx_scale_rule::floor;
+  if (rule == "rceil") return lmul::mx_scale_rule::rceil;
+  unsupported("mx_quantize", "rule must be 'floor' or 'rceil'");
+}
+
+/// Runs body(row_begin, row_end) on `threads` bands of rows (1: the calling thread only).
+template <class Body>
+void in_bands(std::size_t rows, unsigned threads, Body body) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<std::size_t>(threads, std::max<std::size_t>(rows, 1)));
+  if (threads <= 1) {
+    body(std::size_t{0}, rows);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  const std::size_t per = rows / threads, extra = rows % threads;
+  std::size_t begin = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t end = begin + per + (t < extra ? 1 : 0);
+    pool.emplace_back([&, t, begin, end] {
+      try {
+        body(begin, end);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+    begin = end;
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+template <class Fn>
+void visit_mx(const char* function, int format, Fn&& f) {
+  visit_format(format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    if constexpr (is_mx<T>) {
+      f(t);
+    } else {
+      unsupported(function, "the MX element format must be e4m3fn, e5m2, e2m3fn, e3m2fn or e2m1fn");
+    }
+  });
+}
+
+/// rows x k values (row stride k) into rows x ceil(k / block) scales and rows x k elements.
+void mx_quantize(int format, std::uintptr_t x, std::size_t rows, std::size_t k, std::uintptr_t scales,
+                 std::uintptr_t elems, const std::string& rule_name, std::size_t block) {
+  const auto rule = parse_rule(rule_name);
+  if (block == 0) unsupported("mx_quantize", "block must be positive");
+  const std::size_t blocks = k / block + (k % block != 0);
+  visit_mx("mx_quantize", format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    for (std::size_t i = 0; i < rows; ++i) {
+      lmul::mx_quantize<T>(std::span<const float>(ptr<const float>(x) + i * k, k),
+                           std::span<lmul::float8_e8m0fnu>(ptr<lmul::float8_e8m0fnu>(scales) + i * blocks, blocks),
+                           std::span<T>(ptr<T>(elems) + i * k, k), rule, block);
+    }
+  });
+}
+
+void mx_dequantize(int format, std::uintptr_t scales, std::uintptr_t elems, std::size_t rows,
+                   std::size_t k, std::uintptr_t out, std::size_t block) {
+  if (block == 0) unsupported("mx_dequantize", "block must be positive");
+  const std::size_t blocks = k / block + (k % block != 0);
+  visit_mx("mx_dequantize", format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    for (std::size_t i = 0; i < rows; ++i) {
+      lmul::mx_dequantize<T>(
+          std::span<const lmul::float8_e8m0fnu>(ptr<const lmul::float8_e8m0fnu>(scales) + i * blocks, blocks),
+          std::span<const T>(ptr<const T>(elems) + i * k, k), std::span<float>(ptr<float>(out) + i * k, k),
+          block);
+    }
+  });
+}
+
+float mx_dot(int format, std::uintptr_t scales_a, std::uintptr_t a, std::uintptr_t scales_b,
+             std::uintptr_t b, std::size_t n, std::size_t block, bool use_lmul) {
+  if (block == 0) unsupported("mx_dot", "block must be positive");
+  const std::size_t blocks = n / block + (n % block != 0);
+  float result = 0.f;
+  visit_mx("mx_dot", format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    const std::span<const lmul::float8_e8m0fnu> sa(ptr<const lmul::float8_e8m0fnu>(scales_a), blocks),
+        sb(ptr<const lmul::float8_e8m0fnu>(scales_b), blocks);
+    const std::span<const T> x(ptr<const T>(a), n), y(ptr<const T>(b), n);
+    result = use_lmul ? lmul::lmul_mx_dot(sa, x, sb, y, block) : lmul::mx_dot(sa, x, sb, y, block);
+  });
+  return result;
+}
+
+/// The exact MX GEMM (lmul = False): c[i][j] = mx_dot(row i of A, row j of Bt), computed as
+/// mx_dot does (exact element products summed in element order per block, each block sum scaled
+/// by 2^(sa + sb) with one rounding, the blocks summed in order), on elements decoded once.
+template <class T>
+void exact_mx_gemm(std::size_t m, std::size_t n, std::size_t k, const lmul::float8_e8m0fnu* sa,
+                   const T* a, const lmul::float8_e8m0fnu* sb, const T* bt, float* c,
+                   std::size_t block, unsigned threads) {
+  const std::size_t blocks = k / block + (k % block != 0);
+  std::vector<float> av(m * k), bv(n * k);
+  for (std::size_t i = 0; i < m * k; ++i) av[i] = float(a[i]);
+  for (std::size_t i = 0; i < n * k; ++i) bv[i] = float(bt[i]);
+  in_bands(m, threads, [&](std::size_t row_begin, std::size_t row_end) {
+    for (std::size_t i = row_begin; i < row_end; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        float total = 0.f;
+        for (std::size_t p = 0; p < blocks; ++p) {
+          const auto sap = sa[i * blocks + p], sbp = sb[j * blocks + p];
+          if (isnan(sap) || isnan(sbp)) {
+            total = std::numeric_limits<float>::quiet_NaN();
+            break;
+          }
+          const std::size_t first = p * block, last = std::min(k, first + block);
+          float sum = 0.f;
+          const float* x = av.data() + i * k;
+          const float* y = bv.data() + j * k;
+          for (std::size_t q = first; q < last; ++q) sum += x[q] * y[q];  // exact products
+          const int exponent = int(sap.bits()) + int(sbp.bits()) - 2 * lmul::float8_e8m0fnu::bias;
+          total += lmul::detail::scale_by_power_of_two(sum, exponent);
+        }
+        c[i * n + j] = total;
+      }
+    }
+  });
+}
+
+/// C (m x n, contiguous) = A (m x k, contiguous) times Bt (n x k, contiguous) transposed, MX.
+void mx_gemm(int format, std::size_t m, std::size_t n, std::size_t k, std::uintptr_t scales_a,
+             std::uintptr_t a, std::uintptr_t scales_bt, std::uintptr_t bt, std::uintptr_t c,
+             std::size_t block, bool use_lmul, unsigned threads) {
+  if (block == 0) unsupported("mx_matmul", "block must be positive");
+  const std::size_t blocks = k / block + (k % block != 0);
+  visit_mx("mx_matmul", format, [&](auto t) {
+    using T = typename decltype(t)::type;
+    const auto* sa = ptr<const lmul::float8_e8m0fnu>(scales_a);
+    const auto* sb = ptr<const lmul::float8_e8m0fnu>(scales_bt);
+    const T* x = ptr<const T>(a);
+    const T* y = ptr<const T>(bt);
+    float* out = ptr<float>(c);
+    // The argument checks of lmul_mx_gemm on the whole problem first (nothing written on error).
+    lmul::detail::check_mx_gemm(m, n, k, sa, x, k, sb, y, k, out, n, block);
+    if (!use_lmul) {
+      exact_mx_gemm(m, n, k, sa, x, sb, y, out, block, threads);
+      return;
+    }
+    in_bands(m, threads, [&](std::size_t row_begin, std::size_t row_end) {
+      lmul::lmul_mx_gemm(row_end - row_begin, n, k, sa + row_begin * blocks, x + row_begin * k, k,
+                         sb, y, k, out + row_begin * n, n, block);
+    });
+  });
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "lmul's compiled kernels (internal: use the functions of the lmul package)";
+  m.def("formats", [] { return list_formats(formats{}); },
+        "(M, E, specials, itemsize) of every format index");
+  m.def("selected_arch", [] { return std::string(lmul::runtime::selected_kernels().arch_name); },
+        "The instruction set whose kernels this process runs");
+  using release = nb::call_guard<nb::gil_scoped_release>;
+  m.def("quantize", &quantize, release());
+  m.def("dequantize", &dequantize, release());
+  m.def("multiply", &multiply, release());
+  m.def("dot", &dot, release());
+  m.def("gemm", &gemm, release());
+  m.def("mx_quantize", &mx_quantize, release());
+  m.def("mx_dequantize", &mx_dequantize, release());
+  m.def("mx_dot", &mx_dot, release());
+  m.def("mx_gemm", &mx_gemm, release());
+}
