@@ -273,11 +273,6 @@ def _block(block, fn: str) -> int:
     return int(block)
 
 
-def _call(fn, *args):
-    """Runs a _core function; the C++ std::invalid_argument arrives as ValueError."""
-    return fn(*args)
-
-
 def _check_out(out, shape, dtype, fn: str) -> np.ndarray:
     if not isinstance(out, np.ndarray):
         raise TypeError(f"{fn}: out must be a NumPy array, got {type(out).__name__}")
@@ -324,7 +319,7 @@ def quantize(x, format: Union[str, Format], rounding: str = "nearest_even",
         raise TypeError(f"quantize: x must be a real array, got dtype {_dtype_name(x.dtype)}")
     x = _contiguous(x)
     out = np.empty(x.shape, dtype=fmt.dtype)
-    _call(_core.quantize, fmt.index, _addr(x), x.dtype == np.float64, _addr(out), x.size,
+    _core.quantize(fmt.index, _addr(x), x.dtype == np.float64, _addr(out), x.size,
           rounding == "toward_zero", bool(saturate))
     return out
 
@@ -338,7 +333,7 @@ def dequantize(codes, format: Optional[Union[str, Format]] = None) -> np.ndarray
     x, fmt = _codes(codes, format, "codes", "dequantize")
     x = _contiguous(x)
     out = np.empty(x.shape, dtype=np.float32)
-    _call(_core.dequantize, fmt.index, _addr(x), _addr(out), x.size)
+    _core.dequantize(fmt.index, _addr(x), _addr(out), x.size)
     return out
 
 
@@ -359,7 +354,12 @@ def multiply(a, b, format=None, out: Optional[np.ndarray] = None) -> np.ndarray:
     _same_format(fa, fb, "multiply")
     if fa is _E8M0:
         raise TypeError("multiply: e8m0fnu is a scale format and has no L-Mul product")
-    shape = np.broadcast_shapes(a.shape, b.shape)
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"multiply: a of shape {a.shape} and b of shape {b.shape} do not broadcast"
+        ) from None
     if a.shape != shape:
         a = np.broadcast_to(a, shape)
     if b.shape != shape:
@@ -372,7 +372,7 @@ def multiply(a, b, format=None, out: Optional[np.ndarray] = None) -> np.ndarray:
                          "multiply")
         if not out.flags.c_contiguous:
             raise ValueError("multiply: out must be C-contiguous")
-    _call(_core.multiply, fa.index, _addr(a), _addr(b), _addr(out), out.size)
+    _core.multiply(fa.index, _addr(a), _addr(b), _addr(out), out.size)
     return out
 
 
@@ -394,7 +394,7 @@ def dot(a, b, exact: bool = False, format=None) -> np.float32:
     if fa is _E8M0:
         raise TypeError("dot: e8m0fnu is a scale format and has no L-Mul product")
     a, b = _contiguous(a), _contiguous(b)
-    return np.float32(_call(_core.dot, fa.index, _addr(a), _addr(b), a.size, bool(exact)))
+    return np.float32(_core.dot(fa.index, _addr(a), _addr(b), a.size, bool(exact)))
 
 
 def _matrix_layout(x: np.ndarray):
@@ -461,7 +461,7 @@ def matmul(a, b, threads: int = 1, format=None, out: Optional[np.ndarray] = None
         if lc is None or lc[1]:
             raise ValueError("matmul: out must have rows of unit stride (e.g. C-contiguous)")
         ldc = lc[0]
-    _call(_core.gemm, fa.index, m, n, k, _addr(a), la[0], _addr(b), lb[0], lb[1], _addr(out),
+    _core.gemm(fa.index, m, n, k, _addr(a), la[0], _addr(b), lb[0], lb[1], _addr(out),
           ldc, threads)
     return out
 
@@ -539,7 +539,7 @@ def mx_quantize(x, elem: Union[str, Format], rule: str = "floor",
     nb = _blocks(k, block)
     scales = np.empty(x.shape[:-1] + (nb,), dtype=_E8M0.dtype)
     codes = np.empty(x.shape, dtype=fmt.dtype)
-    _call(_core.mx_quantize, fmt.index, _addr(x), rows, k, _addr(scales), _addr(codes), rule, block)
+    _core.mx_quantize(fmt.index, _addr(x), rows, k, _addr(scales), _addr(codes), rule, block)
     return scales, codes
 
 
@@ -573,7 +573,7 @@ def mx_dequantize(scales, codes, block: int = 32, elem=None) -> np.ndarray:
     scales, codes, fmt = _mx_operand(scales, codes, elem, block, "mx_dequantize", "scales", "codes")
     rows, k = (1, codes.shape[0]) if codes.ndim == 1 else codes.shape
     out = np.empty(codes.shape, dtype=np.float32)
-    _call(_core.mx_dequantize, fmt.index, _addr(scales), _addr(codes), rows, k, _addr(out), block)
+    _core.mx_dequantize(fmt.index, _addr(scales), _addr(codes), rows, k, _addr(out), block)
     return out
 
 
@@ -591,7 +591,7 @@ def mx_dot(a_scales, a, b_scales, b, *, lmul: bool = True, block: int = 32,
     _same_format(fa, fb, "mx_dot")
     if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
         raise ValueError(f"mx_dot: a and b must be 1-D of one length, got {a.shape} and {b.shape}")
-    return np.float32(_call(_core.mx_dot, fa.index, _addr(sa), _addr(a), _addr(sb), _addr(b),
+    return np.float32(_core.mx_dot(fa.index, _addr(sa), _addr(a), _addr(sb), _addr(b),
                             a.size, block, bool(lmul)))
 
 
@@ -620,6 +620,6 @@ def mx_matmul(a_scales, a, bt_scales, bt, *, lmul: bool = True, block: int = 32,
     m, k = a.shape
     n = bt.shape[0]
     out = np.empty((m, n), dtype=np.float32)
-    _call(_core.mx_gemm, fa.index, m, n, k, _addr(sa), _addr(a), _addr(sb), _addr(bt),
+    _core.mx_gemm(fa.index, m, n, k, _addr(sa), _addr(a), _addr(sb), _addr(bt),
           _addr(out), block, bool(lmul), threads)
     return out
