@@ -12,6 +12,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -117,6 +118,44 @@ void quantize_loop(const Source* x, T* out, std::size_t n, lmul::rounding_mode r
   }
 }
 
+/// float32 -> format T, round to nearest even, without going through double: the same codes as
+/// lmul::round_to<T>(double(x)) (checked by tests/python against ml_dtypes), in a loop the
+/// compiler vectorises. Normal results round on the fp32 bit pattern (add half an ulp minus one
+/// plus the kept lsb, shift); results in T's subnormal range (or zero) round by one fp32 addition
+/// of 2^(23) quanta of T's subnormals, whose sum has exactly that quantum (the hardware rounds to
+/// nearest even; fp32 subnormal inputs are exact operands, no flush to zero in NumPy's process).
+template <class T>
+void quantize_float_nearest(const float* x, T* out, std::size_t n, lmul::overflow_mode overflow) {
+  using F = lmul::format_of_t<T>;
+  using S = typename F::storage;
+  constexpr int M = F::mantissa_bits;
+  constexpr int shift = 23 - M;
+  constexpr std::uint32_t rebias = std::uint32_t(127 - F::bias) << M;
+  // fp32 bits of T's smallest normal 2^(1 - bias): below it, T's subnormals (fixed quantum).
+  constexpr std::uint32_t min_normal_bits = std::uint32_t(127 + 1 - F::bias) << 23;
+  // 2^(23) quanta of T's subnormal range, 2^(1 - bias - M + 23), an fp32 normal for every T.
+  constexpr std::uint32_t magic_bits = std::uint32_t(127 + 1 - F::bias - M + 23) << 23;
+  const float magic = std::bit_cast<float>(magic_bits);
+  const S overflow_code = lmul::detail::overflow_code<F>(S(0), overflow);
+  const S nan_code = F::has_nan ? S(F::nan_code) : S(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t u = std::bit_cast<std::uint32_t>(x[i]);
+    const std::uint32_t a = u & 0x7FFFFFFFu;
+    const S sign = (u >> 31) != 0 ? S(F::sign_mask) : S(0);
+    std::uint32_t code;
+    if (a < min_normal_bits) {
+      code = std::bit_cast<std::uint32_t>(std::bit_cast<float>(a) + magic) - magic_bits;
+    } else {
+      const std::uint32_t rounded = a + ((1u << (shift - 1)) - 1u) + ((a >> shift) & 1u);
+      code = (rounded >> shift) - rebias;
+    }
+    S result = code > F::max_finite_code ? overflow_code : S(code);
+    if (a >= 0x7F800000u) result = a == 0x7F800000u ? overflow_code : nan_code;
+    // NaN has no sign in formats without NaN (+0); every other result takes x's sign.
+    out[i] = T::from_bits(S(result | ((a > 0x7F800000u && !F::has_nan) ? S(0) : sign)));
+  }
+}
+
 void quantize(int format, std::uintptr_t x, bool x_is_double, std::uintptr_t out, std::size_t n,
               bool toward_zero, bool saturate) {
   const auto rounding = toward_zero ? lmul::rounding_mode::toward_zero : lmul::rounding_mode::nearest_even;
@@ -127,6 +166,12 @@ void quantize(int format, std::uintptr_t x, bool x_is_double, std::uintptr_t out
       if (toward_zero || saturate) {
         unsupported("quantize", "e8m0fnu rounds to the nearest power of two only (no rounding "
                                 "or saturate options)");
+      }
+    }
+    if constexpr (!is_e8m0<T> && !std::is_same_v<T, float>) {
+      if (!x_is_double && !toward_zero) {
+        quantize_float_nearest(ptr<const float>(x), ptr<T>(out), n, overflow);
+        return;
       }
     }
     if (x_is_double) {
