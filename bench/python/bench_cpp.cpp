@@ -1,27 +1,44 @@
 // bench_cpp: the C++ side of bench/python/bench_python.py. Times the same calls the Python
 // benchmark makes (lmul_gemm at 512^3, lmul_dot at 2^20) directly through lmul's public C++ API,
 // on the compiled kernels with runtime dispatch, and prints one line per case:
-//   <op> <format> <best seconds of the repetitions>
+//   <op> <format> <best wall seconds> <best CPU seconds of this thread>
+// (the CPU time is what a shared, loaded machine distorts least).
 // Built by bench_python.py: g++ -O2 -std=c++20 -Iinclude bench_cpp.cpp liblmul_kernels.a.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <span>
+#include <time.h>
+#include <type_traits>
 #include <vector>
 
 #include <lmul/lmul.hpp>
 
 namespace {
 
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+struct timing {
+  double wall = 1e300, cpu = 1e300;
+};
+
 template <class F>
-double best_of(int reps, F&& f) {
-  double best = 1e300;
+timing best_of(int reps, F&& f) {
+  timing best;
   for (int r = 0; r < reps; ++r) {
+    const double c0 = thread_cpu_seconds();
     const auto t0 = std::chrono::steady_clock::now();
     f();
     const auto t1 = std::chrono::steady_clock::now();
-    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+    const double c1 = thread_cpu_seconds();
+    best.wall = std::min(best.wall, std::chrono::duration<double>(t1 - t0).count());
+    best.cpu = std::min(best.cpu, c1 - c0);
   }
   return best;
 }
@@ -46,15 +63,17 @@ void run(const char* name, int reps) {
   constexpr std::size_t n = 512;
   const auto a = random_vector<T>(n * n, 1), b = random_vector<T>(n * n, 2);
   std::vector<float> c(n * n);
-  const double gemm = best_of(reps, [&] {
+  const timing gemm = best_of(reps, [&] {
     lmul::lmul_gemm(n, n, n, a.data(), n, b.data(), n, c.data(), n);
   });
-  std::printf("matmul %s %.9f\n", name, gemm);
+  std::printf("matmul %s %.9f %.9f\n", name, gemm.wall, gemm.cpu);
   constexpr std::size_t len = std::size_t{1} << 20;
   const auto x = random_vector<T>(len, 3), y = random_vector<T>(len, 4);
   volatile float sink = 0.f;
-  const double dot = best_of(reps * 10, [&] { sink = lmul::lmul_dot(std::span<const T>(x), std::span<const T>(y)); });
-  std::printf("dot %s %.9f\n", name, dot);
+  const timing dot = best_of(reps * 10, [&] {
+    sink = lmul::lmul_dot(std::span<const T>(x), std::span<const T>(y));
+  });
+  std::printf("dot %s %.9f %.9f\n", name, dot.wall, dot.cpu);
 }
 
 }  // namespace

@@ -30,32 +30,39 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def best_of(reps, f):
-    best = float("inf")
+    """(best wall seconds, best CPU seconds of this thread) over reps calls of f."""
+    wall = cpu = float("inf")
     for _ in range(reps):
-        t0 = time.perf_counter()
+        c0, t0 = time.thread_time(), time.perf_counter()
         f()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        t1, c1 = time.perf_counter(), time.thread_time()
+        wall, cpu = min(wall, t1 - t0), min(cpu, c1 - c0)
+    return wall, cpu
 
 
-def cpp_times(reps):
+def build_cpp():
     libs = sorted(glob.glob(os.path.join(ROOT, "build", "python", "*", "src", "liblmul_kernels.a")))
     if not libs:
         print("no build/python/*/src/liblmul_kernels.a: run `pip install .` from the repository first")
-        return {}
+        return None
     exe = os.path.join(tempfile.mkdtemp(), "bench_cpp")
     cmd = ["g++", "-O2", "-std=c++20", "-I" + os.path.join(ROOT, "include"),
            os.path.join(ROOT, "bench", "python", "bench_cpp.cpp"), libs[-1], "-o", exe, "-pthread"]
     subprocess.run(cmd, check=True)
+    return exe
+
+
+def cpp_times(exe, reps, best):
+    """Runs the C++ program once; keeps the best (wall, cpu) per case in `best`."""
     out = subprocess.run([exe, str(reps)], check=True, capture_output=True, text=True).stdout
-    times = {}
     for line in out.splitlines():
         parts = line.split()
         if parts[0] == "arch":
-            print(f"C++ kernels: {parts[1]}")
+            best["arch"] = parts[1]
         else:
-            times[(parts[0], parts[1])] = float(parts[2])
-    return times
+            key, wall, cpu = (parts[0], parts[1]), float(parts[2]), float(parts[3])
+            old = best.get(key, (float("inf"), float("inf")))
+            best[key] = (min(old[0], wall), min(old[1], cpu))
 
 
 def cpu_name():
@@ -69,41 +76,64 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
+def merge(best, key, t):
+    old = best.get(key, (float("inf"), float("inf")))
+    best[key] = (min(old[0], t[0]), min(old[1], t[1]))
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--reps", type=int, default=10, help="repetitions per round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds, each running the C++ program and then the Python calls")
     args = parser.parse_args()
     reps = args.reps
     print(f"machine: {cpu_name()}, {os.cpu_count()} logical CPUs; Python kernels: "
           f"{lmul.selected_arch()}; numpy {np.__version__}, Python {sys.version.split()[0]}")
-    cpp = cpp_times(reps)
+    exe = build_cpp()
     rng = np.random.default_rng(0)
-    print(f"\n{'operation':<28}{'Python':>12}{'C++':>12}{'Python / C++':>14}")
-    for name in ("float32", "e4m3fn", "bf16"):
-        a = lmul.quantize(rng.standard_normal((512, 512)).astype(np.float32), name)
-        b = lmul.quantize(rng.standard_normal((512, 512)).astype(np.float32), name)
-        t = best_of(reps, lambda: lmul.matmul(a, b))
-        c = cpp.get(("matmul", name))
-        print(f"{'matmul 512^3 ' + name:<28}{t * 1e3:>10.2f}ms"
-              + (f"{c * 1e3:>10.2f}ms{t / c:>14.3f}" if c else ""))
-        x = lmul.quantize(rng.standard_normal(1 << 20).astype(np.float32), name)
-        y = lmul.quantize(rng.standard_normal(1 << 20).astype(np.float32), name)
-        t = best_of(reps * 10, lambda: lmul.dot(x, y))
-        c = cpp.get(("dot", name))
-        print(f"{'dot 2^20 ' + name:<28}{t * 1e6:>10.1f}us"
-              + (f"{c * 1e6:>10.1f}us{t / c:>14.3f}" if c else ""))
+    names = ("float32", "e4m3fn", "bf16")
+    data = {}
+    for name in names:
+        data[name] = [lmul.quantize(rng.standard_normal(shape).astype(np.float32), name)
+                      for shape in ((512, 512), (512, 512), (1 << 20,), (1 << 20,))]
+    cpp, py = {}, {}
+    for _ in range(args.rounds):
+        if exe:
+            cpp_times(exe, reps, cpp)
+        for name in names:
+            a, b, x, y = data[name]
+            merge(py, ("matmul", name), best_of(reps, lambda: lmul.matmul(a, b)))
+            merge(py, ("dot", name), best_of(reps * 10, lambda: lmul.dot(x, y)))
+    if "arch" in cpp:
+        print(f"C++ kernels: {cpp['arch']}")
+    print("\nbest of {} x {} calls; wall time and (in brackets) the thread's CPU time".format(
+        args.rounds, reps))
+    print(f"{'operation':<24}{'Python':>22}{'C++':>22}{'Python / C++':>20}")
+    for op, label, unit, scale in (("matmul", "matmul 512^3", "ms", 1e3), ("dot", "dot 2^20", "us", 1e6)):
+        for name in names:
+            p = py[(op, name)]
+            c = cpp.get((op, name))
+            line = f"{label + ' ' + name:<24}{p[0] * scale:>9.2f}{unit} ({p[1] * scale:7.2f}{unit})"
+            if c:
+                line += f"{c[0] * scale:>9.2f}{unit} ({c[1] * scale:7.2f}{unit})"
+                line += f"{p[0] / c[0]:>10.3f} ({p[1] / c[1]:.3f})"
+            print(line)
     try:
         import ml_dtypes
     except ImportError:
         print("\nml_dtypes not installed: no quantize comparison")
         return
-    print(f"\n{'quantize 2^24 float32 to':<28}{'lmul':>12}{'ml_dtypes':>12}{'lmul / ml':>14}")
+    print(f"\n{'quantize 2^24 float32 to':<24}{'lmul':>22}{'ml_dtypes astype':>22}{'lmul / ml_dtypes':>20}")
     x = rng.standard_normal(1 << 24).astype(np.float32)
     for name, dt in (("e4m3fn", ml_dtypes.float8_e4m3fn), ("bf16", ml_dtypes.bfloat16),
                      ("e2m1fn", ml_dtypes.float4_e2m1fn)):
-        t = best_of(max(reps // 2, 3), lambda: lmul.quantize(x, name))
-        m = best_of(max(reps // 2, 3), lambda: x.astype(dt))
-        print(f"{name:<28}{t * 1e3:>10.1f}ms{m * 1e3:>10.1f}ms{t / m:>14.3f}")
+        t, m = (float("inf"),) * 2, (float("inf"),) * 2
+        for _ in range(args.rounds):
+            t = min(t, best_of(max(reps // 2, 2), lambda: lmul.quantize(x, name)))
+            m = min(m, best_of(max(reps // 2, 2), lambda: x.astype(dt)))
+        print(f"{name:<24}{t[0] * 1e3:>9.1f}ms ({t[1] * 1e3:7.1f}ms){m[0] * 1e3:>9.1f}ms "
+              f"({m[1] * 1e3:7.1f}ms){t[0] / m[0]:>10.3f} ({t[1] / m[1]:.3f})")
 
 
 if __name__ == "__main__":
