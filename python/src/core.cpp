@@ -119,40 +119,86 @@ void quantize_loop(const Source* x, T* out, std::size_t n, lmul::rounding_mode r
 }
 
 /// float32 -> format T, round to nearest even, without going through double: the same codes as
-/// lmul::round_to<T>(double(x)) (checked by tests/python against ml_dtypes), in a loop the
-/// compiler vectorises. Normal results round on the fp32 bit pattern (add half an ulp minus one
-/// plus the kept lsb, shift); results in T's subnormal range (or zero) round by one fp32 addition
-/// of 2^(23) quanta of T's subnormals, whose sum has exactly that quantum (the hardware rounds to
-/// nearest even; fp32 subnormal inputs are exact operands, no flush to zero in NumPy's process).
+/// lmul::round_to<T>(double(x)) (checked by tests/python against ml_dtypes), in a branch-free
+/// loop the compiler vectorises. Normal results round on the fp32 bit pattern (add half an ulp
+/// minus one plus the kept lsb, shift); results in T's subnormal range (or zero) round by one fp32
+/// addition of 2^23 quanta of T's subnormals, a sum whose ulp is that quantum (the hardware
+/// rounds to nearest even; fp32 subnormal inputs are exact operands: NumPy's process does not
+/// flush them to zero).
+struct nearest_params {
+  std::uint32_t shift;            // 23 - M
+  std::uint32_t rebias;           // (127 - bias) << M
+  std::uint32_t min_normal_bits;  // fp32 bits of T's smallest normal 2^(1 - bias)
+  std::uint32_t magic_bits;       // fp32 bits of 2^(1 - bias - M + 23)
+  std::uint32_t max_code;         // largest finite magnitude code
+  std::uint32_t overflow_code;    // magnitude code for overflow and +-inf
+  std::uint32_t nan_code;         // magnitude code for NaN (0 where the format has no NaN)
+  std::uint32_t sign_mask;
+  bool nan_signed;                // false: NaN gives +0 (FP6 / FP4)
+};
+
+template <class S>
+inline void quantize_nearest_body(const float* x, S* out, std::size_t n, const nearest_params& p) {
+  const std::uint32_t shift = p.shift, rebias = p.rebias, min_normal = p.min_normal_bits;
+  const std::uint32_t magic_bits = p.magic_bits, max_code = p.max_code, over = p.overflow_code;
+  const std::uint32_t nan_code = p.nan_code, sign_mask = p.sign_mask;
+  const std::uint32_t half_minus_one = (1u << (shift - 1)) - 1u;
+  const std::uint32_t nan_sign_mask = p.nan_signed ? 0xFFFFFFFFu : 0u;
+  const float magic = std::bit_cast<float>(magic_bits);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t u = std::bit_cast<std::uint32_t>(x[i]);
+    const std::uint32_t a = u & 0x7FFFFFFFu;
+    const std::uint32_t sub = std::bit_cast<std::uint32_t>(std::bit_cast<float>(a) + magic) - magic_bits;
+    const std::uint32_t normal = ((a + half_minus_one + ((a >> shift) & 1u)) >> shift) - rebias;
+    // Selections as masks (all ones or zero), which the vectoriser takes as they are.
+    const auto mask = [](bool c) { return 0u - std::uint32_t(c); };
+    const std::uint32_t is_sub = mask(a < min_normal), is_over = mask(a == 0x7F800000u);
+    const std::uint32_t is_nan = mask(a > 0x7F800000u);
+    std::uint32_t code = (sub & is_sub) | (normal & ~is_sub);
+    const std::uint32_t too_big = mask(code > max_code) | is_over;
+    code = (over & too_big) | (code & ~too_big);
+    code = (nan_code & is_nan) | (code & ~is_nan);
+    const std::uint32_t sign = (0u - (u >> 31)) & sign_mask & ~(is_nan & ~nan_sign_mask);
+    out[i] = S(code | sign);
+  }
+}
+
+// One build runs on any x86-64 CPU: the loops get an AVX2 clone chosen at load time (ifunc).
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+#define LMUL_PY_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LMUL_PY_CLONES
+#endif
+
+LMUL_PY_CLONES void quantize_nearest_u8(const float* x, std::uint8_t* out, std::size_t n,
+                                        const nearest_params& p) {
+  quantize_nearest_body(x, out, n, p);
+}
+LMUL_PY_CLONES void quantize_nearest_u16(const float* x, std::uint16_t* out, std::size_t n,
+                                         const nearest_params& p) {
+  quantize_nearest_body(x, out, n, p);
+}
+
 template <class T>
 void quantize_float_nearest(const float* x, T* out, std::size_t n, lmul::overflow_mode overflow) {
   using F = lmul::format_of_t<T>;
   using S = typename F::storage;
+  static_assert(sizeof(T) == sizeof(S) && (sizeof(S) == 1 || sizeof(S) == 2));
   constexpr int M = F::mantissa_bits;
-  constexpr int shift = 23 - M;
-  constexpr std::uint32_t rebias = std::uint32_t(127 - F::bias) << M;
-  // fp32 bits of T's smallest normal 2^(1 - bias): below it, T's subnormals (fixed quantum).
-  constexpr std::uint32_t min_normal_bits = std::uint32_t(127 + 1 - F::bias) << 23;
-  // 2^(23) quanta of T's subnormal range, 2^(1 - bias - M + 23), an fp32 normal for every T.
-  constexpr std::uint32_t magic_bits = std::uint32_t(127 + 1 - F::bias - M + 23) << 23;
-  const float magic = std::bit_cast<float>(magic_bits);
-  const S overflow_code = lmul::detail::overflow_code<F>(S(0), overflow);
-  const S nan_code = F::has_nan ? S(F::nan_code) : S(0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t u = std::bit_cast<std::uint32_t>(x[i]);
-    const std::uint32_t a = u & 0x7FFFFFFFu;
-    const S sign = (u >> 31) != 0 ? S(F::sign_mask) : S(0);
-    std::uint32_t code;
-    if (a < min_normal_bits) {
-      code = std::bit_cast<std::uint32_t>(std::bit_cast<float>(a) + magic) - magic_bits;
-    } else {
-      const std::uint32_t rounded = a + ((1u << (shift - 1)) - 1u) + ((a >> shift) & 1u);
-      code = (rounded >> shift) - rebias;
-    }
-    S result = code > F::max_finite_code ? overflow_code : S(code);
-    if (a >= 0x7F800000u) result = a == 0x7F800000u ? overflow_code : nan_code;
-    // NaN has no sign in formats without NaN (+0); every other result takes x's sign.
-    out[i] = T::from_bits(S(result | ((a > 0x7F800000u && !F::has_nan) ? S(0) : sign)));
+  const nearest_params p{
+      std::uint32_t(23 - M),
+      std::uint32_t(127 - F::bias) << M,
+      std::uint32_t(127 + 1 - F::bias) << 23,
+      std::uint32_t(127 + 1 - F::bias - M + 23) << 23,
+      std::uint32_t(F::max_finite_code),
+      std::uint32_t(lmul::detail::overflow_code<F>(S(0), overflow)),
+      F::has_nan ? std::uint32_t(F::nan_code) : 0u,
+      std::uint32_t(F::sign_mask),
+      F::has_nan};
+  if constexpr (sizeof(S) == 1) {
+    quantize_nearest_u8(x, reinterpret_cast<std::uint8_t*>(out), n, p);
+  } else {
+    quantize_nearest_u16(x, reinterpret_cast<std::uint16_t*>(out), n, p);
   }
 }
 
