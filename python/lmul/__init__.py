@@ -45,6 +45,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Format",
+    "available_archs",
     "dequantize",
     "dot",
     "format_of",
@@ -163,6 +164,15 @@ def formats() -> Tuple[str, ...]:
 def selected_arch() -> str:
     """The instruction set whose compiled kernels this process runs (e.g. "avx2")."""
     return _core.selected_arch()
+
+
+def available_archs() -> Tuple[str, ...]:
+    """The instruction sets compiled into the package that this CPU can run, best first.
+
+    The kernels of the first run by default; the environment variable LMUL_ARCH=<name>, set before
+    the package is imported, picks a lower one (for tests and benchmarks).
+    """
+    return tuple(_core.arch_names())
 
 
 def format_of(fmt: Union[str, Format, np.dtype, type], argname: str = "format") -> Format:

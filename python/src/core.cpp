@@ -459,6 +459,16 @@ NB_MODULE(_core, m) {
         "(M, E, specials, itemsize) of every format index");
   m.def("selected_arch", [] { return std::string(lmul::runtime::selected_kernels().arch_name); },
         "The instruction set whose kernels this process runs");
+  m.def(
+      "arch_names",
+      [] {
+        std::vector<std::string> names;
+        for (const char* const* name = lmul::runtime::arch_names(); *name != nullptr; ++name) {
+          if (lmul::runtime::kernels_for(*name) != nullptr) names.emplace_back(*name);
+        }
+        return names;
+      },
+      "The instruction sets compiled into the library that this CPU can run, best first");
   using release = nb::call_guard<nb::gil_scoped_release>;
   m.def("quantize", &quantize, release());
   m.def("dequantize", &dequantize, release());
