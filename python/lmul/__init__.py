@@ -202,8 +202,9 @@ def format_of(fmt: Union[str, Format, np.dtype, type], argname: str = "format") 
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def _addr(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]
+# The data pointer of an ndarray (read by the extension: np.ndarray.__array_interface__ costs
+# microseconds per call, and ml_dtypes' arrays have no buffer protocol).
+_addr = _core.address
 
 
 def _dtype_name(dt: np.dtype) -> str:

@@ -451,9 +451,32 @@ void mx_gemm(int format, std::size_t m, std::size_t n, std::size_t k, std::uintp
   });
 }
 
+/// The start of a NumPy array object (the public fields of PyArrayObject, the same in NumPy 1.x and
+/// 2.x; pybind11 reads them the same way): the data pointer without building the
+/// __array_interface__ dictionary, which costs microseconds per call for ml_dtypes' dtypes.
+struct numpy_array_head {
+  PyObject_HEAD
+  char* data;
+};
+
+PyTypeObject* ndarray_type = nullptr;
+
+std::uintptr_t data_address(nb::handle array) {
+  if (ndarray_type == nullptr || !PyObject_TypeCheck(array.ptr(), ndarray_type)) {
+    throw nb::type_error("lmul._core.address: expected a numpy.ndarray");
+  }
+  return reinterpret_cast<std::uintptr_t>(reinterpret_cast<numpy_array_head*>(array.ptr())->data);
+}
+
 }  // namespace
 
 NB_MODULE(_core, m) {
+  {
+    nb::object ndarray = nb::module_::import_("numpy").attr("ndarray");
+    ndarray_type = reinterpret_cast<PyTypeObject*>(ndarray.ptr());
+    Py_INCREF(ndarray.ptr());  // kept for the life of the process
+  }
+  m.def("address", &data_address, "The data pointer of a numpy.ndarray, as an int");
   m.doc() = "lmul's compiled kernels (internal: use the functions of the lmul package)";
   m.def("formats", [] { return list_formats(formats{}); },
         "(M, E, specials, itemsize) of every format index");
