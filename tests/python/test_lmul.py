@@ -101,10 +101,10 @@ def test_multiply_broadcast_in_place_and_out():
     f = NAMED["e4m3fn"]
     xc, rc = x.view(np.uint8), row.view(np.uint8)
     want = lmul_product(xc, np.broadcast_to(rc, (3, 4)), f)
-    check_codes(lmul.multiply(x, row), want, f, "broadcast")
-    check_codes(lmul.multiply(x[:, ::2], row[::2]), want[:, ::2], f, "strided")
+    check_codes(lmul.multiply(x, row, format="e4m3fn"), want, f, "broadcast")
+    check_codes(lmul.multiply(x[:, ::2], row[::2], format="e4m3fn"), want[:, ::2], f, "strided")
     y = x.copy()
-    assert lmul.multiply(y, np.broadcast_to(row, (3, 4)).copy(), out=y) is y  # in place
+    assert lmul.multiply(y, np.broadcast_to(row, (3, 4)).copy(), out=y, format="e4m3fn") is y  # in place
     check_codes(y, want, f, "in place")
 
 
@@ -147,11 +147,11 @@ def test_dot_exact_is_the_correctly_rounded_sum(name):
 def test_dot_specials():
     nan = lmul.quantize(np.array([1.0, np.nan], np.float32), "bf16")
     one = lmul.quantize(np.array([1.0, 1.0], np.float32), "bf16")
-    assert np.isnan(lmul.dot(nan, one))
+    assert np.isnan(lmul.dot(nan, one, format="bf16"))
     inf0 = lmul.quantize(np.array([np.inf, 0.0], np.float32), "bf16")
     zero_inf = lmul.quantize(np.array([0.0, np.inf], np.float32), "bf16")
-    assert np.isnan(lmul.dot(inf0, zero_inf))  # inf * 0 and 0 * inf are NaN
-    assert lmul.dot(inf0, one) == np.inf
+    assert np.isnan(lmul.dot(inf0, zero_inf, format="bf16"))  # inf * 0 and 0 * inf are NaN
+    assert lmul.dot(inf0, one, format="bf16") == np.inf
 
 
 def gemm_reference_bound(a_codes, b_codes, f):
@@ -189,18 +189,18 @@ def test_matmul_layouts():
     x = lmul.quantize(rng.standard_normal((40, 64)).astype(np.float32), "bf16")
     bt = lmul.quantize(rng.standard_normal((24, 64)).astype(np.float32), "bf16")
     want, bound = gemm_reference_bound(x.view(np.uint16), bt.T.view(np.uint16), f)
-    ref = lmul.matmul(x, np.ascontiguousarray(bt.T))
+    ref = lmul.matmul(x, np.ascontiguousarray(bt.T), format="bf16")
     assert np.all(np.abs(ref - want) <= bound)
     for a, b in [(x, bt.T), (np.asfortranarray(x), bt.T), (x, np.asfortranarray(bt.T)),
                  (np.ascontiguousarray(x[:, ::-1])[:, ::-1], bt.T)]:
-        c = lmul.matmul(a, b)
+        c = lmul.matmul(a, b, format="bf16")
         assert np.all(np.abs(c - want) <= bound)
     big = lmul.quantize(rng.standard_normal((40, 100)).astype(np.float32), "bf16")
     big[:, :64] = x
-    c = lmul.matmul(big[:, :64], bt.T)  # rows of stride 100, in place
+    c = lmul.matmul(big[:, :64], bt.T, format="bf16")  # rows of stride 100, in place
     assert np.all(np.abs(c - want) <= bound)
     out = np.full((40, 30), np.float32(7))
-    r = lmul.matmul(x, bt.T, out=out[:, 3:27])
+    r = lmul.matmul(x, bt.T, out=out[:, 3:27], format="bf16")
     assert r.base is out or r is out[:, 3:27] or np.shares_memory(r, out)
     assert np.all(np.abs(out[:, 3:27] - want) <= bound)
     assert np.all(out[:, :3] == 7) and np.all(out[:, 27:] == 7)
@@ -209,9 +209,10 @@ def test_matmul_layouts():
 def test_matmul_empty_and_k0():
     a = lmul.quantize(np.zeros((3, 0), np.float32), "e4m3fn")
     b = lmul.quantize(np.zeros((0, 4), np.float32), "e4m3fn")
-    assert np.array_equal(lmul.matmul(a, b), np.zeros((3, 4), np.float32))
+    assert np.array_equal(lmul.matmul(a, b, format="e4m3fn"), np.zeros((3, 4), np.float32))
     assert lmul.matmul(lmul.quantize(np.zeros((0, 5), np.float32), "e4m3fn"),
-                       lmul.quantize(np.zeros((5, 2), np.float32), "e4m3fn")).shape == (0, 2)
+                       lmul.quantize(np.zeros((5, 2), np.float32), "e4m3fn"),
+                       format="e4m3fn").shape == (0, 2)
 
 
 @pytest.mark.parametrize("x, y, name, want", [
