@@ -431,7 +431,9 @@ def _matrix_layout(x: np.ndarray):
 def matmul(a, b, threads: int = 1, format=None, out: Optional[np.ndarray] = None) -> np.ndarray:
     """C = a @ b with every product an L-Mul, accumulated in fp32: returns float32 (m, n).
 
-    a (m, k) and b (k, n): 2-D arrays of one format (float32: L-Mul on fp32 operands). C[i, j] is
+    a (m, k) and b (k, n): 2-D arrays of one format (float32: L-Mul on fp32 operands); stacks
+    (..., m, k) and (..., k, n) broadcast over their leading axes as in np.matmul, one 2-D product
+    per matrix of the result (out= then must be C-contiguous of the broadcast shape). C[i, j] is
     the sum over p of the wide L-Mul products of a[i, p] and b[p, j] in fp32 (C++ lmul_gemm,
     within the gamma_k bound of spec section 4; the summation order differs from dot's).
     Layouts read in place (zero copy): a with rows of unit stride (C-contiguous, or a row slice
@@ -447,10 +449,12 @@ def matmul(a, b, threads: int = 1, format=None, out: Optional[np.ndarray] = None
     threads = _threads(threads, "matmul")
     if fa is _E8M0:
         raise TypeError("matmul: e8m0fnu is a scale format and has no L-Mul product")
-    if a.ndim != 2:
-        raise ValueError(f"matmul: a must be 2-D (m, k), got shape {a.shape}")
-    if b.ndim != 2:
-        raise ValueError(f"matmul: b must be 2-D (k, n), got shape {b.shape}")
+    if a.ndim < 2:
+        raise ValueError(f"matmul: a must be 2-D (m, k) or a stack of them, got shape {a.shape}")
+    if b.ndim < 2:
+        raise ValueError(f"matmul: b must be 2-D (k, n) or a stack of them, got shape {b.shape}")
+    if a.ndim > 2 or b.ndim > 2:
+        return _batched_matmul(a, b, fa, threads, out)
     m, k = a.shape
     if b.shape[0] != k:
         raise ValueError(f"matmul: a is {a.shape} and b is {b.shape}: b needs {k} rows")
@@ -474,6 +478,31 @@ def matmul(a, b, threads: int = 1, format=None, out: Optional[np.ndarray] = None
         ldc = lc[0]
     _core.gemm(fa.index, m, n, k, _addr(a), la[0], _addr(b), lb[0], lb[1], _addr(out),
           ldc, threads)
+    return out
+
+
+def _batched_matmul(a, b, fmt, threads, out):
+    """matmul on stacks of matrices: the leading axes broadcast, one 2-D call per result matrix."""
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError(f"matmul: a is {a.shape} and b is {b.shape}: b needs {a.shape[-1]} rows")
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"matmul: the leading axes of a {a.shape} and b {b.shape} do not broadcast"
+        ) from None
+    shape = batch + (a.shape[-2], b.shape[-1])
+    if out is None:
+        out = np.empty(shape, dtype=np.float32)
+    else:
+        out = _check_out(out, shape, np.dtype(np.float32), "matmul")
+        if not out.flags.c_contiguous:
+            raise ValueError("matmul: out must be C-contiguous for stacked operands")
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    fmt_arg = None if fmt.dtype == a.dtype else fmt
+    for index in np.ndindex(*batch):
+        matmul(a[index], b[index], threads=threads, format=fmt_arg, out=out[index])
     return out
 
 

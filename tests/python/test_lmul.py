@@ -255,3 +255,19 @@ def test_gil_released_during_matmul():
     assert duration > 0.05
     gaps = np.diff(np.concatenate([[span["start"]], inside, [span["end"]]]))
     assert gaps.max() < 0.5 * duration, (gaps.max(), duration)
+
+
+def test_matmul_stacks_broadcast_like_numpy():
+    """Stacked operands: each result matrix equals the 2-D matmul of its operands (bit for bit,
+    the same call), with the leading axes broadcast as np.matmul does."""
+    rng = np.random.default_rng(8)
+    a = lmul.quantize(rng.standard_normal((2, 3, 5, 16)).astype(np.float32), "bf16")
+    b = lmul.quantize(rng.standard_normal((3, 16, 4)).astype(np.float32), "bf16")
+    c = lmul.matmul(a, b, format="bf16")
+    assert c.shape == np.matmul(np.zeros((2, 3, 5, 16)), np.zeros((3, 16, 4))).shape
+    for i in range(2):
+        for j in range(3):
+            want = lmul.matmul(a[i, j], b[j], format="bf16")
+            assert np.array_equal(c[i, j].view(np.uint32), want.view(np.uint32))
+    with pytest.raises(ValueError, match="do not broadcast"):
+        lmul.matmul(a, lmul.quantize(np.ones((2, 16, 4), np.float32), "bf16"), format="bf16")
