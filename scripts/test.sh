@@ -8,3 +8,13 @@ jobs=$(nproc)
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DLMUL_WERROR=ON "$@"
 cmake --build build/test -j"$jobs"
 ctest --test-dir build/test --output-on-failure -j"$jobs"
+
+# The Python package (python/, tests/python/): a virtual environment under build/, the package
+# built by pip (scikit-build-core, the project's CMake, warnings as errors) with its test
+# dependencies, then pytest. The 2^32-float comparison with ml_dtypes runs only with
+# LMUL_EXHAUSTIVE=1 in the environment (about 35 minutes on 2 busy cores: off in CI).
+venv=build/venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check \
+  --config-settings=cmake.define.LMUL_WERROR=ON ".[test]"
+"$venv/bin/python" -m pytest -q tests/python
