@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <lmul/gemm.hpp>
 #include <lmul/gemm/gemm_for_arch.hpp>
 #include <lmul/small_float.hpp>
 
