@@ -1,7 +1,7 @@
 """L-Mul on all-MiniLM-L6-v2, every arithmetic and placement, measured against fp32.
 
     PYTHONPATH=python python -m lmul_eval.evaluate [--sentences FILE] [--limit N] [--out DIR]
-        [--arithmetics a,b,...] [--placements attention,all] [--skip-missing]
+        [--arithmetics a,b,...] [--placements attention,all] [--svg PATH] [--skip-missing]
 
 Without --sentences: the fixed corpus of sentences.py (1,000 Debian fortunes). With it: one
 sentence per line of FILE. Prints a Markdown table and the verdicts; writes DIR/minilm.json and
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--placements", default="attention,all", help="attention, all or both")
     ap.add_argument("--skip-missing", action="store_true",
                     help="exit 0 with a message when the model, corpus or a package is missing")
-    ap.add_argument("--svg-name", default="minilm.svg", help="file name of the picture in --out")
+    ap.add_argument("--svg", type=Path, help="where the picture goes (default: OUT/minilm.svg)")
     args = ap.parse_args(argv)
 
     def missing(msg: str) -> int:
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Verdicts (computed from the numbers above; lossless means all of: {th}; "
           f"'matches' means a cosine deficit 1 - mean cos within {verdicts.MATCH_FACTOR}x):")
     headings = {
-        "lossless": "Is L-Mul in attention lossless (the paper's claim)?",
+        "lossless": "Is L-Mul lossless here? (The paper claims it for attention.)",
         "fp8": "Does few-bit L-Mul match fp8 with exact products? (The paper's 4-bit-mantissa "
                "claim is not measured: the package has no 4-bit-mantissa format with e4m3fn's "
                "range.)",
@@ -195,9 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     (args.out / "minilm.json").write_text(json.dumps(doc, indent=1) + "\n")
     subtitle = f"all-MiniLM-L6-v2, {len(texts)} sentences, against the fp32 forward pass"
-    (args.out / args.svg_name).write_text(
+    svg_path = args.svg or args.out / "minilm.svg"
+    svg_path.parent.mkdir(parents=True, exist_ok=True)
+    svg_path.write_text(
         chart.svg(rows, "L-Mul in a real transformer: how far the embeddings move", subtitle))
-    print(f"Wrote {args.out / 'minilm.json'} and {args.out / args.svg_name}.")
+    print(f"Wrote {args.out / 'minilm.json'} and {svg_path}.")
     return 0
 
 

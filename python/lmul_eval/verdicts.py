@@ -46,8 +46,10 @@ def lossless_verdict(name: str, placement: str, m: dict, bf16: dict | None) -> d
         if not (isinstance(v, float) and math.isfinite(v) and v >= threshold):
             failed.append(f"{key} {v:.6g} < {threshold}")
     holds = not failed
+    where = ("attention only (the paper's setting)" if placement == "attention"
+             else "every matmul (beyond the paper's claim)")
     text = (
-        f"**{'holds' if holds else 'fails'}** for {name} in {placement}: mean cos "
+        f"**{'holds' if holds else 'fails'}** for {name}, {where}: mean cos "
         f"{m['mean_cos']:.6f}, min cos {m['min_cos']:.6f}, Spearman {m['spearman']:.6f}, "
         f"top-1 {m['top1']:.3f}, top-10 {m['top10']:.3f}"
     )
