@@ -18,6 +18,8 @@ matrix: its rounded form is computed once and kept (keyed by the array's identit
   ``lmul.matmul``: every product an L-Mul wide product, fp32 accumulation (lmul<23,8>, <7,8>,
   <3,4>, <2,5>).
 * ``lmul_mx_<elem>``: ``lmul.mx_quantize`` and ``lmul.mx_matmul(lmul=True)``.
+* ``mx_e3m4`` / ``lmul_mx_e3m4``: the paper's 4-bit mantissa, lmul<4,3> (ml_dtypes float8_e3m4)
+  elements with MX block scales (see LMUL_NAMES below), exact and L-Mul products.
 
 The rounding uses ``lmul.quantize`` / ``lmul.mx_quantize`` when the lmul Python package is
 importable (one source of truth) and an equivalent ml_dtypes / numpy emulation otherwise; the tests
@@ -40,11 +42,18 @@ FORMAT_DTYPES = {
     "e5m2": ml_dtypes.float8_e5m2,
     "e2m3fn": ml_dtypes.float6_e2m3fn,
     "e2m1fn": ml_dtypes.float4_e2m1fn,
+    "e3m4": ml_dtypes.float8_e3m4,
 }
+# Not an OCP MX element: lmul<4,3> (4-bit mantissa, 3-bit exponent, IEEE-style, max 15.5), the
+# paper's "4-bit mantissa" given a shared power-of-two scale per block of 32 like the MX formats
+# (floor rule with emax 3, elements rounded to nearest even and saturated). lmul has no MX kernel
+# for it: the L-Mul product is summed per block by lmul.matmul and the block scales applied in fp32
+# (exact: powers of two), as lmul.mx_matmul does for the OCP elements.
+LMUL_NAMES = {"e3m4": "lmul<4,3>"}
 # emax of the element formats (exponent of the largest power of two below max finite).
-MX_EMAX = {"e4m3fn": 8, "e5m2": 15, "e2m3fn": 2, "e3m2fn": 4, "e2m1fn": 2}
+MX_EMAX = {"e4m3fn": 8, "e5m2": 15, "e2m3fn": 2, "e3m2fn": 4, "e2m1fn": 2, "e3m4": 3}
 # Fraction bits, for the tables.
-MANTISSA_BITS = {"fp32": 23, "bf16": 7, "e4m3fn": 3, "e5m2": 2, "e2m3fn": 3, "e2m1fn": 1}
+MANTISSA_BITS = {"fp32": 23, "bf16": 7, "e4m3fn": 3, "e5m2": 2, "e2m3fn": 3, "e2m1fn": 1, "e3m4": 4}
 
 
 class LmulNotAvailable(RuntimeError):
@@ -72,6 +81,21 @@ def _require_lmul():
             "(the L-Mul arithmetics call lmul.matmul / lmul.mx_matmul)"
         )
     return m
+
+
+def _lmul_mx_blocked(lm, sa, ca, sb, cb, elem: str) -> np.ndarray:
+    """sum over blocks j of 2^(sa_j + sb_j) * (L-Mul block sum), for elements lmul has no MX
+    kernel for: one lmul.matmul per block of 32 along k, the scales applied in fp32."""
+    m, k = ca.shape
+    n = cb.shape[0]
+    out = np.zeros((m, n), dtype=np.float32)
+    fa, fb = sa.astype(np.float32), sb.astype(np.float32)
+    for j in range(sa.shape[1]):
+        lo, hi = j * MX_BLOCK, min(k, (j + 1) * MX_BLOCK)
+        p = lm.matmul(np.ascontiguousarray(ca[:, lo:hi]), np.ascontiguousarray(cb[:, lo:hi].T),
+                      threads=_threads(), format=LMUL_NAMES.get(elem, elem))
+        out += (fa[:, j, None] * fb[None, :, j]) * p
+    return out
 
 
 def _threads() -> int:
@@ -110,8 +134,13 @@ def mx_quantize_numpy(x: np.ndarray, elem: str, block: int = MX_BLOCK):
     shared = np.clip(shared, -127, 127)
     dtype = FORMAT_DTYPES[elem]
     top = float(ml_dtypes.finfo(dtype).max)
-    scaled = np.clip(xb / np.exp2(shared)[..., None], -top, top)
-    codes = scaled.astype(np.float32).astype(dtype).reshape(rows, nb * block)[:, :k]
+    scaled = np.clip(xb / np.exp2(shared)[..., None], -top, top).astype(np.float32)
+    lm = lmul_module()
+    if elem in LMUL_NAMES and lm is not None:
+        codes = lm.quantize(scaled, LMUL_NAMES[elem], saturate=True)
+    else:
+        codes = scaled.astype(dtype)
+    codes = codes.reshape(rows, nb * block)[:, :k]
     scales = np.exp2(shared.astype(np.float64)).astype(np.float32).astype(ml_dtypes.float8_e8m0fnu)
     return scales, np.ascontiguousarray(codes)
 
@@ -125,14 +154,14 @@ def mx_dequantize_numpy(scales: np.ndarray, codes: np.ndarray, block: int = MX_B
 def mx_quantize(x: np.ndarray, elem: str):
     x = np.ascontiguousarray(x, dtype=np.float32)
     lm = lmul_module()
-    if lm is not None:
+    if lm is not None and elem not in LMUL_NAMES:
         return lm.mx_quantize(x, elem, rule="floor", block=MX_BLOCK)
     return mx_quantize_numpy(x, elem, MX_BLOCK)
 
 
 def mx_dequantize(scales, codes) -> np.ndarray:
     lm = lmul_module()
-    if lm is not None:
+    if lm is not None and codes.dtype != FORMAT_DTYPES["e3m4"]:
         return np.asarray(lm.mx_dequantize(scales, codes, block=MX_BLOCK), dtype=np.float32)
     return mx_dequantize_numpy(scales, codes, MX_BLOCK)
 
@@ -201,6 +230,8 @@ class Arithmetic:
         lm = _require_lmul()
         if self.kind == "lmul":
             return np.asarray(lm.matmul(pa, pb, threads=_threads()), dtype=np.float32)
+        if self.kind == "lmul_mx" and self.fmt in LMUL_NAMES:
+            return _lmul_mx_blocked(lm, pa[0], pa[1], pb[0], pb[1], self.fmt)
         if self.kind == "lmul_mx":
             return np.asarray(
                 lm.mx_matmul(pa[0], pa[1], pb[0], pb[1], lmul=True, block=MX_BLOCK),
@@ -263,7 +294,10 @@ class Arithmetic:
             sa, ca = sa.reshape(nbat, m, -1), ca.reshape(nbat, m, k)
             sb, cb = sb.reshape(nbat, n, -1), cb.reshape(nbat, n, k)
             for i in range(nbat):
-                out[i] = lm.mx_matmul(sa[i], ca[i], sb[i], cb[i], lmul=True, block=MX_BLOCK)
+                if self.fmt in LMUL_NAMES:
+                    out[i] = _lmul_mx_blocked(lm, sa[i], ca[i], sb[i], cb[i], self.fmt)
+                else:
+                    out[i] = lm.mx_matmul(sa[i], ca[i], sb[i], cb[i], lmul=True, block=MX_BLOCK)
         return out.reshape(*lead, a.shape[-2], b.shape[-1])
 
 
@@ -278,6 +312,8 @@ _SPECS = [
     ("lmul_e5m2", "L-Mul on e5m2 (2-bit mantissa)", "lmul", "e5m2"),
     ("mx_e4m3fn", "MX e4m3fn, exact products", "mx", "e4m3fn"),
     ("lmul_mx_e4m3fn", "MX e4m3fn, L-Mul", "lmul_mx", "e4m3fn"),
+    ("mx_e3m4", "MX-scaled lmul<4,3> (4-bit mantissa), exact products", "mx", "e3m4"),
+    ("lmul_mx_e3m4", "MX-scaled lmul<4,3> (4-bit mantissa), L-Mul", "lmul_mx", "e3m4"),
     ("mx_e2m3fn", "MX e2m3fn (FP6), exact products", "mx", "e2m3fn"),
     ("lmul_mx_e2m3fn", "MX e2m3fn (FP6), L-Mul", "lmul_mx", "e2m3fn"),
     ("mx_e2m1fn", "MX e2m1fn (FP4), exact products", "mx", "e2m1fn"),

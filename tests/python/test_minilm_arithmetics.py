@@ -174,3 +174,32 @@ def test_forward_pass_routes_every_matmul(placement):
         assert [c[:2] for c in lin[:6]] == [((t, 384), (384, 384))] * 4 + [
             ((t, 384), (384, 1536)), ((t, 1536), (1536, 384))]
         assert len(lin) == 6 * 6
+
+
+@needs_lmul
+@pytest.mark.parametrize("elem", ["e4m3fn", "e2m3fn", "e2m1fn"])
+def test_blocked_lmul_mx_equals_lmul_mx_matmul(elem):
+    # The per-block path used for lmul<4,3> elements gives lmul.mx_matmul's result on the OCP
+    # elements (up to the order of the fp32 sums over blocks).
+    a, bt = _data((6, 100), 18, 2.0), _data((5, 100), 19, 2.0)
+    sa, ca = lmul.mx_quantize(a, elem)
+    sb, cb = lmul.mx_quantize(bt, elem)
+    want = lmul.mx_matmul(sa, ca, sb, cb, lmul=True)
+    got = A._lmul_mx_blocked(lmul, sa, ca, sb, cb, elem)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * float(np.abs(want).max()))
+
+
+@needs_lmul
+def test_mx_e3m4_elements_are_lmul_4_3():
+    x = _data((4, 64), 20, 2.0)
+    s, c = A.mx_quantize(x, "e3m4")
+    assert c.dtype == ml_dtypes.float8_e3m4 and s.dtype == ml_dtypes.float8_e8m0fnu
+    scaled = x / np.repeat(s.astype(np.float64), 32, axis=1)
+    np.testing.assert_array_equal(c.view(np.uint8),
+                                  lmul.quantize(scaled.astype(np.float32), "lmul<4,3>",
+                                                saturate=True).view(np.uint8))
+    # L-Mul of lmul<4,3>: 1.0625 * 1.0625 = 1 + 2^-4 + 2^-4 + 2^-3 = 1.25 (exact: 1.12890625).
+    one = np.full((1, 32), 1.0625, np.float32)
+    one[0, 1:] = 0
+    got = A.get_arithmetic("lmul_mx_e3m4").matmul(one, one.T.copy())
+    assert got[0, 0] == 1.25
