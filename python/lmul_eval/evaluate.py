@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("build/minilm"), help="output folder")
     ap.add_argument("--arithmetics", help="comma-separated names (default: all)")
     ap.add_argument("--placements", default="attention,all", help="attention, all or both")
+    ap.add_argument("--merge", type=Path, action="append", default=[],
+                    help="also take the results of an earlier run's minilm.json (same model and "
+                         "sentences) for the arithmetics this run does not compute")
     ap.add_argument("--skip-missing", action="store_true",
                     help="exit 0 with a message when the model, corpus or a package is missing")
     ap.add_argument("--svg", type=Path, help="where the picture goes (default: OUT/minilm.svg)")
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     names = args.arithmetics.split(",") if args.arithmetics else list(ARITHMETIC_NAMES)
-    names = [n for n in names if n != "fp32"]
+    names = [n for n in names if n not in ("fp32", "none", "")]
     placements = [p for p in args.placements.split(",") if p]
     have_lmul = lmul_module() is not None
     skipped = []
@@ -110,12 +113,25 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.flush()
 
     t0 = time.perf_counter()
-    ref = model.encode(texts)
+    ref = model.encode(texts) if names else None
     t_ref = time.perf_counter() - t0
-    ref_pairs = metrics.pairwise_similarities(ref)
+    ref_pairs = metrics.pairwise_similarities(ref) if names else None
 
     results: dict = {}
     rows = []
+    merged_seconds = 0.0
+    for path in args.merge:
+        old = json.loads(path.read_text())
+        if (old["weights_sha256"] != model.weights_sha256 or old["sentences"] != source
+                or old["n_sentences"] != len(texts) or old.get("corpus_note") != corpus_note):
+            print(f"--merge {path}: another model or sentence set, not merged", file=sys.stderr)
+            return 2
+        merged_seconds += float(old["seconds"])
+        for r in old["results"]:
+            if r["arithmetic"] not in names and (r["arithmetic"], r["placement"]) not in results:
+                results[(r["arithmetic"], r["placement"])] = r
+                rows.append(r)
+        print(f"Merged from {path}: {len(old['results'])} rows ({old['seconds']} s).")
     for name in names:
         for placement in placements:
             arith = get_arithmetic(name)
@@ -130,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label(name)}, {placement}: mean cos {m['mean_cos']:.6f} ({dt:.1f} s)",
                   file=sys.stderr)
 
+    order = {n: i for i, n in enumerate(ARITHMETIC_NAMES)}
+    rows.sort(key=lambda r: (order.get(r["arithmetic"], 99), r["placement"] != "attention"))
     print()
     print("| arithmetic | matmuls | mean cos | min cos | Spearman (pairs) | top-1 NN | top-10 NN |")
     print("|---|---|---|---|---|---|---|")
@@ -158,9 +176,9 @@ def main(argv: list[str] | None = None) -> int:
           f"'matches' means a cosine deficit 1 - mean cos within {verdicts.MATCH_FACTOR}x):")
     headings = {
         "lossless": "Is L-Mul lossless here? (The paper claims it for attention.)",
-        "fp8": "Does few-bit L-Mul match fp8 with exact products? (The paper's 4-bit-mantissa "
-               "claim is not measured: the package has no 4-bit-mantissa format with e4m3fn's "
-               "range.)",
+        "fp8": "Does few-bit L-Mul match fp8 with exact products? (4-bit mantissa: MX-scaled "
+               "lmul<4,3> against MX e4m3fn, both with a power-of-two scale per 32 values; "
+               "3- and 2-bit: L-Mul on the fp8 data as it is against exact products.)",
         "mx": "MX: L-Mul element products against exact element products",
     }
     for group in ("lossless", "fp8", "mx"):
@@ -174,8 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - t_start
     print()
     print(f"Time: {total:.0f} s in all ({t_ref:.1f} s for the fp32 reference; "
-          f"{len(rows)} runs) on {os.cpu_count()} CPUs, lmul threads per matmul: "
-          f"{os.environ.get('LMUL_EVAL_THREADS', '1')}.")
+          f"{len(names) * len(placements)} runs) "
+          f"on {os.cpu_count()} CPUs, lmul threads per matmul: "
+          f"{os.environ.get('LMUL_EVAL_THREADS', '1')}"
+          + (f"; the merged results took {merged_seconds:.0f} s more." if args.merge else "."))
 
     args.out.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -192,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": rows,
         "verdicts": v,
         "seconds": round(total, 1),
+        "merged_seconds": round(merged_seconds, 1),
     }
     (args.out / "minilm.json").write_text(json.dumps(doc, indent=1) + "\n")
     subtitle = f"all-MiniLM-L6-v2, {len(texts)} sentences, against the fp32 forward pass"

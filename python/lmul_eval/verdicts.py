@@ -6,9 +6,11 @@ Nothing is concluded in advance: each verdict is computed from the metrics of th
    loses no accuracy). Judged for L-Mul on bf16 (the paper's main setting) and on fp32, placed in
    attention only, and also every matmul. ``LOSSLESS`` are the absolute thresholds; every one must
    hold. The same table also says how the result compares with exact bf16 in the same placement.
-2. "L-Mul with few mantissa bits matches fp8": L-Mul on e4m3fn data (3-bit mantissa) against exact
-   e4m3fn and against exact e5m2 (the paper: 3-bit L-Mul is more precise than e5m2), L-Mul on
-   e5m2 (2-bit mantissa) against exact e5m2.
+2. "L-Mul with few mantissa bits matches fp8": 4-bit-mantissa L-Mul (lmul<4,3> elements with MX
+   block scales, so that its 3-bit exponent does not decide) against MX e4m3fn with exact products
+   (the paper: 4-bit L-Mul is as precise as e4m3); L-Mul on e4m3fn data (3-bit mantissa) against
+   exact e4m3fn and against exact e5m2 (the paper: 3-bit L-Mul is more precise than e5m2); L-Mul
+   on e5m2 (2-bit mantissa) against exact e5m2.
 3. MX: L-Mul element products against exact element products, per element format.
 
 Comparisons 2 and 3 use the cosine deficit d = 1 - mean cosine to fp32 (how far the embeddings
@@ -88,12 +90,14 @@ def compare_verdict(lm_name: str, lm: dict, ex_name: str, ex: dict, placement: s
 
 LOSSLESS_CASES = ["lmul_bf16", "lmul_fp32"]
 FP8_CASES = [
+    ("lmul_mx_e3m4", "mx_e4m3fn"),
     ("lmul_e4m3fn", "e4m3fn"),
     ("lmul_e4m3fn", "e5m2"),
     ("lmul_e5m2", "e5m2"),
 ]
 MX_CASES = [
     ("lmul_mx_e4m3fn", "mx_e4m3fn"),
+    ("lmul_mx_e3m4", "mx_e3m4"),
     ("lmul_mx_e2m3fn", "mx_e2m3fn"),
     ("lmul_mx_e2m1fn", "mx_e2m1fn"),
 ]
