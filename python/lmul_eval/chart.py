@@ -1,4 +1,4 @@
-"""A hand-written SVG bar chart: cosine deficit (1 - mean cosine to fp32) by arithmetic and placement.
+"""A hand-written SVG bar chart: 1 - mean cosine to fp32, by arithmetic and placement.
 
 Log scale (the deficits span several orders of magnitude); shorter bars are closer to fp32.
 """

