@@ -25,7 +25,7 @@ def svg(rows: list[dict], title: str, subtitle: str) -> str:
     hi = math.ceil(math.log10(max(finite))) if finite else 0
     hi = max(hi, lo + 1)
 
-    left, right, top, bar, gap = 300, 40, 84, 11, 8
+    left, right, top, bar, gap = 330, 40, 84, 11, 8
     plot_w = 460
     group_h = bar * len(placements) + gap
     height = top + group_h * len(labels) + 70

@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         merged_seconds += float(old["seconds"])
         for r in old["results"]:
             if r["arithmetic"] not in names and (r["arithmetic"], r["placement"]) not in results:
+                r["label"] = label(r["arithmetic"])  # the registry's current wording
                 results[(r["arithmetic"], r["placement"])] = r
                 rows.append(r)
         print(f"Merged from {path}: {len(old['results'])} rows ({old['seconds']} s).")
@@ -193,11 +194,13 @@ def main(argv: list[str] | None = None) -> int:
 
     total = time.perf_counter() - t_start
     print()
-    print(f"Time: {total:.0f} s in all ({t_ref:.1f} s for the fp32 reference; "
-          f"{len(names) * len(placements)} runs) "
-          f"on {os.cpu_count()} CPUs, lmul threads per matmul: "
-          f"{os.environ.get('LMUL_EVAL_THREADS', '1')}"
-          + (f"; the merged results took {merged_seconds:.0f} s more." if args.merge else "."))
+    if names:
+        print(f"Time: {total:.0f} s in all ({t_ref:.1f} s for the fp32 reference; "
+              f"{len(names) * len(placements)} runs) on {os.cpu_count()} CPUs, lmul threads per "
+              f"matmul: {os.environ.get('LMUL_EVAL_THREADS', '1')}"
+              + (f"; the merged results took {merged_seconds:.0f} s more." if args.merge else "."))
+    else:
+        print(f"Time: only merged results, which took {merged_seconds:.0f} s to compute.")
 
     args.out.mkdir(parents=True, exist_ok=True)
     doc = {
