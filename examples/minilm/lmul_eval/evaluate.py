@@ -1,6 +1,6 @@
 """L-Mul on all-MiniLM-L6-v2, every arithmetic and placement, measured against fp32.
 
-    PYTHONPATH=python python -m lmul_eval.evaluate [--sentences FILE] [--limit N] [--out DIR]
+    PYTHONPATH=examples/minilm python -m lmul_eval.evaluate [--sentences FILE] [--limit N] [--out DIR]
         [--arithmetics a,b,...] [--placements attention,all] [--svg PATH] [--skip-missing]
 
 Without --sentences: the fixed corpus of sentences.py (1,000 Debian fortunes). With it: one
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         from .model import MODEL_NAME, MODEL_PACKAGE, MiniLM, ModelNotInstalled
     except ImportError as e:
         return missing(f"a Python package is missing ({e}); pip install -r "
-                       "python/lmul_eval/requirements.txt")
+                       "examples/minilm/lmul_eval/requirements.txt")
 
     t_start = time.perf_counter()
     try:
