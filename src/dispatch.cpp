@@ -30,22 +30,16 @@ struct compiled_arch {
   bool (*available)();
 };
 
-#if defined(__x86_64__) || defined(__i386__)
-// The library's one CPU test (kernels/cpu_features.hpp), as this unit compiled it.
-bool has_sse4_2() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_sse4_2(); }
-bool has_avx2() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx2(); }
-bool has_avx512bw() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512bw(); }
-bool has_avx512_vbmi() { return LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512_vbmi(); }
-#endif
 bool always() { return true; }
 
 /// Best first; the baseline last.
 constexpr compiled_arch compiled_archs[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512_vbmi", &table_avx512_vbmi, &has_avx512_vbmi},
-    {"avx512bw", &table_avx512bw, &has_avx512bw},
-    {"avx2", &table_avx2, &has_avx2},
-    {"sse4_2", &table_sse4_2, &has_sse4_2},
+    // The library's one CPU test (kernels/cpu_features.hpp), as this unit compiled it.
+    {"avx512_vbmi", &table_avx512_vbmi, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512_vbmi},
+    {"avx512bw", &table_avx512bw, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512bw},
+    {"avx2", &table_avx2, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx2},
+    {"sse4_2", &table_sse4_2, &LMUL_UNIT_NAMESPACE::detail::cpu_has_sse4_2},
 #elif defined(__aarch64__)
     {"neon64", &table_neon64, &always},  // NEON is part of every aarch64 CPU
 #endif

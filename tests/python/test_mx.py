@@ -10,16 +10,12 @@ import pytest
 
 import lmul
 from reference import MX_MAX, NAMED, lmul_wide, mx_dot_exact, mx_shared
+from shared_dtypes import shared_dtypes
 
 ml = pytest.importorskip("ml_dtypes")
 
-ELEM_DTYPES = {
-    "e4m3fn": ml.float8_e4m3fn,
-    "e5m2": ml.float8_e5m2,
-    "e2m3fn": ml.float6_e2m3fn,
-    "e3m2fn": ml.float6_e3m2fn,
-    "e2m1fn": ml.float4_e2m1fn,
-}
+ELEM_DTYPES = {e: dt for e, dt in shared_dtypes(ml).items()
+               if e in ("e4m3fn", "e5m2", "e2m3fn", "e3m2fn", "e2m1fn")}
 GAMMA_U = 2.0**-24
 
 

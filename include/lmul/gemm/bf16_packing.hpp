@@ -152,13 +152,6 @@ template <class F>
 }
 
 }  // namespace bf16_pack
-}  // inline namespace LMUL_ISA
-}  // namespace detail
-}  // namespace lmul
-
-namespace lmul {
-namespace detail {
-inline namespace LMUL_ISA {
 
 /// Pack `rows` rows x `depth` steps of A (element (i, p) = a(row0 + i, p0 + p); A's rows are
 /// contiguous) into ceil(rows / 8) micro-panels at `out`, each (depth + 1) / 2 pairs x 16 dwords.

@@ -150,13 +150,6 @@ constexpr std::array<std::uint8_t, 128 * 128> make_pair_table() {
 template <class F>
 inline constexpr std::array<std::uint8_t, 128 * 128> pair_table_v = make_pair_table<F>();
 
-}  // inline namespace LMUL_ISA
-}  // namespace detail
-}  // namespace lmul
-
-namespace lmul {
-namespace detail {
-inline namespace LMUL_ISA {
 /// True for an 8-bit format whose products the class tables reproduce (all but lmul<5,2>).
 /// A function, so that the tables are never instantiated for wider formats.
 template <class F>
