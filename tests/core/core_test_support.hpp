@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <lmul/lmul.hpp>
 
@@ -56,6 +58,93 @@ inline std::string show(float f) {
   std::ostringstream os;
   os << f << " (" << hex(std::bit_cast<std::uint32_t>(f)) << ")";
   return os.str();
+}
+
+/// The reference's code of a library value (the storage bits; bits above the format are ignored
+/// by the reference's decoding).
+template <class T>
+std::uint32_t code_of(T x) {
+  if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<std::uint32_t>(x);
+  } else {
+    return std::uint32_t(x.bits());
+  }
+}
+
+/// L-Mul of two library values as the reference computes it (spec section 3): the product's code
+/// (NaN: any NaN) and the wide fp32 product, as the SIMD kernel, dot and GEMM tests expect them.
+/// Types of at most 8 bits read a table of all 256 x 256 byte pairs built once; 16-bit types round
+/// with the format_table; wider ones (fp32, lmul<15,8>) by quantum.
+template <class T>
+struct reference_products {
+  static constexpr bool byte_sized = sizeof(T) == 1;
+
+  static lmul_ref::expected product(T x, T y) {
+    if constexpr (byte_sized) {
+      return pairs().code[index(x, y)];
+    } else {
+      return round(lmul_ref::lmul_value(desc<T>(), code_of(x), code_of(y)));
+    }
+  }
+  static float wide(T x, T y) {
+    if constexpr (byte_sized) {
+      return pairs().wide[index(x, y)];
+    } else {
+      // A small direct-mapped cache: GEMM and dot tests sum the products of a few values millions
+      // of times, and the reference's decoding (ldexp) is slow.
+      struct entry {
+        std::uint64_t key = ~std::uint64_t{0};
+        float wide = 0;
+      };
+      thread_local std::vector<entry> cache(4096);
+      const std::uint64_t key = (std::uint64_t(code_of(x)) << 32) | code_of(y);
+      entry& e = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
+      if (e.key != key) {
+        e.key = key;
+        e.wide = lmul_ref::round_to_float(lmul_ref::lmul_value(desc<T>(), code_of(x), code_of(y)));
+      }
+      return e.wide;
+    }
+  }
+
+ private:
+  struct pair_table {
+    std::vector<lmul_ref::expected> code;
+    std::vector<float> wide;
+  };
+  static std::size_t index(T x, T y) { return (code_of(x) & 0xFF) * 256 + (code_of(y) & 0xFF); }
+  static lmul_ref::expected round(const lmul_ref::value& v) {
+    if constexpr (std::is_same_v<T, float>) {
+      const float f = lmul_ref::round_to_float(v);
+      return {std::isnan(f), std::bit_cast<std::uint32_t>(f)};
+    } else if constexpr (lmul::format_of_t<T>::total_bits <= 16) {
+      return table<T>().round(v);
+    } else {
+      return lmul_ref::round_by_quantum(desc<T>(), v);
+    }
+  }
+  static const pair_table& pairs() {
+    static const pair_table t = [] {
+      pair_table p;
+      p.code.resize(65536);
+      p.wide.resize(65536);
+      for (std::uint32_t x = 0; x < 256; ++x) {
+        for (std::uint32_t y = 0; y < 256; ++y) {
+          const lmul_ref::value v = lmul_ref::lmul_value(desc<T>(), x, y);
+          p.code[x * 256 + y] = round(v);
+          p.wide[x * 256 + y] = lmul_ref::round_to_float(v);
+        }
+      }
+      return p;
+    }();
+    return t;
+  }
+};
+
+/// Whether a library value is the expected result (NaN: any NaN; otherwise the code, bit for bit).
+template <class T>
+bool is_expected(const lmul_ref::expected& want, T got) {
+  return matches(want, outcome(got));
 }
 
 /// Counts checks and mismatches of a long loop; reports the first few mismatches and the totals

@@ -1,4 +1,5 @@
-// Test oracle for lmul_gemm: a naive triple loop over the scalar wide product, summed in double,
+// Test oracle for lmul_gemm: a naive triple loop over the reference's wide products (tests/core/
+// reference, independent of the library), summed in double,
 // and the dot-product bound of spec section 4 to compare the fp32 result with.
 #pragma once
 
@@ -10,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <lmul/scalar.hpp>
+
+#include "../core/core_test_support.hpp"
 
 namespace lmul_gemm_test {
 
@@ -29,7 +32,7 @@ std::vector<reference_entry> naive_reference(std::size_t m, std::size_t n, std::
     for (std::size_t j = 0; j < n; ++j) {
       reference_entry e;
       for (std::size_t p = 0; p < k; ++p) {
-        const double term = double(lmul::lmul_wide_product<T>(a(i, p), b(p, j)));
+        const double term = double(core_test::reference_products<T>::wide(a(i, p), b(p, j)));
         e.sum += term;
         e.abs_sum += std::fabs(term);
       }

@@ -1,8 +1,9 @@
 // tests/kernels/reference.hpp -- test data and independent references for the kernel tests.
 //
-// Expected values come from the scalar definition (lmul::detail::lmul_codes / lmul_wide, which the
-// core tests check against the spec) one element at a time, and, for the exact dot product, from a
-// 512-bit fixed-point sum rounded through long double: code that shares nothing with the kernels.
+// Expected values come from the independent reference of tests/core/reference (written from the
+// spec, sharing no code with include/lmul) one element at a time: products and wide products
+// (core_test::reference_products), their sums in long double and, for the exact dot product, a
+// 512-bit fixed-point sum rounded through long double.
 #pragma once
 
 #include <algorithm>
@@ -10,9 +11,12 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <lmul/lmul.hpp>
+
+#include "../core/core_test_support.hpp"
 
 namespace lmul_test {
 
@@ -98,7 +102,23 @@ std::vector<T> finite_values(std::size_t n, std::uint64_t seed) {
   return out;
 }
 
-/// The exact sum of the wide products (scalar definition), as long double, and sum |p_i|.
+/// The reference's wide product of a pair (spec section 3's V(k) rounded to fp32).
+template <class T>
+float wide_product(T a, T b) {
+  return core_test::reference_products<T>::wide(a, b);
+}
+
+/// Whether `got` is the reference's L-Mul product of a and b (NaN: any NaN), and its description.
+template <class T>
+bool is_product(T a, T b, T got) {
+  return core_test::is_expected(core_test::reference_products<T>::product(a, b), got);
+}
+template <class T>
+std::string expected_product(T a, T b) {
+  return core_test::show(core_test::reference_products<T>::product(a, b));
+}
+
+/// The exact sum of the wide products (reference), as long double, and sum |p_i|.
 /// Every wide product is a float; long double carries 64 bits, so the sum is exact for 8-bit
 /// formats whose products span few binades and otherwise within n * 2^-64 * sum |p_i|.
 template <class T>
@@ -106,7 +126,7 @@ void reference_sum(const T* a, const T* b, std::size_t n, long double& sum, long
   sum = 0;
   sum_abs = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const long double p = lmul::lmul_wide_product(a[i], b[i]);
+    const long double p = wide_product(a[i], b[i]);
     sum += p;
     sum_abs += std::fabs(p);
   }
@@ -156,7 +176,7 @@ bool exact_reference(const std::vector<T>& a, const std::vector<T>& b, float& re
     }
   };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const float p = lmul::lmul_wide_product(a[i], b[i]);
+    const float p = wide_product(a[i], b[i]);
     if (!std::isfinite(p)) return false;
     if (p == 0) continue;
     int e;

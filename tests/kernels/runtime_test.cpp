@@ -1,7 +1,7 @@
 // The compiled kernels (lmul_kernels) of every instruction set in the library that the running CPU
-// has, called through their tables, against the scalar definition. The public API only ever runs
-// the best table; this test reaches the others too. It is also the bit-exactness test that runs on
-// aarch64 under qemu (.ci/run).
+// has, called through their tables in one process, against the independent reference
+// (tests/core/reference): every entry of the table, the MX block sums included. dispatched_test.cpp
+// runs each table through the public functions. Both run on aarch64 under qemu (.ci/run).
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -38,7 +38,7 @@ constexpr int format = lmul::runtime::compiled_format_index<lmul::format_of_t<T>
 template <class T>
 long first_mismatch(const std::vector<T>& a, const std::vector<T>& b, const std::vector<T>& out) {
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lmul::to_code(out[i]) != lmul::to_code(lmul::lmul_product(a[i], b[i]))) return long(i);
+    if (!is_product(a[i], b[i], out[i])) return long(i);
   }
   return -1;
 }
@@ -154,8 +154,8 @@ TYPED_TEST(RuntimeAllKernels, GemmWithinTheBound) {
   }
 }
 
-/// The block sums that the block_sums entry must give: 0.f + each wide product of the scalar
-/// definition for single-term blocks, so the expected bits are exact (a -0 product sums to +0).
+/// The block sums that the block_sums entry must give: 0.f + each wide product (reference)
+/// for single-term blocks, so the expected bits are exact (a -0 product sums to +0).
 template <class T>
 bool same_sum(float got, float expected) {
   return std::isnan(expected) ? std::isnan(got)
@@ -184,7 +184,7 @@ void check_single_term_block_sums(EntryOf entry_of) {
       entry_of(*table)(xa.data(), xb.data(), xa.size(), block, sums.data());
       long bad = -1;
       for (std::size_t j = 0; j < a.size() && bad < 0; ++j) {
-        if (!same_sum<T>(sums[j], 0.f + lmul::lmul_wide_product(a[j], b[j]))) bad = long(j);
+        if (!same_sum<T>(sums[j], 0.f + wide_product(a[j], b[j]))) bad = long(j);
       }
       EXPECT_EQ(bad, -1) << table->arch_name << ", block " << block << ", pair " << bad
                          << " got " << (bad < 0 ? 0.f : sums[std::size_t(bad)]);

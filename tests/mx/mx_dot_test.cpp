@@ -4,6 +4,7 @@
 // scales, and bad arguments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -194,6 +195,46 @@ long double mx_bound(const exact_dot& r, std::size_t n, std::size_t blocks) {
          r.abs_sum * 0x1p-60L;  // the long double reference's own rounding
 }
 
+/// Where the exact computation, block by block in the spec's order, reaches fp32's overflow
+/// threshold: the exact block results R_j = 2^(sa + sb) s_j and partial sums R_0 + ... + R_j (in
+/// long double, exact up to its own rounding). A result may overflow only if one of them comes
+/// within 2^-10 of fp32's largest value; the sign of +-inf is that of the first one that does
+/// (fp32's inf then absorbs every finite addend), and NaN needs a later block result overflowing
+/// with the other sign (inf - inf).
+struct overflow_events {
+  bool any = false;
+  bool first_negative = false;
+  bool opposite_block_later = false;
+};
+template <class T>
+overflow_events overflow_events_of(const mx_operands<T>& op, std::size_t block, bool lmul_products) {
+  const lmul_ref::format_desc& d = core_test::table<T>().desc();
+  const long double near_max = 0x1.fffffep127L * (1 - 0x1p-10L);
+  overflow_events ev;
+  long double partial = 0;
+  for (std::size_t first = 0; first < op.a.size(); first += block) {
+    long double s = 0;
+    for (std::size_t i = first; i < std::min(op.a.size(), first + block); ++i) {
+      const lmul_ref::value p = lmul_products ? lmul_ref::lmul_value(d, op.a[i].bits(), op.b[i].bits())
+                                              : lmul_ref::exact_product(d, op.a[i].bits(), op.b[i].bits());
+      s += p.negative ? -(long double)p.magnitude : (long double)p.magnitude;
+    }
+    const int e = int(op.scales_a[first / block].bits()) + int(op.scales_b[first / block].bits()) - 254;
+    const long double r = std::ldexp(s, e);
+    partial += r;
+    for (const long double v : {r, partial}) {
+      if (std::fabs(v) < near_max) continue;
+      if (!ev.any) {
+        ev.any = true;
+        ev.first_negative = v < 0;
+      } else if (v == r && (v < 0) != ev.first_negative) {
+        ev.opposite_block_later = true;
+      }
+    }
+  }
+  return ev;
+}
+
 template <class T>
 class MxDot : public ::testing::Test {};
 TYPED_TEST_SUITE(MxDot, mx_test::mx_types);
@@ -227,15 +268,23 @@ TYPED_TEST(MxDot, WithinBoundOfExactReference) {
             ++nan_results;
             continue;
           }
-          if (std::fabs(r.sum) > 0x1.fffffep127L * (1 + 0x1p-20L)) {  // clearly beyond fp32
-            EXPECT_TRUE(std::isinf(got) || std::isnan(got)) << "n " << n << " block " << block;
+          if (!std::isfinite(got)) {
+            // Spec: no bound where a block result or a partial sum overflows fp32; then the result
+            // is the IEEE sum of the block results in block order: +-inf of the first overflow's
+            // sign, or NaN where a later block overflows the other way.
+            const overflow_events ev = overflow_events_of(op, block, use_lmul);
+            EXPECT_TRUE(ev.any) << "got " << got << " but no block result or partial sum reaches "
+                                << "fp32's largest value: n " << n << " block " << block;
+            if (std::isinf(got)) {
+              EXPECT_EQ(got < 0, ev.first_negative) << "sign of the overflow, n " << n << " block " << block;
+            } else {
+              EXPECT_TRUE(ev.opposite_block_later) << "NaN without inf - inf, n " << n << " block " << block;
+            }
             ++overflowed;
             continue;
           }
-          if (std::isinf(got) || std::isnan(got)) {  // only where block results overflow
-            EXPECT_GE(r.abs_sum, 0x1p127L) << "n " << n << " block " << block;
-            continue;
-          }
+          // A finite result: nothing overflowed (fp32's inf would have absorbed every later
+          // addend), so the bound holds; an exact sum clearly beyond fp32 fails it.
           EXPECT_LE(std::fabs((long double)got - r.sum), mx_bound(r, n, blocks))
               << (use_lmul ? "lmul_mx_dot" : "mx_dot") << " n " << n << " block " << block
               << " got " << got << " exact " << double(r.sum);

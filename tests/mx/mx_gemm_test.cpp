@@ -79,7 +79,7 @@ TYPED_TEST(MxGemm, EveryEntryIsTheDot) {
           for (std::size_t p = 0; p < k; ++p) {
             const int e = int(a.scales[i * a.blocks + p / block].bits()) +
                           int(bt.scales[j * bt.blocks + p / block].bits()) - 254;
-            abs_sum += std::ldexp((long double)std::fabs(lmul::lmul_wide_product(a.row(i)[p], bt.row(j)[p])), e);
+            abs_sum += std::ldexp((long double)std::fabs(core_test::reference_products<T>::wide(a.row(i)[p], bt.row(j)[p])), e);
           }
           const long double mm = (long double)(k + a.blocks), u = 0x1p-24L;
           EXPECT_LE(std::fabs((long double)got - dot), 2 * mm * u / (1 - mm * u) * abs_sum + 0x1p-140L)

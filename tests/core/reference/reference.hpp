@@ -240,6 +240,48 @@ inline float round_to_float(const value& v, overflow mode = overflow::non_satura
   return round_to_float(v.negative, v.magnitude, mode);
 }
 
+/// Round a reference value to a format of any width up to 31 bits (the format_table needs at most
+/// 16), round to nearest even, non-saturating: the value's quantum is 2^(max(exponent, 1 - bias) -
+/// M); the scaled remainder is compared with 1/2 as in round_to_float; a result above the largest
+/// finite value (a format_table's max_finite, computed here from the spec formula) overflows.
+inline expected round_by_quantum(const format_desc& d, const value& v) {
+  const std::uint32_t sign = v.negative ? d.sign_bit() : 0;
+  const std::uint32_t all_ones_e = (1u << d.E) - 1, all_ones_f = (1u << d.M) - 1;
+  // Largest finite magnitude code: IEEE-style formats stop below the all-ones exponent; OCP "fn"
+  // formats at S.1...1.1...10; formats without specials at the all-ones code.
+  const std::uint32_t max_code = d.no_specials   ? d.sign_bit() - 1
+                                 : d.finite_only ? d.sign_bit() - 2
+                                                 : (all_ones_e << d.M) - 1;
+  const double max_finite = decode(d, max_code).magnitude;
+  const auto overflowed = [&]() -> expected {
+    if (d.no_specials) return {false, sign | max_code};
+    if (d.finite_only) return {true, 0};
+    return {false, sign | (all_ones_e << d.M)};
+  };
+  if (v.kind == value::nan) return d.no_specials ? expected{false, 0} : expected{true, 0};
+  if (v.kind == value::infinity) return overflowed();
+  if (v.magnitude == 0) return {false, sign};
+  int exponent = 0;
+  std::frexp(v.magnitude, &exponent);  // magnitude in [2^(exponent-1), 2^exponent)
+  const int quantum = std::max(exponent - 1, 1 - d.bias()) - d.M;
+  const double scaled = std::ldexp(v.magnitude, -quantum);  // exact: a power-of-two scaling
+  double n = std::floor(scaled);
+  const double rest = scaled - n;
+  if (rest > 0.5 || (rest == 0.5 && std::fmod(n, 2.0) == 1.0)) n += 1;
+  if (std::ldexp(n, quantum) > max_finite) return overflowed();
+  // n * 2^quantum with n < 2^(M+1); n >= 2^M is a normal number of exponent field quantum + M + bias
+  // (a carry to 2^(M+1) is the next binade's 2^M), below 2^M the subnormal code n.
+  auto significand = std::uint64_t(n);
+  int q = quantum;
+  if (significand == (std::uint64_t{2} << d.M)) {
+    significand >>= 1;
+    q += 1;
+  }
+  if (significand < (std::uint64_t{1} << d.M)) return {false, sign | std::uint32_t(significand)};
+  const auto field = std::uint32_t(q + d.M + d.bias());
+  return {false, sign | (field << d.M) | (std::uint32_t(significand) & all_ones_f)};
+}
+
 /// The paper's offset exponent l(M) (spec section 3, step 2).
 inline int offset_exponent(int M) {
   if (M <= 3) return M;
