@@ -1,6 +1,7 @@
 // src/arch_unit.hpp -- the body of one per-instruction-set unit of the lmul_kernels library.
 //
-// Each src/kernels_<arch>.cpp is compiled with exactly the flags of its instruction set and defines
+// Each unit kernels_<arch>.cpp, generated from src/arch_unit.cpp.in for an entry of the registry
+// cmake/lmulArchs.cmake, is compiled with exactly the flags of its instruction set and defines
 //   LMUL_UNIT_NAMESPACE    a namespace name used by this unit only (lmul_avx2, ...),
 //   LMUL_UNIT_KERNEL_ARCH  the arch of kernels::multiply / dot (kernels/arch.hpp),
 //   LMUL_UNIT_GEMM_ARCH    the xsimd arch of the GEMM,

@@ -32,17 +32,12 @@ struct compiled_arch {
 
 bool always() { return true; }
 
-/// Best first; the baseline last.
+/// Best first (the registry's order, cmake/lmulArchs.cmake); the baseline last. The CPU tests are
+/// the library's one CPU test (kernels/cpu_features.hpp), as this unit compiled it.
 constexpr compiled_arch compiled_archs[] = {
-#if defined(__x86_64__) || defined(__i386__)
-    // The library's one CPU test (kernels/cpu_features.hpp), as this unit compiled it.
-    {"avx512_vbmi", &table_avx512_vbmi, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512_vbmi},
-    {"avx512bw", &table_avx512bw, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx512bw},
-    {"avx2", &table_avx2, &LMUL_UNIT_NAMESPACE::detail::cpu_has_avx2},
-    {"sse4_2", &table_sse4_2, &LMUL_UNIT_NAMESPACE::detail::cpu_has_sse4_2},
-#elif defined(__aarch64__)
-    {"neon64", &table_neon64, &always},  // NEON is part of every aarch64 CPU
-#endif
+#define LMUL_ARCH_ENTRY(name, cpu_test) {#name, &table_##name, &LMUL_UNIT_NAMESPACE::detail::cpu_test},
+    LMUL_COMPILED_ARCHS(LMUL_ARCH_ENTRY)
+#undef LMUL_ARCH_ENTRY
     {"baseline", &table_baseline, &always},
 };
 

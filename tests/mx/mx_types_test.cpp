@@ -169,7 +169,7 @@ TYPED_TEST(MxElementTypes, ProductsAllPairs) {
   }
 }
 
-// The kernels accept FP6/FP4: lmul_multiply is bit-identical to lmul_product, and lmul_dot lies
+// The kernels accept FP6/FP4: lmul_multiply gives the reference's product codes, and lmul_dot lies
 // within gamma_n * sum |p_i| of the exact sum of the wide products (spec section 4).
 TYPED_TEST(MxElementTypes, Kernels) {
   using T = TypeParam;
@@ -185,8 +185,8 @@ TYPED_TEST(MxElementTypes, Kernels) {
   lmul::lmul_multiply(a, b, out);
   double exact_sum = 0, abs_sum = 0;  // exact: products of <= 4 significant bits, |sum| < 2^30
   for (std::size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(out[i].bits(), lmul::lmul_product(a[i], b[i]).bits()) << i;
     const lmul_ref::value v = lmul_ref::lmul_value(core_test::table<T>().desc(), a[i].bits(), b[i].bits());
+    EXPECT_TRUE(core_test::matches(core_test::table<T>().round(v), core_test::outcome(out[i]))) << i;
     exact_sum += v.negative ? -v.magnitude : v.magnitude;
     abs_sum += v.magnitude;
   }

@@ -26,6 +26,8 @@ inline bool cpu_has_avx512_vbmi() {
   return cpu_has_avx512bw() && __builtin_cpu_supports("avx512vbmi") &&
          __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
 }
+#elif defined(__aarch64__)
+inline bool cpu_has_neon64() { return true; }  // NEON is part of every aarch64 CPU
 #endif
 
 }  // inline namespace LMUL_ISA
