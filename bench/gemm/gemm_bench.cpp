@@ -54,11 +54,54 @@ void sgemm_openblas(int n, const float* a, const float* b, float* c) {
 void sgemm_blis(int n, const float* a, const float* b, float* c) { lmul_bench::blis_sgemm(n, n, n, a, n, b, n, c, n); }
 #endif
 
+/// Which BLAS routine an sgemm wrapper calls (checked by check_blas_baselines(), common/blas.hpp).
+template <void (*Sgemm)(int, const float*, const float*, float*)>
+const char* routine_of() {
+#if defined(LMUL_BENCH_HAVE_BLIS)
+  if (Sgemm == sgemm_blis) return "blis_sgemm";
+#endif
+  return "openblas_sgemm";
+}
+
+/// Rows 0, n/2 and n-1 of an fp32 GEMM's C = A B against a double-precision sum: within
+/// (n + 2) 2^-23 sum |a b|. The timed size itself, after the small-problem checks at start.
+bool sgemm_rows_right(std::size_t n, const float* a, const float* b, const float* c) {
+  for (std::size_t i : {std::size_t(0), n / 2, n - 1}) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double sum = 0, magnitude = 0;
+      for (std::size_t p = 0; p < n; ++p) {
+        const double t = double(a[i * n + p]) * double(b[p * n + j]);
+        sum += t;
+        magnitude += std::abs(t);
+      }
+      if (!(std::abs(double(c[i * n + j]) - sum) <= double(n + 2) * 0x1p-23 * magnitude + 1e-30)) return false;
+    }
+  }
+  return true;
+}
+
+/// False (and the benchmark skipped with an error) when the BLAS routine behind Sgemm failed its
+/// check, or gives wrong rows on these very operands.
+template <void (*Sgemm)(int, const float*, const float*, float*)>
+bool sgemm_checked(benchmark::State& state, std::size_t n, const float* a, const float* b, float* c) {
+  if (const char* error = lmul_bench::blas_error(routine_of<Sgemm>())) {
+    state.SkipWithError(error);
+    return false;
+  }
+  Sgemm(int(n), a, b, c);
+  if (!sgemm_rows_right(n, a, b, c)) {
+    state.SkipWithError("sgemm differs from the double-precision reference at this size: no rate");
+    return false;
+  }
+  return true;
+}
+
 template <void (*Sgemm)(int, const float*, const float*, float*)>
 void bench_sgemm(benchmark::State& state) {
   const std::size_t n = std::size_t(state.range(0));
   const auto a = normal_like_values<float>(n * n, 1), b = normal_like_values<float>(n * n, 2);
   std::vector<float> c(n * n);
+  if (!sgemm_checked<Sgemm>(state, n, a.data(), b.data(), c.data())) return;
   time_square_gemm(state, n, c.data(), [&] { Sgemm(int(n), a.data(), b.data(), c.data()); });
 }
 
@@ -72,6 +115,9 @@ void bench_emulated_fp8(benchmark::State& state) {
     for (unsigned code = 0; code < 256; ++code) table[code] = float(T::from_bits(std::uint8_t(code)));
     return table;
   }();
+  for (std::size_t i = 0; i < n * n; ++i) af[i] = decode[a[i].bits()];
+  for (std::size_t i = 0; i < n * n; ++i) bf[i] = decode[b[i].bits()];
+  if (!sgemm_checked<Sgemm>(state, n, af.data(), bf.data(), c.data())) return;
   time_square_gemm(state, n, c.data(), [&] {
     for (std::size_t i = 0; i < n * n; ++i) af[i] = decode[a[i].bits()];
     for (std::size_t i = 0; i < n * n; ++i) bf[i] = decode[b[i].bits()];

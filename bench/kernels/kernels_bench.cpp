@@ -152,6 +152,16 @@ void fp32_dot(benchmark::State& state) {
   time_dot<float>(state, fp32_mul + fp32_add, [](auto... args) { return Dot(args...); });
 }
 
+/// A BLAS dot: timed only when check_blas_baselines() found `routine` right (common/blas.hpp).
+template <float (*Dot)(const float*, const float*, std::size_t)>
+void blas_dot(benchmark::State& state, const char* routine) {
+  if (const char* error = lmul_bench::blas_error(routine)) {
+    state.SkipWithError(error);
+    return;
+  }
+  fp32_dot<Dot>(state);
+}
+
 float openblas_sdot(const float* a, const float* b, std::size_t n) { return cblas_sdot(int(n), a, 1, b, 1); }
 #if defined(LMUL_BENCH_HAVE_BLIS)
 float blis_sdot(const float* a, const float* b, std::size_t n) { return lmul_bench::blis_sdot(int(n), a, b); }
@@ -334,9 +344,9 @@ int main(int argc, char** argv) {
   add("multiply/fp32/float", fp32_multiply<lmul_bench::fp32::multiply>);
   add("multiply/fp32_plain/float", fp32_multiply<lmul_bench::fp32::multiply_plain>);
   add("multiply/lmul/float", lmul_multiply<float>);
-  add("dot/cblas_sdot/float", fp32_dot<openblas_sdot>);
+  add("dot/cblas_sdot/float", [](benchmark::State& s) { blas_dot<openblas_sdot>(s, "openblas_sdot"); });
 #if defined(LMUL_BENCH_HAVE_BLIS)
-  add("dot/blis_sdot/float", fp32_dot<blis_sdot>);
+  add("dot/blis_sdot/float", [](benchmark::State& s) { blas_dot<blis_sdot>(s, "blis_sdot"); });
 #endif
   add("dot/fp32_fma/float", fp32_dot<lmul_bench::fp32::dot<8>>);
   add("dot/fp32_fma_4acc/float", fp32_dot<lmul_bench::fp32::dot<4>>);
