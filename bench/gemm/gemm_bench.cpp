@@ -9,7 +9,11 @@
 //   emulated_fp8_bf16/<fmt>   exact fp8 GEMM on AVX-512 BF16 (baselines/bf16_gemm.hpp): fp8 packed
 //                             as bf16, vdpbf16ps (Debian's OpenBLAS has no bf16 GEMM); checked
 //                             against a double-precision reference before it is timed
-//   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4> data (1 thread)
+//   emulated_16bit_sgemm/<fmt> exact GEMM on 16-bit data, <fmt> = lmul<7,8> (bf16) or lmul<10,5>
+//                             (fp16): A and B widened to fp32 (exact; timed), then cblas_sgemm;
+//                             emulated_16bit_sgemm_blis/<fmt>: the same with BLIS
+//   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4>, lmul<7,8> (bf16) and
+//                             lmul<10,5> (fp16) data (1 thread)
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
 //                             at a fixed rate per product, so its 256 rate stands for every size
 //   peak/fp32_fma             the fp32 FMA ceiling of one core (common/machine_limits.hpp), products/s
@@ -34,6 +38,7 @@
 #include <lmul/small_float.hpp>
 
 #include "baselines/bf16_gemm.hpp"
+#include "baselines/half.hpp"
 #include "common/blas.hpp"
 #include "common/machine.hpp"
 #include "common/context.hpp"
@@ -125,6 +130,43 @@ void bench_emulated_fp8(benchmark::State& state) {
   });
 }
 
+/// Exact GEMM on 16-bit data (bf16 = lmul<7,8>'s layout, fp16 = lmul<10,5>'s): A and B widened to
+/// fp32 (exact; bf16 by a shift, fp16 by F16C, baselines/half.hpp), timed, then the sgemm. Its
+/// sgemm is checked on these very operands first, as bench_sgemm's.
+template <class T, void (*Sgemm)(int, const float*, const float*, float*)>
+void bench_emulated_16bit(benchmark::State& state) {
+  const std::size_t n = std::size_t(state.range(0));
+  const auto a = normal_like_values<T>(n * n, 1), b = normal_like_values<T>(n * n, 2);
+  std::vector<float> af(n * n), bf(n * n), c(n * n);
+  const auto* pa = reinterpret_cast<const std::uint16_t*>(a.data());
+  const auto* pb = reinterpret_cast<const std::uint16_t*>(b.data());
+  const auto widen = [&] {
+    if constexpr (lmul::format_of_t<T>::exponent_bits == 8) {
+      lmul_bench::half::widen_bf16(pa, af.data(), n * n);
+      lmul_bench::half::widen_bf16(pb, bf.data(), n * n);
+    } else {
+#if defined(LMUL_BENCH_HALF_AVX2)
+      lmul_bench::half::widen_fp16(pa, af.data(), n * n);
+      lmul_bench::half::widen_fp16(pb, bf.data(), n * n);
+#else
+      for (std::size_t i = 0; i < n * n; ++i) af[i] = float(a[i]), bf[i] = float(b[i]);
+#endif
+    }
+  };
+  widen();
+  for (std::size_t i = 0; i < n * n; ++i) {
+    if (af[i] != float(a[i]) || bf[i] != float(b[i])) {
+      state.SkipWithError("16-bit widening differs from the library's exact conversion");
+      return;
+    }
+  }
+  if (!sgemm_checked<Sgemm>(state, n, af.data(), bf.data(), c.data())) return;
+  time_square_gemm(state, n, c.data(), [&] {
+    widen();
+    Sgemm(int(n), af.data(), bf.data(), c.data());
+  });
+}
+
 #if defined(__AVX512BW__) && defined(__AVX512BF16__)
 /// Rows 0, 7 and m-1 of the bf16 GEMM against a double-precision sum of the exact products:
 /// within k 2^-23 sum |a b| (fp32 accumulation); a packing error is far larger.
@@ -212,6 +254,14 @@ void register_all() {
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm_blis/e5m2",
                                      bench_emulated_fp8<lmul::float8_e5m2, sgemm_blis>));
 #endif
+  using bf16 = lmul::lmul<7, 8>;
+  using fp16 = lmul::lmul<10, 5>;
+  sizes(benchmark::RegisterBenchmark("emulated_16bit_sgemm/lmul<7,8>", bench_emulated_16bit<bf16, sgemm_openblas>));
+  sizes(benchmark::RegisterBenchmark("emulated_16bit_sgemm/lmul<10,5>", bench_emulated_16bit<fp16, sgemm_openblas>));
+#if defined(LMUL_BENCH_HAVE_BLIS)
+  sizes(benchmark::RegisterBenchmark("emulated_16bit_sgemm_blis/lmul<7,8>", bench_emulated_16bit<bf16, sgemm_blis>));
+  sizes(benchmark::RegisterBenchmark("emulated_16bit_sgemm_blis/lmul<10,5>", bench_emulated_16bit<fp16, sgemm_blis>));
+#endif
 #if defined(__AVX512BW__) && defined(__AVX512BF16__)
   if (lmul_bench::cpu_has_vbmi_bf16()) {
     sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e4m3fn", bench_bf16_gemm<lmul::float8_e4m3fn>));
@@ -222,6 +272,8 @@ void register_all() {
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e4m3fn", bench_lmul_gemm<lmul::float8_e4m3fn>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/e5m2", bench_lmul_gemm<lmul::float8_e5m2>));
   sizes(benchmark::RegisterBenchmark("lmul_gemm/lmul<3,4>", bench_lmul_gemm<lmul::lmul<3, 4>>));
+  sizes(benchmark::RegisterBenchmark("lmul_gemm/lmul<7,8>", bench_lmul_gemm<bf16>));
+  sizes(benchmark::RegisterBenchmark("lmul_gemm/lmul<10,5>", bench_lmul_gemm<fp16>));
   benchmark::RegisterBenchmark("lmul_gemm_threads/e4m3fn",
                                bench_lmul_gemm_threads<lmul::float8_e4m3fn>)
       ->Args({1024, 1})
