@@ -11,9 +11,12 @@
 //         two fp16 values is always exact).
 // dot (fp32 sum of the products, 8 independent FMA chains as bench/baselines/fp32.hpp):
 //   bf16: 16 codes as 8 dwords; the even codes widened by vpslld 16, the odd ones by vpand
-//         0xFFFF0000; two vfmadd per 16 products. (vdpbf16ps where AVX-512 BF16 exists would be
-//         faster; it is not written here: this machine cannot run it.)
+//         0xFFFF0000; two vfmadd per 16 products. (vdpbf16ps where AVX-512 BF16 exists is
+//         faster: dot_bf16_dpbf16 below, where the CPU has it.)
 //   fp16: vcvtph2ps of 8 codes, one vfmadd per 8 products.
+// AVX-512 (where the build and the CPU have it): the same methods at 512 bits, and for the bf16 dot
+// vdpbf16ps (AVX-512 BF16, 4 accumulators). These were compiled but never run where they were
+// written (an AVX2-only Zen 3); the exactness check before timing is what vouches for them.
 // Without AVX2 + F16C: scalar loops (the same results). The benchmark (bench/kernels/
 // kernels_bench.cpp) checks every method against the library's float product and exactly rounded
 // conversion before timing it: all 65536 codes against boundary and random partners.
@@ -164,6 +167,96 @@ inline float dot_bf16(const std::uint16_t* a, const std::uint16_t* b, std::size_
 }
 inline constexpr bool have_fp16 = false;
 
+#endif
+
+#if defined(LMUL_BENCH_HALF_AVX2) && defined(__AVX512F__) && defined(__AVX512BW__)
+#define LMUL_BENCH_HALF_AVX512 1
+// GCC 12's AVX-512 intrinsic headers trip its own -Wmaybe-uninitialized (fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define LMUL_BENCH_HALF_POP_DIAGNOSTICS 1
+#endif
+// AVX-512 versions (compiled only where -march=native allows them; NOT RUN on the machine these were
+// written on, an AVX2 Zen 3: the benchmark's exactness check is what vouches for them).
+
+/// The AVX2 method at 512 bits: 32 codes as 16 dwords per step.
+inline void multiply_bf16_avx512(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
+                                 std::size_t n) {
+  const __m512i high = _mm512_set1_epi32(int(0xFFFF0000u)), one = _mm512_set1_epi32(1),
+                half_minus = _mm512_set1_epi32(0x7FFF);
+  const auto round = [&](__m512i bits) {
+    return _mm512_add_epi32(_mm512_add_epi32(bits, half_minus), _mm512_and_si512(_mm512_srli_epi32(bits, 16), one));
+  };
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512i x = _mm512_loadu_si512(a + i), y = _mm512_loadu_si512(b + i);
+    const __m512 even = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_slli_epi32(x, 16)),
+                                      _mm512_castsi512_ps(_mm512_slli_epi32(y, 16)));
+    const __m512 odd = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_and_si512(x, high)),
+                                     _mm512_castsi512_ps(_mm512_and_si512(y, high)));
+    const __m512i lo = _mm512_srli_epi32(round(_mm512_castps_si512(even)), 16);
+    const __m512i hi = _mm512_and_si512(round(_mm512_castps_si512(odd)), high);
+    _mm512_storeu_si512(out + i, _mm512_or_si512(lo, hi));
+  }
+  multiply_bf16(a + i, b + i, out + i, n - i);
+}
+
+/// fp16: vcvtph2ps at 512 bits (16 codes), 8 FMA chains.
+inline float dot_fp16_avx512(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+  constexpr int chains = 8;
+  __m512 acc[chains];
+  for (auto& x : acc) x = _mm512_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 16 * chains <= n; i += 16 * chains) {
+    #pragma GCC unroll 8
+    for (int k = 0; k < chains; ++k) {
+      const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i + 16 * k)));
+      const __m512 y = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i + 16 * k)));
+      acc[k] = _mm512_fmadd_ps(x, y, acc[k]);
+    }
+  }
+  for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
+  return _mm512_reduce_add_ps(acc[0]) + dot_fp16(a + i, b + i, n - i);
+}
+
+inline void multiply_fp16_avx512(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
+                                 std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i)));
+    const __m512 y = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i),
+                        _mm512_cvtps_ph(_mm512_mul_ps(x, y), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+  multiply_fp16(a + i, b + i, out + i, n - i);
+}
+#endif
+
+#if defined(LMUL_BENCH_HALF_AVX512) && defined(__AVX512BF16__)
+#define LMUL_BENCH_HALF_DPBF16 1
+/// AVX-512 BF16: vdpbf16ps multiplies 32 bf16 pairs exactly and adds them into 16 fp32 lanes; 4
+/// accumulators cover its latency. It flushes fp32-subnormal products and sums to zero (DAZ/FTZ
+/// by definition), so its exactness check accepts a zero where the fp32 product is below 2^-126.
+inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+  constexpr int chains = 4;
+  __m512 acc[chains];
+  for (auto& x : acc) x = _mm512_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 32 * chains <= n; i += 32 * chains) {
+    #pragma GCC unroll 4
+    for (int k = 0; k < chains; ++k)
+      acc[k] = _mm512_dpbf16_ps(acc[k], (__m512bh)_mm512_loadu_si512(a + i + 32 * k),
+                                (__m512bh)_mm512_loadu_si512(b + i + 32 * k));
+  }
+  for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
+  return _mm512_reduce_add_ps(acc[0]) + dot_bf16(a + i, b + i, n - i);
+}
+#endif
+
+#if defined(LMUL_BENCH_HALF_POP_DIAGNOSTICS)
+#pragma GCC diagnostic pop
 #endif
 
 /// n bf16 codes -> floats (the timed decode of the exact bf16 GEMM baseline; the compiler vectorises it).

@@ -383,7 +383,7 @@ bool half_multiply_is_exact(half_multiply_fn multiply) {
 /// Every code times every partner as the one nonzero term of a 67-element dot (at a position that
 /// moves through all vector lanes and the scalar tail), against the fp32 product.
 template <class T>
-bool half_dot_is_exact(half_dot_fn dot) {
+bool half_dot_is_exact(half_dot_fn dot, bool flushes_subnormals) {
   constexpr std::size_t n = 67;
   placed_buffer<std::uint16_t> a(n, 1), b(n, 2);
   for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = 0;
@@ -396,6 +396,7 @@ bool half_dot_is_exact(half_dot_fn dot) {
       const float got = dot(a.data(), b.data(), n);
       const float expected = float(T::from_bits(a[at])) * float(T::from_bits(b[at]));
       a[at] = b[at] = 0;
+      if (flushes_subnormals && got == 0.0f && std::abs(expected) < 0x1p-126f) continue;  // vdpbf16ps: FTZ
       if (!(std::isnan(expected) && std::isnan(got)) && got != expected) return false;
     }
   }
@@ -417,9 +418,9 @@ void half_multiply(benchmark::State& state, half_multiply_fn multiply) {
 }
 
 template <class T>
-void half_dot(benchmark::State& state, half_dot_fn dot) {
+void half_dot(benchmark::State& state, half_dot_fn dot, bool flushes_subnormals) {
   static std::map<half_dot_fn, bool> checked;
-  if (!checked.contains(dot)) checked[dot] = half_dot_is_exact<T>(dot);
+  if (!checked.contains(dot)) checked[dot] = half_dot_is_exact<T>(dot, flushes_subnormals);
   if (!checked[dot]) {
     state.SkipWithError("exact 16-bit dot differs from the fp32 products");
     return;
@@ -447,13 +448,61 @@ void add_byte_type(const std::string& type) {
   add("dot/lmul_exact/" + type, lmul_dot_exact<T>);
 }
 
-/// lmul_multiply and lmul_dot on a 16-bit format, and its exact baselines under <op>/<impl>/<type>.
+/// An exact 16-bit method: its name, function, and whether it flushes fp32 subnormals (vdpbf16ps).
+struct half_method {
+  std::string name;
+  half_multiply_fn multiply;
+  half_dot_fn dot;
+  bool flushes_subnormals;
+};
+
+/// The exact bf16 / fp16 methods this build and CPU can run, the fastest expected first.
+std::vector<half_method> bf16_dot_methods() {
+  std::vector<half_method> out;
+  namespace half = lmul_bench::half;
+#if defined(LMUL_BENCH_HALF_DPBF16)
+  if (__builtin_cpu_supports("avx512bf16")) out.push_back({"dpbf16", nullptr, half::dot_bf16_dpbf16, true});
+#endif
+  out.push_back({lmul_bench::half::have_fp16 ? "fma" : "scalar", nullptr, half::dot_bf16, false});
+  return out;
+}
+std::vector<half_method> bf16_multiply_methods() {
+  std::vector<half_method> out;
+  namespace half = lmul_bench::half;
+#if defined(LMUL_BENCH_HALF_AVX512)
+  out.push_back({"avx512", half::multiply_bf16_avx512, nullptr, false});
+#endif
+  out.push_back({lmul_bench::half::have_fp16 ? "avx2" : "scalar", half::multiply_bf16, nullptr, false});
+  return out;
+}
+std::vector<half_method> fp16_methods() {
+  std::vector<half_method> out;
+#if defined(LMUL_BENCH_HALF_AVX512)
+  out.push_back({"avx512", lmul_bench::half::multiply_fp16_avx512, lmul_bench::half::dot_fp16_avx512, false});
+#endif
+#if defined(LMUL_BENCH_HALF_AVX2)
+  out.push_back({"f16c", lmul_bench::half::multiply_fp16, lmul_bench::half::dot_fp16, false});
+#endif
+  return out;
+}
+
+/// lmul_multiply and lmul_dot on a 16-bit format, and its exact baselines: the first method of each
+/// list under <op>/<impl>/<type>, the others under <op>/<impl>_<method>/<type>.
 template <class T>
-void add_16bit_type(const std::string& type, const std::string& impl, half_multiply_fn multiply, half_dot_fn dot) {
+void add_16bit_type(const std::string& type, const std::string& impl, const std::vector<half_method>& multiplies,
+                    const std::vector<half_method>& dots) {
   add("multiply/lmul/" + type, lmul_multiply<T>);
   add("dot/lmul/" + type, lmul_dot<T>);
-  if (multiply) add("multiply/" + impl + "/" + type, [multiply](benchmark::State& s) { half_multiply<T>(s, multiply); });
-  if (dot) add("dot/" + impl + "/" + type, [dot](benchmark::State& s) { half_dot<T>(s, dot); });
+  for (std::size_t k = 0; k < multiplies.size(); ++k) {
+    const std::string name = k == 0 ? impl : impl + "_" + multiplies[k].name;
+    add("multiply/" + name + "/" + type, [fn = multiplies[k].multiply](benchmark::State& s) { half_multiply<T>(s, fn); });
+  }
+  for (std::size_t k = 0; k < dots.size(); ++k) {
+    const std::string name = k == 0 ? impl : impl + "_" + dots[k].name;
+    add("dot/" + name + "/" + type, [m = dots[k]](benchmark::State& s) { half_dot<T>(s, m.dot, m.flushes_subnormals); });
+  }
+  if (!multiplies.empty()) benchmark::AddCustomContext("half_multiply_method/" + type, multiplies[0].name);
+  if (!dots.empty()) benchmark::AddCustomContext("half_dot_method/" + type, dots[0].name);
 }
 
 /// The exact fp8 baselines: the first method under "<op>/fp8_emulated/<type>", the others under
@@ -496,17 +545,8 @@ int main(int argc, char** argv) {
   add_byte_type<lmul::lmul<3, 4>>("lmul<3,4>");
   add_byte_type<lmul::lmul<4, 3>>("lmul<4,3>");
   add_byte_type<lmul::lmul<5, 2>>("lmul<5,2>");
-  namespace half = lmul_bench::half;
-  add_16bit_type<lmul::lmul<7, 8>>("lmul<7,8>", "bf16_exact", half::multiply_bf16, half::dot_bf16);
-#if defined(LMUL_BENCH_HALF_AVX2)
-  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", half::multiply_fp16, half::dot_fp16);
-#else
-  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", nullptr, nullptr);
-#endif
-  benchmark::AddCustomContext("half_methods",
-                              half::have_fp16 ? "bf16: AVX2 shift-widen + vmulps + integer RNE / FMA dot; "
-                                                "fp16: F16C vcvtph2ps + vmulps + vcvtps2ph / FMA dot"
-                                              : "bf16: scalar loops; fp16: none (no AVX2 + F16C)");
+  add_16bit_type<lmul::lmul<7, 8>>("lmul<7,8>", "bf16_exact", bf16_multiply_methods(), bf16_dot_methods());
+  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", fp16_methods(), fp16_methods());
   add_fp8_baselines<lmul::float8_e4m3fn>("e4m3fn");
   add_fp8_baselines<lmul::float8_e5m2>("e5m2");
   // Limits at the footprints of the kernels above: arrays of n bytes (8-bit types) and 4n bytes.

@@ -44,6 +44,11 @@ FP32_DOT = ["dot/cblas_sdot/float", "dot/blis_sdot/float", "dot/fp32_fma/float",
 FP32_MULTIPLY = ["multiply/fp32/float", "multiply/fp32_plain/float"]
 
 
+def half_candidates(op, impl, t, rates):
+    """<op>/<impl>/<t> (the 16-bit method chosen for this CPU) and its alternatives <impl>_<method>."""
+    return sorted({name for (name, _) in rates if name.startswith(f"{op}/{impl}") and name.endswith("/" + t)})
+
+
 def fp8_candidates(op, t, rates):
     """dot/fp8_emulated/<t> (the method chosen for this CPU) and its alternatives."""
     prefix = f"{op}/fp8_emulated"
@@ -225,6 +230,9 @@ def main():
     for t in FP8:
         groups.append((f"exact {t} dot", fp8_candidates("dot", t, items)))
         groups.append((f"exact {t} multiply", fp8_candidates("multiply", t, items)))
+    for t, fmt, impl in SIXTEEN_BIT:
+        groups.append((f"exact {fmt} dot", half_candidates("dot", impl, t, items)))
+        groups.append((f"exact {fmt} multiply", half_candidates("multiply", impl, t, items)))
     print("| baseline | implementation | " + " | ".join(SIZE_NAMES[n] for n in SIZES) + " |")
     print("|---|---|" + "---|" * len(SIZES))
     for label, names in groups:
@@ -238,9 +246,9 @@ def main():
                 text = fmt_g(rate)
                 cells.append(f"**{text}**" if name == best else text)
             print(f"| {label} | {short(name)} | " + " | ".join(cells) + " |")
-    methods = {k: v for k, v in context.items() if k.startswith("fp8_")}
+    methods = {k: v for k, v in context.items() if k.startswith("fp8_") or k.startswith("half_")}
     if methods:
-        print("\nfp8 baseline methods chosen for this CPU (`fp8_emulated`): " +
+        print("\nfp8 / 16-bit baseline methods chosen for this CPU (`fp8_emulated`, `bf16_exact`, `fp16_exact`): " +
               ", ".join(f"{k} = {v}" for k, v in sorted(methods.items())))
 
     # ---- 3. the ratio table ----------------------------------------------------------------------
@@ -252,10 +260,10 @@ def main():
         rows.append((f"lmul_multiply {t} vs exact {t} multiply", "multiply", f"multiply/lmul/{t}",
                      fp8_candidates("multiply", t, items)))
     for t, fmt, impl in SIXTEEN_BIT:
-        rows.append((f"lmul_dot<{t}> vs exact {fmt} dot", "dot", f"dot/lmul/{t}", [f"dot/{impl}/{t}"]))
+        rows.append((f"lmul_dot<{t}> vs exact {fmt} dot", "dot", f"dot/lmul/{t}", half_candidates("dot", impl, t, items)))
         rows.append((f"lmul_dot<{t}> vs fp32 dot (same n)", "dot", f"dot/lmul/{t}", FP32_DOT))
         rows.append((f"lmul_multiply<{t}> vs exact {fmt} multiply", "multiply", f"multiply/lmul/{t}",
-                     [f"multiply/{impl}/{t}"]))
+                     half_candidates("multiply", impl, t, items)))
         rows.append((f"lmul_multiply<{t}> vs fp32 multiply", "multiply", f"multiply/lmul/{t}", FP32_MULTIPLY))
     rows.append(("lmul_dot float vs fp32 dot", "dot", "dot/lmul/float", FP32_DOT))
     rows.append(("lmul_multiply float vs fp32 multiply", "multiply", "multiply/lmul/float", FP32_MULTIPLY))
@@ -264,6 +272,7 @@ def main():
                                                         "openblas_core", "blis", "blis_config", "blas_checks", "load_avg", "num_cpus",
                                                         "mhz_per_cpu")},
                "fp8_methods": {k: v for k, v in context.items() if k.startswith("fp8_")},
+               "half_methods": {k: v for k, v in context.items() if k.startswith("half_")},
                "benchmark_json": path, "rows": []}
     print("\n### Ratio table\n")
     print("| comparison | n | L-Mul G/s | baseline | baseline G/s | ratio | L-Mul limit G/s | L-Mul reached "
