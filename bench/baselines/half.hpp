@@ -15,7 +15,7 @@
 //         faster: dot_bf16_dpbf16 below, where the CPU has it.)
 //   fp16: vcvtph2ps of 8 codes, one vfmadd per 8 products.
 // AVX-512 (where the build and the CPU have it): the same methods at 512 bits, and for the bf16 dot
-// vdpbf16ps (AVX-512 BF16, 4 accumulators). These were compiled but never run where they were
+// vdpbf16ps (AVX-512 BF16, 4 accumulators), and for the fp16 multiply vmulph (AVX512-FP16). These were compiled but never run where they were
 // written (an AVX2-only Zen 3); the exactness check before timing is what vouches for them.
 // Without AVX2 + F16C: scalar loops (the same results). The benchmark (bench/kernels/
 // kernels_bench.cpp) checks every method against the library's float product and exactly rounded
@@ -252,6 +252,23 @@ inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std
   }
   for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
   return _mm512_reduce_add_ps(acc[0]) + dot_bf16(a + i, b + i, n - i);
+}
+#endif
+
+#if defined(LMUL_BENCH_HALF_AVX512) && defined(__AVX512FP16__)
+#define LMUL_BENCH_HALF_AVX512FP16 1
+/// AVX512-FP16: vmulph, 32 products per instruction, rounded once to fp16 (nearest even; FP16
+/// instructions ignore MXCSR's DAZ / FTZ, so subnormals are exact). The same results as the fp32
+/// product rounded to fp16, which is exact in fp32.
+inline void multiply_fp16_vmulph(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
+                                 std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512h x = _mm512_castsi512_ph(_mm512_loadu_si512(a + i));
+    const __m512h y = _mm512_castsi512_ph(_mm512_loadu_si512(b + i));
+    _mm512_storeu_si512(out + i, _mm512_castph_si512(_mm512_mul_ph(x, y)));
+  }
+  multiply_fp16(a + i, b + i, out + i, n - i);
 }
 #endif
 

@@ -477,6 +477,10 @@ std::vector<half_method> bf16_multiply_methods() {
 }
 std::vector<half_method> fp16_methods() {
   std::vector<half_method> out;
+#if defined(LMUL_BENCH_HALF_AVX512FP16)
+  if (lmul_bench::cpu_has_avx512fp16())
+    out.push_back({"vmulph", lmul_bench::half::multiply_fp16_vmulph, nullptr, false});
+#endif
 #if defined(LMUL_BENCH_HALF_AVX512)
   out.push_back({"avx512", lmul_bench::half::multiply_fp16_avx512, lmul_bench::half::dot_fp16_avx512, false});
 #endif
@@ -546,7 +550,10 @@ int main(int argc, char** argv) {
   add_byte_type<lmul::lmul<4, 3>>("lmul<4,3>");
   add_byte_type<lmul::lmul<5, 2>>("lmul<5,2>");
   add_16bit_type<lmul::lmul<7, 8>>("lmul<7,8>", "bf16_exact", bf16_multiply_methods(), bf16_dot_methods());
-  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", fp16_methods(), fp16_methods());
+  std::vector<half_method> fp16_dots;
+  for (const auto& m : fp16_methods())
+    if (m.dot) fp16_dots.push_back(m);
+  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", fp16_methods(), fp16_dots);
   add_fp8_baselines<lmul::float8_e4m3fn>("e4m3fn");
   add_fp8_baselines<lmul::float8_e5m2>("e5m2");
   // Limits at the footprints of the kernels above: arrays of n bytes (8-bit types) and 4n bytes.
