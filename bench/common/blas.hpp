@@ -9,8 +9,8 @@
 // AVX-512 machine measured sgemm at under half its speed). select_best_blas() compares what each
 // library runs with the strongest kernels it ships for this CPU's instruction sets and, when they
 // differ in vector class, re-executes the program once with OPENBLAS_CORETYPE / BLIS_ARCH_TYPE set
-// to the best; whatever the environment pinned is recorded and printed (blas_notes()), not
-// measured. Kernels of the same vector class are left as they are (OpenBLAS's Haswell and Zen cores
+// to the best; whatever the environment pinned is recorded and printed, and a pinned weaker
+// OpenBLAS core is measured as an extra row only (pinned_openblas_copy()), never as the baseline. Kernels of the same vector class are left as they are (OpenBLAS's Haswell and Zen cores
 // run the same sgemm kernel, sgemm_kernel_8x4_haswell_2.c).
 //
 // OpenBLAS 0.3.21 facts this relies on (driver/others/dynamic.c, checked against its source and by
@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cblas.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -166,7 +167,8 @@ inline std::string openblas_core_note() {
     note += ", not the best for this CPU (" + best + "); ";
     note += env(reexec_marker) == "failed" ? "re-executing failed, so the weaker core was measured)"
                                            : "re-executed with OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE") +
-                                                 "; the pinned core is not measured)";
+                                                 "; the pinned core is measured only as the extra rows "
+                                                 "*_pinned, never as the baseline)";
   } else if (!env("OPENBLAS_CORETYPE").empty()) {
     note += " (OPENBLAS_CORETYPE=" + env("OPENBLAS_CORETYPE") + " from the environment; kept: the same vector "
             "class as the best core for this CPU, " + best + ")";
@@ -202,6 +204,43 @@ inline std::string blis_config_note() {
     note += " (BLIS's own choice; the best it ships for this CPU is " + best + ")";
   }
   return note;
+}
+
+/// The core the environment pinned, as an extra, clearly named baseline row: a second copy of
+/// OpenBLAS loaded with dlmopen() into its own link namespace while OPENBLAS_CORETYPE holds the
+/// pinned value (OpenBLAS picks its core when it loads, once per copy). Present only after this
+/// program re-executed away from a pinned core that is weaker than the best one (a pinned core
+/// this CPU cannot run is never loaded). It never replaces the best core as the baseline.
+struct pinned_openblas {
+  std::string core;  // what the pinned copy runs, from its own openblas_get_corename()
+  decltype(&cblas_sgemm) sgemm = nullptr;
+  decltype(&cblas_sdot) sdot = nullptr;
+};
+
+inline const pinned_openblas* pinned_openblas_copy() {
+  static const pinned_openblas* copy = []() -> const pinned_openblas* {
+    using namespace blas_detail;
+    const std::string found = env(openblas_found), pinned = after_bar(found);
+    if (pinned.empty() || env(reexec_marker) != "1") return nullptr;
+    if (openblas_core_level(before_bar(found)) >= openblas_core_level(best_openblas_core_for_cpu())) return nullptr;
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void*>(&cblas_sgemm), &info) || !info.dli_fname) return nullptr;
+    const std::string best = env("OPENBLAS_CORETYPE");
+    setenv("OPENBLAS_CORETYPE", pinned.c_str(), 1);
+    void* lib = dlmopen(LM_ID_NEWLM, info.dli_fname, RTLD_NOW | RTLD_LOCAL);
+    setenv("OPENBLAS_CORETYPE", best.c_str(), 1);
+    if (!lib) return nullptr;
+    auto* corename = reinterpret_cast<char* (*)()>(dlsym(lib, "openblas_get_corename"));
+    auto* threads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"));
+    auto* out = new pinned_openblas;  // lives as long as the program
+    out->sgemm = reinterpret_cast<decltype(&cblas_sgemm)>(dlsym(lib, "cblas_sgemm"));
+    out->sdot = reinterpret_cast<decltype(&cblas_sdot)>(dlsym(lib, "cblas_sdot"));
+    if (!corename || !threads || !out->sgemm || !out->sdot) return nullptr;
+    threads(1);
+    out->core = corename();
+    return out;
+  }();
+  return copy;
 }
 
 /// Single-threaded BLAS everywhere: every benchmark here runs on one thread.
@@ -282,6 +321,12 @@ inline void openblas_sgemm_any(int m, int n, int k, const float* a, int lda, con
               ldb, 0.0f, c, ldc);
 }
 inline float openblas_sdot_any(int n, const float* x, const float* y) { return cblas_sdot(n, x, 1, y, 1); }
+inline void pinned_sgemm_any(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+                             bool b_transposed) {
+  pinned_openblas_copy()->sgemm(CblasRowMajor, CblasNoTrans, b_transposed ? CblasTrans : CblasNoTrans, m, n, k, 1.0f,
+                                a, lda, b, ldb, 0.0f, c, ldc);
+}
+inline float pinned_sdot_any(int n, const float* x, const float* y) { return pinned_openblas_copy()->sdot(n, x, 1, y, 1); }
 
 /// The results of check_blas_baselines(): routine name -> passed.
 inline std::map<std::string, bool>& blas_checks() {
@@ -294,13 +339,18 @@ inline void check_blas_baselines() {
   auto& checks = blas_checks();
   checks["openblas_sgemm"] = sgemm_agrees(openblas_sgemm_any);
   checks["openblas_sdot"] = sdot_agrees(openblas_sdot_any);
+  if (pinned_openblas_copy()) {
+    checks["openblas_pinned_sgemm"] = sgemm_agrees(pinned_sgemm_any);
+    checks["openblas_pinned_sdot"] = sdot_agrees(pinned_sdot_any);
+  }
 #if defined(LMUL_BENCH_HAVE_BLIS)
   checks["blis_sgemm"] = sgemm_agrees(blis_sgemm_any);
   checks["blis_sdot"] = sdot_agrees(blis_sdot);
 #endif
 }
 
-/// Nullptr when `routine` (openblas_sgemm, openblas_sdot, blis_sgemm, blis_sdot) agreed with the
+/// Nullptr when `routine` (openblas_sgemm, openblas_sdot, blis_sgemm, blis_sdot,
+/// openblas_pinned_sgemm, openblas_pinned_sdot) agreed with the
 /// reference, else the error message a benchmark reports instead of a rate.
 inline const char* blas_error(const std::string& routine) {
   const auto& checks = blas_checks();

@@ -27,6 +27,8 @@ inline void start_benchmark_program(char** argv) {
   benchmark::AddCustomContext("blis", blis);
   benchmark::AddCustomContext("blis_config", blis_config_name());
   benchmark::AddCustomContext("blas_checks", checks);
+  if (const auto* pinned = pinned_openblas_copy())
+    benchmark::AddCustomContext("openblas_pinned_core", pinned->core);
   // Also on stderr at once, so that a run whose benchmark output goes elsewhere still shows it.
   std::fprintf(stderr, "BLAS: %s\nBLAS 2: %s\nBLAS checks: %s\n", blas.c_str(), blis.c_str(), checks.c_str());
 }

@@ -2,6 +2,9 @@
 //
 //   sgemm                     OpenBLAS cblas_sgemm on fp32 (one thread; core: see the context)
 //   sgemm_blis                BLIS bli_sgemm on fp32 (one thread), where libblis-dev is installed
+//   sgemm_pinned              only when the environment pinned a weaker OpenBLAS core (the program
+//                             then re-executed itself with the best one): that pinned core, for
+//                             comparison; never a baseline of the ratios
 //   emulated_fp8_sgemm/<fmt>  exact fp8 GEMM: decode A and B to fp32 by a 256-entry table (every
 //                             fp8 value is an fp32; the products are exact in fp32), then
 //                             cblas_sgemm; the decode is timed too. emulated_fp8_sgemm_blis/<fmt>:
@@ -58,6 +61,11 @@ void sgemm_openblas(int n, const float* a, const float* b, float* c) {
 #if defined(LMUL_BENCH_HAVE_BLIS)
 void sgemm_blis(int n, const float* a, const float* b, float* c) { lmul_bench::blis_sgemm(n, n, n, a, n, b, n, c, n); }
 #endif
+/// The OpenBLAS core the environment pinned (an extra row, never the baseline; common/blas.hpp).
+void sgemm_pinned(int n, const float* a, const float* b, float* c) {
+  lmul_bench::pinned_openblas_copy()->sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n,
+                                            0.0f, c, n);
+}
 
 /// Which BLAS routine an sgemm wrapper calls (checked by check_blas_baselines(), common/blas.hpp).
 template <void (*Sgemm)(int, const float*, const float*, float*)>
@@ -65,6 +73,7 @@ const char* routine_of() {
 #if defined(LMUL_BENCH_HAVE_BLIS)
   if (Sgemm == sgemm_blis) return "blis_sgemm";
 #endif
+  if (Sgemm == sgemm_pinned) return "openblas_pinned_sgemm";
   return "openblas_sgemm";
 }
 
@@ -243,6 +252,8 @@ void register_all() {
     b->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
   };
   sizes(benchmark::RegisterBenchmark("sgemm", bench_sgemm<sgemm_openblas>));
+  if (lmul_bench::pinned_openblas_copy())  // the weaker core the environment pinned: extra row only
+    sizes(benchmark::RegisterBenchmark("sgemm_pinned", bench_sgemm<sgemm_pinned>));
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e4m3fn",
                                      bench_emulated_fp8<lmul::float8_e4m3fn, sgemm_openblas>));
   sizes(benchmark::RegisterBenchmark("emulated_fp8_sgemm/e5m2",

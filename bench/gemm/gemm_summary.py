@@ -126,6 +126,15 @@ def main():
                                         "kernel_fraction_of_fma_peak": rate / peak if rate and peak else None,
                                         "baseline_fraction_of_fma_peak": base_rate / peak if base_rate and peak else None})
     print("\n(*) naive loop measured at 256 only; its rate is used for every size.")
+    pinned = context.get("openblas_pinned_core")
+    if pinned:
+        cells = []
+        for s in sizes:
+            if rates.get(("sgemm_pinned", s)) and rates.get(("sgemm", s)):
+                cells.append(f"{s}: {rates[('sgemm_pinned', s)] / rates[('sgemm', s)]:.2f}x")
+        print(f"\nThe environment pinned the OpenBLAS core {pinned}; the baseline above is the best core "
+              f"({context.get('openblas_core', '?')}). Pinned core / best core, sgemm: " + (", ".join(cells) or "n/a"))
+        summary["openblas_pinned_core"] = pinned
     scaling = {}
     for (name, s), rate in rates.items():
         if s < 0:

@@ -176,6 +176,10 @@ void blas_dot(benchmark::State& state, const char* routine) {
 }
 
 float openblas_sdot(const float* a, const float* b, std::size_t n) { return cblas_sdot(int(n), a, 1, b, 1); }
+/// The OpenBLAS core the environment pinned (an extra row, never a baseline; common/blas.hpp).
+float pinned_sdot(const float* a, const float* b, std::size_t n) {
+  return lmul_bench::pinned_openblas_copy()->sdot(int(n), a, 1, b, 1);
+}
 #if defined(LMUL_BENCH_HAVE_BLIS)
 float blis_sdot(const float* a, const float* b, std::size_t n) { return lmul_bench::blis_sdot(int(n), a, b); }
 #endif
@@ -535,6 +539,8 @@ int main(int argc, char** argv) {
   add("multiply/fp32_plain/float", fp32_multiply<lmul_bench::fp32::multiply_plain>);
   add("multiply/lmul/float", lmul_multiply<float>);
   add("dot/cblas_sdot/float", [](benchmark::State& s) { blas_dot<openblas_sdot>(s, "openblas_sdot"); });
+  if (lmul_bench::pinned_openblas_copy())  // the weaker core the environment pinned: extra row only
+    add("dot/cblas_sdot_pinned/float", [](benchmark::State& s) { blas_dot<pinned_sdot>(s, "openblas_pinned_sdot"); });
 #if defined(LMUL_BENCH_HAVE_BLIS)
   add("dot/blis_sdot/float", [](benchmark::State& s) { blas_dot<blis_sdot>(s, "blis_sdot"); });
 #endif
