@@ -120,6 +120,16 @@ inline std::string after_bar(const std::string& s) {
 }
 }  // namespace blas_detail
 
+/// Whether BLIS 0.9 can use a set BLIS_ARCH_TYPE=value: the decimal number of a configuration of
+/// the x86_64 family Debian builds (a name is not accepted before BLIS 1.0; an empty value reads as 0).
+inline bool blis_arch_type_usable(const std::string& value) {
+  if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos) return false;
+  const std::string name = blis_config_name_of(std::stol(value));
+  return name == "skx" || name == "knl" || name == "haswell" || name == "sandybridge" || name == "penryn" ||
+         name == "zen3" || name == "zen2" || name == "zen" || name == "excavator" || name == "steamroller" ||
+         name == "piledriver" || name == "bulldozer" || name == "generic";
+}
+
 /// Call first in main(): re-executes the program (once) with OPENBLAS_CORETYPE and / or
 /// BLIS_ARCH_TYPE set when a library runs kernels of another vector class than the best it ships
 /// for this CPU (weaker: pinned by the environment or a fallback; stronger: pinned to kernels this
@@ -135,7 +145,16 @@ inline void select_best_blas(char** argv) {
     setenv("OPENBLAS_CORETYPE", best_core.c_str(), 1);
     again = true;
   }
-  if (have_blis) {
+  if (have_blis && std::getenv("BLIS_ARCH_TYPE") && !blis_arch_type_usable(env("BLIS_ARCH_TYPE"))) {
+    // BLIS 0.9 would abort (a number outside its list, or of a configuration it was not built with)
+    // or misread it (strtol: "zen3" is 0, skx): replace it before BLIS reads it.
+    const int best_id = blis_config_id(best_blis_config_for_cpu());
+    if (best_id >= 0) {
+      setenv(blis_found, ("unusable|" + env("BLIS_ARCH_TYPE")).c_str(), 1);
+      setenv("BLIS_ARCH_TYPE", std::to_string(best_id).c_str(), 1);
+      again = true;
+    }
+  } else if (have_blis) {
     const std::string config = blis_config_name(), best_config = best_blis_config_for_cpu();
     const int best_id = blis_config_id(best_config);
     if (best_id >= 0 && blis_config_level(config) != blis_config_level(best_config)) {
@@ -192,8 +211,11 @@ inline std::string blis_config_note() {
   if (!found.empty()) {
     const std::string pinned = after_bar(found);
     note += " (selected by this program: ";
-    note += pinned.empty() ? "BLIS picked the configuration " + before_bar(found) + " on this CPU"
-                           : "the environment pinned BLIS_ARCH_TYPE=" + pinned + ", which gave " + before_bar(found);
+    note += pinned.empty()                   ? "BLIS picked the configuration " + before_bar(found) + " on this CPU"
+            : before_bar(found) == "unusable" ? "the environment set BLIS_ARCH_TYPE=" + pinned +
+                                                    ", which BLIS 0.9 cannot use (it takes a configuration number)"
+                                              : "the environment pinned BLIS_ARCH_TYPE=" + pinned + ", which gave " +
+                                                    before_bar(found);
     note += ", not the best for this CPU (" + best + "); ";
     note += env(reexec_marker) == "failed" ? "re-executing failed, so it was measured)"
                                            : "re-executed with BLIS_ARCH_TYPE=" + env("BLIS_ARCH_TYPE") + ")";

@@ -34,6 +34,10 @@ int blis_config_id(const std::string& name) {
   return -1;
 }
 
+std::string blis_config_name_of(long id) {
+  return id >= 0 && id < long(BLIS_NUM_ARCHS) ? bli_arch_string(arch_t(id)) : "";
+}
+
 std::string blis_note() {
   init_blis_single_thread();
   return std::string("BLIS ") + bli_info_get_version_str() + ", kernels " + blis_config_name();
