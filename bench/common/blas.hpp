@@ -211,11 +211,13 @@ inline std::string blis_config_note() {
   if (!found.empty()) {
     const std::string pinned = after_bar(found);
     note += " (selected by this program: ";
-    note += pinned.empty()                   ? "BLIS picked the configuration " + before_bar(found) + " on this CPU"
-            : before_bar(found) == "unusable" ? "the environment set BLIS_ARCH_TYPE=" + pinned +
-                                                    ", which BLIS 0.9 cannot use (it takes a configuration number)"
-                                              : "the environment pinned BLIS_ARCH_TYPE=" + pinned + ", which gave " +
-                                                    before_bar(found);
+    if (before_bar(found) == "unusable")
+      note += "the environment set BLIS_ARCH_TYPE=\"" + pinned + "\", which BLIS 0.9 cannot use (it takes the number "
+              "of a configuration it was built with)";
+    else if (pinned.empty())
+      note += "BLIS picked the configuration " + before_bar(found) + " on this CPU";
+    else
+      note += "the environment pinned BLIS_ARCH_TYPE=" + pinned + ", which gave " + before_bar(found);
     note += ", not the best for this CPU (" + best + "); ";
     note += env(reexec_marker) == "failed" ? "re-executing failed, so it was measured)"
                                            : "re-executed with BLIS_ARCH_TYPE=" + env("BLIS_ARCH_TYPE") + ")";
