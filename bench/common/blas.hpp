@@ -10,8 +10,9 @@
 // library runs with the strongest kernels it ships for this CPU's instruction sets and, when they
 // differ in vector class, re-executes the program once with OPENBLAS_CORETYPE / BLIS_ARCH_TYPE set
 // to the best; whatever the environment pinned is recorded and printed, and a pinned weaker
-// OpenBLAS core is measured as an extra row only (pinned_openblas_copy()), never as the baseline. Kernels of the same vector class are left as they are (OpenBLAS's Haswell and Zen cores
-// run the same sgemm kernel, sgemm_kernel_8x4_haswell_2.c).
+// OpenBLAS core is measured as an extra row only (pinned_openblas_copy()), never as the baseline.
+// Kernels of the same vector class are left as they are (OpenBLAS's Haswell and Zen cores run the
+// same sgemm kernel, sgemm_kernel_8x4_haswell_2.c; BLIS's haswell and zen3 the same microkernels).
 //
 // OpenBLAS 0.3.21 facts this relies on (driver/others/dynamic.c, checked against its source and by
 // hand with openblas_get_corename()): OPENBLAS_CORETYPE is matched by name against Katmai ..
@@ -21,10 +22,12 @@
 // Haswell / Sandybridge / Prescott), so this program asks for SkylakeX on AVX-512 CPUs: the same
 // sgemm and sdot kernels as Cooperlake (which adds only the bf16 sbgemm). OPENBLAS_L2_SIZE is not
 // read by 0.3.21 at all; from 0.3.28 it sizes only the GEMM blocking of the pre-Nehalem cores
-// (kernel/setparam-ref.c), none of which runs here, so it is left as it is and only reported.
+// (kernel/setparam-ref.c), none of which is ever a baseline here, so it is left as it is and only
+// reported.
 //
 // Checking the results. check_blas_baselines() runs each BLAS routine the benchmarks time
-// (OpenBLAS cblas_sgemm in the NN and NT layouts and cblas_sdot; BLIS bli_sgemm and bli_sdotv) on
+// (OpenBLAS cblas_sgemm in the NN and NT layouts and cblas_sdot; BLIS bli_sgemm and bli_sdotv; the
+// pinned copy's sgemm and sdot) on
 // small odd-sized problems against a naive double-precision reference, within the fp32 error bound
 // k 2^-23 sum |a b|. A routine that fails is recorded; the benchmarks that time it call
 // blas_error() and report an error instead of a rate.
