@@ -29,6 +29,7 @@ GEMM_ROWS = [
     ("`lmul_gemm` e4m3fn / fastest sgemm", "lmul_gemm e4m3fn vs fp32 sgemm"),
     ("`lmul_gemm` e4m3fn / exact e4m3fn GEMM", "lmul_gemm e4m3fn vs exact e4m3fn GEMM"),
     ("`lmul_gemm<lmul<7,8>>` (bf16) / fastest sgemm", "lmul_gemm lmul<7,8> vs fp32 sgemm"),
+    ("`lmul_gemm<lmul<7,8>>` (bf16) / exact bf16 GEMM", "lmul_gemm lmul<7,8> vs exact bf16 GEMM"),
     ("`lmul_gemm<lmul<10,5>>` (fp16) / fastest sgemm", "lmul_gemm lmul<10,5> vs fp32 sgemm"),
     ("`lmul_gemm` float / fastest sgemm", "lmul_gemm float vs fp32 sgemm"),
 ]
@@ -38,7 +39,8 @@ SIZE_NAMES = {4096: "4096", 65536: "65536", 1 << 20: "2^20", 1 << 25: "2^25"}
 GEMM_NAMES = {"sgemm": "OpenBLAS sgemm", "sgemm_blis": "BLIS sgemm",
               "emulated_fp8_sgemm": "decode + OpenBLAS sgemm", "emulated_fp8_sgemm_blis": "decode + BLIS sgemm",
               "emulated_fp8_bf16": "bf16 + vdpbf16ps GEMM",
-              "emulated_16bit_sgemm": "widen + OpenBLAS sgemm", "emulated_16bit_sgemm_blis": "widen + BLIS sgemm"}
+              "emulated_16bit_sgemm": "widen + OpenBLAS sgemm", "emulated_16bit_sgemm_blis": "widen + BLIS sgemm",
+              "emulated_16bit_bf16": "bf16 vdpbf16ps GEMM"}
 
 
 def short(name, methods):

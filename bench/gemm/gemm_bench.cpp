@@ -14,7 +14,9 @@
 //                             against a double-precision reference before it is timed
 //   emulated_16bit_sgemm/<fmt> exact GEMM on 16-bit data, <fmt> = lmul<7,8> (bf16) or lmul<10,5>
 //                             (fp16): A and B widened to fp32 (exact; timed), then cblas_sgemm;
-//                             emulated_16bit_sgemm_blis/<fmt>: the same with BLIS
+//                             emulated_16bit_sgemm_blis/<fmt>: the same with BLIS;
+//                             emulated_16bit_bf16/lmul<7,8>: the vdpbf16ps GEMM on the bf16 words
+//                             (AVX-512 BF16 only; compiled, never run where it was written)
 //   lmul_gemm/<type>          lmul::lmul_gemm on float, e4m3fn, e5m2, lmul<3,4>, lmul<7,8> (bf16) and
 //                             lmul<10,5> (fp16) data (1 thread)
 //   naive_lmul/<type>         triple loop over the scalar lmul_wide_product, size 256 only: it runs
@@ -177,6 +179,24 @@ void bench_emulated_16bit(benchmark::State& state) {
 }
 
 #if defined(__AVX512BW__) && defined(__AVX512BF16__)
+/// The exact bf16 GEMM on vdpbf16ps (baselines/bf16_gemm.hpp) on lmul<7,8> data, checked first on
+/// three rows against a double-precision sum of the exact products (as the sgemm rows).
+void bench_bf16_words_gemm(benchmark::State& state) {
+  const std::size_t n = std::size_t(state.range(0));
+  using bf16 = lmul::lmul<7, 8>;
+  const auto a = normal_like_values<bf16>(n * n, 1), b = normal_like_values<bf16>(n * n, 2);
+  std::vector<float> af(n * n), bf(n * n), c(n * n);
+  for (std::size_t i = 0; i < n * n; ++i) af[i] = float(a[i]), bf[i] = float(b[i]);
+  const auto* pa = reinterpret_cast<const std::uint16_t*>(a.data());
+  const auto* pb = reinterpret_cast<const std::uint16_t*>(b.data());
+  lmul_bench::fp8::gemm_bf16_words(n, n, n, pa, pb, c.data());
+  if (!sgemm_rows_right(n, af.data(), bf.data(), c.data())) {
+    state.SkipWithError("bf16 GEMM differs from the double-precision reference: no rate");
+    return;
+  }
+  time_square_gemm(state, n, c.data(), [&] { lmul_bench::fp8::gemm_bf16_words(n, n, n, pa, pb, c.data()); });
+}
+
 /// Rows 0, 7 and m-1 of the bf16 GEMM against a double-precision sum of the exact products:
 /// within k 2^-23 sum |a b| (fp32 accumulation); a packing error is far larger.
 template <class T>
@@ -274,6 +294,8 @@ void register_all() {
   sizes(benchmark::RegisterBenchmark("emulated_16bit_sgemm_blis/lmul<10,5>", bench_emulated_16bit<fp16, sgemm_blis>));
 #endif
 #if defined(__AVX512BW__) && defined(__AVX512BF16__)
+  if (__builtin_cpu_supports("avx512bf16"))
+    sizes(benchmark::RegisterBenchmark("emulated_16bit_bf16/lmul<7,8>", bench_bf16_words_gemm));
   if (lmul_bench::cpu_has_vbmi_bf16()) {
     sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e4m3fn", bench_bf16_gemm<lmul::float8_e4m3fn>));
     sizes(benchmark::RegisterBenchmark("emulated_fp8_bf16/e5m2", bench_bf16_gemm<lmul::float8_e5m2>));

@@ -104,8 +104,9 @@ def main():
                                 [f"emulated_fp8_sgemm/{t}", f"emulated_fp8_sgemm_blis/{t}",
                                  f"emulated_fp8_bf16/{t}"]))
         if t in SIXTEEN_BIT:
-            comparisons.append((f"lmul_gemm {t} vs exact {SIXTEEN_BIT[t]} GEMM (widen + sgemm)",
-                                [f"emulated_16bit_sgemm/{t}", f"emulated_16bit_sgemm_blis/{t}"]))
+            comparisons.append((f"lmul_gemm {t} vs exact {SIXTEEN_BIT[t]} GEMM",
+                                [f"emulated_16bit_sgemm/{t}", f"emulated_16bit_sgemm_blis/{t}",
+                                 f"emulated_16bit_bf16/{t}"]))
         if t in ("float", "e4m3fn"):
             comparisons.append((f"lmul_gemm {t} vs naive scalar L-Mul loop (*)", [f"naive_lmul/{t}"]))
         for label, candidates in comparisons:
