@@ -17,12 +17,20 @@ KERNEL_ROWS = [
     ("`lmul_dot` e5m2 / exact e5m2 dot", "lmul_dot e5m2 vs exact e5m2 dot"),
     ("`lmul_multiply` e4m3fn / fp32 multiply", "lmul_multiply e4m3fn vs fp32 multiply"),
     ("`lmul_multiply` e4m3fn / exact e4m3fn multiply", "lmul_multiply e4m3fn vs exact e4m3fn multiply"),
+    ("`lmul_dot<lmul<7,8>>` / exact bf16 dot", "lmul_dot<lmul<7,8>> vs exact bf16 dot"),
+    ("`lmul_dot<lmul<7,8>>` / fastest fp32 dot", "lmul_dot<lmul<7,8>> vs fp32 dot (same n)"),
+    ("`lmul_multiply<lmul<7,8>>` / exact bf16 multiply", "lmul_multiply<lmul<7,8>> vs exact bf16 multiply"),
+    ("`lmul_dot<lmul<10,5>>` / exact fp16 dot", "lmul_dot<lmul<10,5>> vs exact fp16 dot"),
+    ("`lmul_multiply<lmul<10,5>>` / exact fp16 multiply", "lmul_multiply<lmul<10,5>> vs exact fp16 multiply"),
     ("`lmul_dot` float / fastest fp32 dot", "lmul_dot float vs fp32 dot"),
     ("`lmul_multiply` float / fp32 multiply", "lmul_multiply float vs fp32 multiply"),
 ]
 GEMM_ROWS = [
     ("`lmul_gemm` e4m3fn / fastest sgemm", "lmul_gemm e4m3fn vs fp32 sgemm"),
     ("`lmul_gemm` e4m3fn / exact e4m3fn GEMM", "lmul_gemm e4m3fn vs exact e4m3fn GEMM"),
+    ("`lmul_gemm<lmul<7,8>>` (bf16) / fastest sgemm", "lmul_gemm lmul<7,8> vs fp32 sgemm"),
+    ("`lmul_gemm<lmul<7,8>>` (bf16) / exact bf16 GEMM", "lmul_gemm lmul<7,8> vs exact bf16 GEMM"),
+    ("`lmul_gemm<lmul<10,5>>` (fp16) / fastest sgemm", "lmul_gemm lmul<10,5> vs fp32 sgemm"),
     ("`lmul_gemm` float / fastest sgemm", "lmul_gemm float vs fp32 sgemm"),
 ]
 SIZE_NAMES = {4096: "4096", 65536: "65536", 1 << 20: "2^20", 1 << 25: "2^25"}
@@ -30,7 +38,9 @@ SIZE_NAMES = {4096: "4096", 65536: "65536", 1 << 20: "2^20", 1 << 25: "2^25"}
 
 GEMM_NAMES = {"sgemm": "OpenBLAS sgemm", "sgemm_blis": "BLIS sgemm",
               "emulated_fp8_sgemm": "decode + OpenBLAS sgemm", "emulated_fp8_sgemm_blis": "decode + BLIS sgemm",
-              "emulated_fp8_bf16": "bf16 + vdpbf16ps GEMM"}
+              "emulated_fp8_bf16": "bf16 + vdpbf16ps GEMM",
+              "emulated_16bit_sgemm": "widen + OpenBLAS sgemm", "emulated_16bit_sgemm_blis": "widen + BLIS sgemm",
+              "emulated_16bit_bf16": "bf16 vdpbf16ps GEMM"}
 
 
 def short(name, methods):
@@ -73,7 +83,7 @@ def main():
     c = kernels["context"]
     load = c.get("load_avg")
     print(f"Machine: {c.get('cpu_model')}, {c.get('num_cpus')} CPUs, {c.get('cpu_isa')}; "
-          f"BLAS: OpenBLAS core {c.get('openblas_core')}, {c.get('blis')}; run {c.get('date')}, "
+          f"BLAS: OpenBLAS core {c.get('openblas_core')}, {c.get('blis_config') or c.get('blis')}; run {c.get('date')}, "
           f"load average {', '.join(f'{x:.1f}' for x in load) if load else '?'}.\n")
     table(KERNEL_ROWS, kernels, "n", SIZE_NAMES)
     print()

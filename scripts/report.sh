@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: installs the dependencies, builds the accuracy / energy report and the benchmarks,
 # prints the report, then measures the kernels' and the GEMM's speed against the fastest fp32
-# (OpenBLAS on its best core for this CPU, BLIS, hand-written loops) and exact fp8 baselines found,
+# (OpenBLAS on its best core for this CPU and BLIS on its best configuration, even where the
+# environment pins weaker ones, both checked against a reference first; hand-written loops) and
+# exact fp8, bf16 and fp16 baselines found (16-bit rows: lmul<7,8> = bf16, lmul<10,5> = fp16),
 # with the memory-bandwidth and FMA limits of this machine, and prints the ratio tables (Markdown;
 # all ratios come from one run on this machine). Ratio tables as JSON: build/report/*_summary.json;
 # `python3 bench/update_docs.py "<load note>"` then writes them into README.md and docs/.
@@ -73,7 +75,8 @@ fi
 echo
 echo "== 9. Speed: measured now on this machine, single thread; each ratio from one run =="
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-echo "(the benchmark programs print the BLAS cores they run and the instruction sets below)"
+echo "(the benchmark programs print the BLAS cores they run, what the environment pinned, the BLAS checks"
+echo " and the instruction sets below; 16-bit rows: lmul<7,8> = bf16 layout, lmul<10,5> = fp16 layout)"
 echo
 # The commit measured, for bench/update_docs.py (which writes these tables into the docs).
 git describe --always --dirty > build/report/commit.txt 2>/dev/null || echo unknown > build/report/commit.txt

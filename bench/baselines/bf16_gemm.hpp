@@ -7,10 +7,12 @@
 // KC x n (the benchmark's n <= 1024: at most 512 KiB of bf16, L2-resident on the machines this
 // runs on), micro-kernel MR x NR = 8 x 32 (16 zmm accumulators, enough to cover vdpbf16ps's
 // latency). Sizes must be multiples of MR, NR and 2 (the benchmark's are); the function throws
-// otherwise rather than handle edges it is not measured on.
+// otherwise rather than handle edges it is not measured on. gemm_bf16_words: the same GEMM on bf16
+// operands (lmul<7,8>'s layout), the exact bf16 GEMM baseline of the 16-bit rows.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -28,31 +30,38 @@ inline constexpr std::size_t mr = 8, nr = 32, kc = 256, mc = 128;
 
 /// B[p0 .. p0+kc) x all n columns -> panels of nr columns; per k-pair q, nr dwords holding
 /// (bf16 of row 2q) | (bf16 of row 2q+1) << 16, the operand layout of vdpbf16ps.
+/// Element -> its bf16 word: fp8 codes through the exact table, bf16 words as they are.
 template <class T>
-void pack_b(const std::uint8_t* b, std::size_t n, std::size_t p0, std::size_t kb, std::uint32_t* out) {
-  const auto& bf16 = get_tables<T>().bf16;
+struct bf16_word_of {
+  const std::array<std::uint16_t, 256>& table = get_tables<T>().bf16;
+  std::uint32_t operator()(std::uint8_t code) const { return table[code]; }
+};
+struct bf16_word_identity {
+  std::uint32_t operator()(std::uint16_t word) const { return word; }
+};
+
+template <class Word, class E>
+void pack_b_words(const E* b, std::size_t n, std::size_t p0, std::size_t kb, std::uint32_t* out, Word bf16) {
   for (std::size_t j0 = 0; j0 < n; j0 += nr) {
     std::uint32_t* panel = out + j0 * kb / 2;  // kb / 2 pairs x nr dwords
     for (std::size_t q = 0; q < kb / 2; ++q) {
-      const std::uint8_t* row0 = b + (p0 + 2 * q) * n + j0;
-      const std::uint8_t* row1 = row0 + n;
+      const E* row0 = b + (p0 + 2 * q) * n + j0;
+      const E* row1 = row0 + n;
       for (std::size_t j = 0; j < nr; ++j)
-        panel[q * nr + j] = std::uint32_t(bf16[row0[j]]) | (std::uint32_t(bf16[row1[j]]) << 16);
+        panel[q * nr + j] = bf16(row0[j]) | (bf16(row1[j]) << 16);
     }
   }
 }
 
 /// A[i0 .. i0+mb) x [p0 .. p0+kb) -> micro-panels of mr rows; per k-pair q, mr dwords.
-template <class T>
-void pack_a(const std::uint8_t* a, std::size_t k, std::size_t i0, std::size_t mb, std::size_t p0,
-            std::size_t kb, std::uint32_t* out) {
-  const auto& bf16 = get_tables<T>().bf16;
+template <class Word, class E>
+void pack_a_words(const E* a, std::size_t k, std::size_t i0, std::size_t mb, std::size_t p0, std::size_t kb,
+                  std::uint32_t* out, Word bf16) {
   for (std::size_t r0 = 0; r0 < mb; r0 += mr) {
     std::uint32_t* panel = out + r0 * kb / 2;
     for (std::size_t r = 0; r < mr; ++r) {
-      const std::uint8_t* row = a + (i0 + r0 + r) * k + p0;
-      for (std::size_t q = 0; q < kb / 2; ++q)
-        panel[q * mr + r] = std::uint32_t(bf16[row[2 * q]]) | (std::uint32_t(bf16[row[2 * q + 1]]) << 16);
+      const E* row = a + (i0 + r0 + r) * k + p0;
+      for (std::size_t q = 0; q < kb / 2; ++q) panel[q * mr + r] = bf16(row[2 * q]) | (bf16(row[2 * q + 1]) << 16);
     }
   }
 }
@@ -84,22 +93,19 @@ inline void micro_kernel(const std::uint32_t* a, const std::uint32_t* b, std::si
     _mm512_storeu_ps(row + 16, acc[r][1]);
   }
 }
-}  // namespace bf16_gemm_detail
 
-/// C (m x n fp32, row-major, ldc = n) = A (m x k fp8 codes) B (k x n fp8 codes), one thread.
-template <class T>
-void gemm_bf16(std::size_t m, std::size_t n, std::size_t k, const std::uint8_t* a, const std::uint8_t* b,
-               float* c) {
-  using namespace bf16_gemm_detail;
+/// The blocked loops of both GEMMs below, on elements E read as bf16 words by `word`.
+template <class E, class Word>
+void gemm_bf16_blocked(std::size_t m, std::size_t n, std::size_t k, const E* a, const E* b, float* c, Word word) {
   if (m % mr || n % nr || k % 2 || m == 0 || n == 0 || k == 0)
     throw std::invalid_argument("gemm_bf16: sizes must be multiples of 8 (m), 32 (n), 2 (k)");
   std::vector<std::uint32_t> packed_b(kc / 2 * n), packed_a(kc / 2 * mc);
   for (std::size_t p0 = 0; p0 < k; p0 += kc) {
     const std::size_t kb = std::min(kc, k - p0);
-    pack_b<T>(b, n, p0, kb, packed_b.data());
+    pack_b_words(b, n, p0, kb, packed_b.data(), word);
     for (std::size_t i0 = 0; i0 < m; i0 += mc) {
       const std::size_t mb = std::min(mc, m - i0);
-      pack_a<T>(a, k, i0, mb, p0, kb, packed_a.data());
+      pack_a_words(a, k, i0, mb, p0, kb, packed_a.data(), word);
       for (std::size_t j0 = 0; j0 < n; j0 += nr) {
         for (std::size_t r0 = 0; r0 < mb; r0 += mr) {
           micro_kernel(packed_a.data() + r0 * kb / 2, packed_b.data() + j0 * kb / 2, kb / 2,
@@ -108,6 +114,21 @@ void gemm_bf16(std::size_t m, std::size_t n, std::size_t k, const std::uint8_t* 
       }
     }
   }
+}
+}  // namespace bf16_gemm_detail
+
+/// C (m x n fp32, row-major, ldc = n) = A (m x k fp8 codes) B (k x n fp8 codes), one thread.
+template <class T>
+void gemm_bf16(std::size_t m, std::size_t n, std::size_t k, const std::uint8_t* a, const std::uint8_t* b,
+               float* c) {
+  bf16_gemm_detail::gemm_bf16_blocked(m, n, k, a, b, c, bf16_gemm_detail::bf16_word_of<T>{});
+}
+
+/// The same on bf16 data (lmul<7,8>'s layout): the exact bf16 GEMM, every product exact in fp32.
+/// vdpbf16ps flushes fp32-subnormal products to zero; none occurs in the benchmark's N(0, 1)-like data.
+inline void gemm_bf16_words(std::size_t m, std::size_t n, std::size_t k, const std::uint16_t* a,
+                            const std::uint16_t* b, float* c) {
+  bf16_gemm_detail::gemm_bf16_blocked(m, n, k, a, b, c, bf16_gemm_detail::bf16_word_identity{});
 }
 
 }  // namespace lmul_bench::fp8

@@ -20,7 +20,8 @@ import statistics
 from collections import defaultdict
 
 SGEMM = ["sgemm", "sgemm_blis"]
-TYPES = ["float", "e4m3fn", "e5m2", "lmul<3,4>"]
+TYPES = ["float", "e4m3fn", "e5m2", "lmul<3,4>", "lmul<7,8>", "lmul<10,5>"]
+SIXTEEN_BIT = {"lmul<7,8>": "bf16", "lmul<10,5>": "fp16"}  # lmul_gemm<T> vs sgemm and the exact 16-bit GEMM
 
 
 def load_rates(path):
@@ -65,6 +66,7 @@ def main():
           f"instruction sets: {context.get('cpu_isa', '?')}")
     print(f"- BLAS: {context.get('openblas', '?')}")
     print(f"- BLAS 2: {context.get('blis', 'n/a')}")
+    print(f"- BLAS checks: {context.get('blas_checks', 'n/a')}")
     print(f"- Run: {context.get('date', '?')}, load average at start "
           f"{', '.join(f'{x:.1f}' for x in load_avg) if load_avg else '?'}; one thread; JSON: {args.json_file}")
     if peak:
@@ -88,7 +90,7 @@ def main():
             cells.append("-" if r is None else f"{r / 1e9:.2f} G" + (f" ({100 * r / peak:.0f}% of peak)" if peak else ""))
         print(f"| {name} | " + " | ".join(cells) + " |")
 
-    summary = {"context": {k: context.get(k) for k in ("date", "cpu_model", "cpu_isa", "openblas", "blis", "load_avg")},
+    summary = {"context": {k: context.get(k) for k in ("date", "cpu_model", "cpu_isa", "openblas", "blis", "blis_config", "blas_checks", "load_avg")},
                "fp32_fma_peak_products_per_s": peak,
                "bf16_dot_peak_products_per_s": bf16_peak, "rows": []}
     print("\n### Ratio table\n")
@@ -101,6 +103,10 @@ def main():
             comparisons.append((f"lmul_gemm {t} vs exact {t} GEMM",
                                 [f"emulated_fp8_sgemm/{t}", f"emulated_fp8_sgemm_blis/{t}",
                                  f"emulated_fp8_bf16/{t}"]))
+        if t in SIXTEEN_BIT:
+            comparisons.append((f"lmul_gemm {t} vs exact {SIXTEEN_BIT[t]} GEMM",
+                                [f"emulated_16bit_sgemm/{t}", f"emulated_16bit_sgemm_blis/{t}",
+                                 f"emulated_16bit_bf16/{t}"]))
         if t in ("float", "e4m3fn"):
             comparisons.append((f"lmul_gemm {t} vs naive scalar L-Mul loop (*)", [f"naive_lmul/{t}"]))
         for label, candidates in comparisons:
@@ -121,6 +127,15 @@ def main():
                                         "kernel_fraction_of_fma_peak": rate / peak if rate and peak else None,
                                         "baseline_fraction_of_fma_peak": base_rate / peak if base_rate and peak else None})
     print("\n(*) naive loop measured at 256 only; its rate is used for every size.")
+    pinned = context.get("openblas_pinned_core")
+    if pinned:
+        cells = []
+        for s in sizes:
+            if rates.get(("sgemm_pinned", s)) and rates.get(("sgemm", s)):
+                cells.append(f"{s}: {rates[('sgemm_pinned', s)] / rates[('sgemm', s)]:.2f}x")
+        print(f"\nThe environment pinned the OpenBLAS core {pinned}; the baseline above is the best core "
+              f"({context.get('openblas_core', '?')}). Pinned core / best core, sgemm: " + (", ".join(cells) or "n/a"))
+        summary["openblas_pinned_core"] = pinned
     scaling = {}
     for (name, s), rate in rates.items():
         if s < 0:

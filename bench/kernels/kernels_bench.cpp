@@ -17,6 +17,12 @@
 // Every exact fp8 method is checked on all 256 x 256 code pairs against the library's exact
 // conversions and exactly rounded operator* before it is timed; a method that differs reports an
 // error instead of a rate.
+//   multiply/bf16_exact/lmul<7,8>, dot/bf16_exact/lmul<7,8>     exact bf16 (lmul<7,8>'s layout) and
+//   multiply/fp16_exact/lmul<10,5>, dot/fp16_exact/lmul<10,5>   IEEE fp16 (lmul<10,5>'s layout)
+//                             baselines (baselines/half.hpp), checked first: every code against
+//                             boundary and random partners, bit for bit against the fp32 product
+//                             rounded by the library's conversion. The 16-bit operands are
+//                             N(0, 1)-like values (8-bit ones: uniform finite codes).
 // Counters: items_per_second (elements), bytes_per_second (operand and result bytes), and
 // model_pJ_per_elem: a MODEL ESTIMATE of the arithmetic energy per element from spec section 5
 // (Horowitz, 45 nm), not a measurement. bench/kernels/summarize.py prints ratios and limits.
@@ -42,6 +48,7 @@
 
 #include "baselines/fp32.hpp"
 #include "baselines/fp8.hpp"
+#include "baselines/half.hpp"
 #include "common/blas.hpp"
 #include "common/context.hpp"
 #include "common/machine_limits.hpp"
@@ -75,6 +82,12 @@ const placed_buffer<T>& data(std::size_t n, int seed) {
     const std::uint64_t r = next_random(state);
     if constexpr (std::is_same_v<T, float>) {
       x = float(std::int64_t(r >> 40) - (std::int64_t{1} << 23)) * 0x1p-22f;  // uniform in [-2, 2)
+    } else if constexpr (sizeof(T) == 2) {
+      // 16-bit formats: N(0, 1)-like values (the sum of 4 uniforms, as common/normal_like_data.hpp),
+      // the paper's setting; uniform codes would make most bf16 products overflow or underflow.
+      float sum = 0.0f;
+      for (int k = 0; k < 4; ++k) sum += float((r >> (16 * k)) & 0xFFFF) * 0x1p-16f;
+      x = T((sum - 2.0f) * 1.7320508f);
     } else {
       std::uint64_t code = r % (F::max_finite_code + 1);  // finite magnitudes, uniformly
       x = T::from_bits(typename F::storage(code | ((r >> 63) ? F::sign_mask : 0)));
@@ -152,7 +165,21 @@ void fp32_dot(benchmark::State& state) {
   time_dot<float>(state, fp32_mul + fp32_add, [](auto... args) { return Dot(args...); });
 }
 
+/// A BLAS dot: timed only when check_blas_baselines() found `routine` right (common/blas.hpp).
+template <float (*Dot)(const float*, const float*, std::size_t)>
+void blas_dot(benchmark::State& state, const char* routine) {
+  if (const char* error = lmul_bench::blas_error(routine)) {
+    state.SkipWithError(error);
+    return;
+  }
+  fp32_dot<Dot>(state);
+}
+
 float openblas_sdot(const float* a, const float* b, std::size_t n) { return cblas_sdot(int(n), a, 1, b, 1); }
+/// The OpenBLAS core the environment pinned (an extra row, never a baseline; common/blas.hpp).
+float pinned_sdot(const float* a, const float* b, std::size_t n) {
+  return lmul_bench::pinned_openblas_copy()->sdot(int(n), a, 1, b, 1);
+}
 #if defined(LMUL_BENCH_HAVE_BLIS)
 float blis_sdot(const float* a, const float* b, std::size_t n) { return lmul_bench::blis_sdot(int(n), a, b); }
 #endif
@@ -291,6 +318,122 @@ void fp8_dot(benchmark::State& state, fp8_dot_fn dot) {
               [dot](const T* a, const T* b, std::size_t n) { return dot(codes(a), codes(b), n); });
 }
 
+// ---- exact 16-bit baselines (bench/baselines/half.hpp) ------------------------------------------
+
+using half_multiply_fn = void (*)(const std::uint16_t*, const std::uint16_t*, std::uint16_t*, std::size_t);
+using half_dot_fn = float (*)(const std::uint16_t*, const std::uint16_t*, std::size_t);
+
+template <class T>
+std::uint16_t bits16(T x) {
+  return std::uint16_t(x.bits());
+}
+
+/// Partners of every code in the exactness checks: zeros, the subnormal and normal boundaries, 1,
+/// max finite, inf, NaN (both signs), and random codes.
+template <class T>
+std::vector<std::uint16_t> partner_codes() {
+  using F = lmul::format_of_t<T>;
+  const std::uint16_t min_normal = std::uint16_t(1u << F::mantissa_bits);
+  const std::uint16_t one = bits16(T(1.0f));
+  std::vector<std::uint16_t> out = {0, 1, std::uint16_t(min_normal - 1), min_normal, std::uint16_t(min_normal + 1),
+                                    one, std::uint16_t(one + 1), std::uint16_t(one - 1), bits16(T(0.5f)),
+                                    bits16(T(3.0f)), std::uint16_t(F::max_finite_code),
+                                    std::uint16_t(F::max_finite_code - 1), std::uint16_t(F::infinity_code),
+                                    std::uint16_t(F::infinity_code + 1)};
+  const std::size_t fixed = out.size();
+  for (std::size_t k = 0; k < fixed; ++k) out.push_back(std::uint16_t(out[k] | F::sign_mask));
+  std::uint64_t state = 0xD1B54A32D192ED03ull;
+  for (int k = 0; k < 36; ++k) out.push_back(std::uint16_t(next_random(state)));
+  return out;
+}
+
+/// The product a user without L-Mul gets: the fp32 product of the two values, rounded to the
+/// format by the library's exactly rounded float -> T conversion (nearest even).
+template <class T>
+T fp32_product_rounded(std::uint16_t a, std::uint16_t b) {
+  return T(float(T::from_bits(a)) * float(T::from_bits(b)));
+}
+
+/// Every code against every partner, and 2^20 random pairs, bit for bit against
+/// fp32_product_rounded (any NaN matches any NaN).
+template <class T>
+bool half_multiply_is_exact(half_multiply_fn multiply) {
+  constexpr std::size_t n = 65536;
+  placed_buffer<std::uint16_t> a(n, 1), b(n, 2), out(n, 3);
+  const auto same = [](std::uint16_t got, T expected) {
+    return (lmul::isnan(expected) && lmul::isnan(T::from_bits(got))) || got == expected.bits();
+  };
+  for (const std::uint16_t partner : partner_codes<T>()) {
+    for (std::size_t i = 0; i < n; ++i) a[i] = std::uint16_t(i), b[i] = partner;
+    for (const bool swap : {false, true}) {
+      multiply(swap ? b.data() : a.data(), swap ? a.data() : b.data(), out.data(), n);
+      for (std::size_t i = 0; i < n; ++i)
+        if (!same(out[i], fp32_product_rounded<T>(a[i], b[i]))) return false;
+    }
+  }
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  for (int round = 0; round < 16; ++round) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t r = next_random(state);
+      a[i] = std::uint16_t(r), b[i] = std::uint16_t(r >> 16);
+    }
+    multiply(a.data(), b.data(), out.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!same(out[i], fp32_product_rounded<T>(a[i], b[i]))) return false;
+  }
+  return true;
+}
+
+/// Every code times every partner as the one nonzero term of a 67-element dot (at a position that
+/// moves through all vector lanes and the scalar tail), against the fp32 product.
+template <class T>
+bool half_dot_is_exact(half_dot_fn dot, bool flushes_subnormals) {
+  constexpr std::size_t n = 67;
+  placed_buffer<std::uint16_t> a(n, 1), b(n, 2);
+  for (std::size_t i = 0; i < n; ++i) a[i] = b[i] = 0;
+  const auto partners = partner_codes<T>();
+  for (unsigned x = 0; x < 65536; ++x) {
+    for (std::size_t k = 0; k < partners.size(); ++k) {
+      const std::size_t at = (x * 131 + k * 7) % n;
+      a[at] = std::uint16_t(x);
+      b[at] = partners[k];
+      const float got = dot(a.data(), b.data(), n);
+      const float expected = float(T::from_bits(a[at])) * float(T::from_bits(b[at]));
+      a[at] = b[at] = 0;
+      if (flushes_subnormals && got == 0.0f && std::abs(expected) < 0x1p-126f) continue;  // vdpbf16ps: FTZ
+      if (!(std::isnan(expected) && std::isnan(got)) && got != expected) return false;
+    }
+  }
+  return true;
+}
+
+template <class T>
+void half_multiply(benchmark::State& state, half_multiply_fn multiply) {
+  static std::map<half_multiply_fn, bool> checked;
+  if (!checked.contains(multiply)) checked[multiply] = half_multiply_is_exact<T>(multiply);
+  if (!checked[multiply]) {
+    state.SkipWithError("exact 16-bit multiply differs from the fp32 product rounded to the format");
+    return;
+  }
+  time_multiply<T>(state, fp32_mul, [multiply](const T* a, const T* b, T* out, std::size_t n) {
+    multiply(reinterpret_cast<const std::uint16_t*>(a), reinterpret_cast<const std::uint16_t*>(b),
+             reinterpret_cast<std::uint16_t*>(out), n);
+  });
+}
+
+template <class T>
+void half_dot(benchmark::State& state, half_dot_fn dot, bool flushes_subnormals) {
+  static std::map<half_dot_fn, bool> checked;
+  if (!checked.contains(dot)) checked[dot] = half_dot_is_exact<T>(dot, flushes_subnormals);
+  if (!checked[dot]) {
+    state.SkipWithError("exact 16-bit dot differs from the fp32 products");
+    return;
+  }
+  time_dot<T>(state, fp32_mul + fp32_add, [dot](const T* a, const T* b, std::size_t n) {
+    return dot(reinterpret_cast<const std::uint16_t*>(a), reinterpret_cast<const std::uint16_t*>(b), n);
+  });
+}
+
 // ---- registration ---------------------------------------------------------------------------
 
 const std::vector<std::int64_t> sizes = {4096, 65536, 1 << 20, 1 << 25};
@@ -307,6 +450,67 @@ void add_byte_type(const std::string& type) {
   add("multiply/lmul/" + type, lmul_multiply<T>);
   add("dot/lmul/" + type, lmul_dot<T>);
   add("dot/lmul_exact/" + type, lmul_dot_exact<T>);
+}
+
+/// An exact 16-bit method: its name, function, and whether it flushes fp32 subnormals (vdpbf16ps).
+struct half_method {
+  std::string name;
+  half_multiply_fn multiply;
+  half_dot_fn dot;
+  bool flushes_subnormals;
+};
+
+/// The exact bf16 / fp16 methods this build and CPU can run, the fastest expected first.
+std::vector<half_method> bf16_dot_methods() {
+  std::vector<half_method> out;
+  namespace half = lmul_bench::half;
+#if defined(LMUL_BENCH_HALF_DPBF16)
+  if (__builtin_cpu_supports("avx512bf16")) out.push_back({"dpbf16", nullptr, half::dot_bf16_dpbf16, true});
+#endif
+  out.push_back({lmul_bench::half::have_fp16 ? "fma" : "scalar", nullptr, half::dot_bf16, false});
+  return out;
+}
+std::vector<half_method> bf16_multiply_methods() {
+  std::vector<half_method> out;
+  namespace half = lmul_bench::half;
+#if defined(LMUL_BENCH_HALF_AVX512)
+  out.push_back({"avx512", half::multiply_bf16_avx512, nullptr, false});
+#endif
+  out.push_back({lmul_bench::half::have_fp16 ? "avx2" : "scalar", half::multiply_bf16, nullptr, false});
+  return out;
+}
+std::vector<half_method> fp16_methods() {
+  std::vector<half_method> out;
+#if defined(LMUL_BENCH_HALF_AVX512FP16)
+  if (lmul_bench::cpu_has_avx512fp16())
+    out.push_back({"vmulph", lmul_bench::half::multiply_fp16_vmulph, nullptr, false});
+#endif
+#if defined(LMUL_BENCH_HALF_AVX512)
+  out.push_back({"avx512", lmul_bench::half::multiply_fp16_avx512, lmul_bench::half::dot_fp16_avx512, false});
+#endif
+#if defined(LMUL_BENCH_HALF_AVX2)
+  out.push_back({"f16c", lmul_bench::half::multiply_fp16, lmul_bench::half::dot_fp16, false});
+#endif
+  return out;
+}
+
+/// lmul_multiply and lmul_dot on a 16-bit format, and its exact baselines: the first method of each
+/// list under <op>/<impl>/<type>, the others under <op>/<impl>_<method>/<type>.
+template <class T>
+void add_16bit_type(const std::string& type, const std::string& impl, const std::vector<half_method>& multiplies,
+                    const std::vector<half_method>& dots) {
+  add("multiply/lmul/" + type, lmul_multiply<T>);
+  add("dot/lmul/" + type, lmul_dot<T>);
+  for (std::size_t k = 0; k < multiplies.size(); ++k) {
+    const std::string name = k == 0 ? impl : impl + "_" + multiplies[k].name;
+    add("multiply/" + name + "/" + type, [fn = multiplies[k].multiply](benchmark::State& s) { half_multiply<T>(s, fn); });
+  }
+  for (std::size_t k = 0; k < dots.size(); ++k) {
+    const std::string name = k == 0 ? impl : impl + "_" + dots[k].name;
+    add("dot/" + name + "/" + type, [m = dots[k]](benchmark::State& s) { half_dot<T>(s, m.dot, m.flushes_subnormals); });
+  }
+  if (!multiplies.empty()) benchmark::AddCustomContext("half_multiply_method/" + type, multiplies[0].name);
+  if (!dots.empty()) benchmark::AddCustomContext("half_dot_method/" + type, dots[0].name);
 }
 
 /// The exact fp8 baselines: the first method under "<op>/fp8_emulated/<type>", the others under
@@ -334,9 +538,11 @@ int main(int argc, char** argv) {
   add("multiply/fp32/float", fp32_multiply<lmul_bench::fp32::multiply>);
   add("multiply/fp32_plain/float", fp32_multiply<lmul_bench::fp32::multiply_plain>);
   add("multiply/lmul/float", lmul_multiply<float>);
-  add("dot/cblas_sdot/float", fp32_dot<openblas_sdot>);
+  add("dot/cblas_sdot/float", [](benchmark::State& s) { blas_dot<openblas_sdot>(s, "openblas_sdot"); });
+  if (lmul_bench::pinned_openblas_copy())  // the weaker core the environment pinned: extra row only
+    add("dot/cblas_sdot_pinned/float", [](benchmark::State& s) { blas_dot<pinned_sdot>(s, "openblas_pinned_sdot"); });
 #if defined(LMUL_BENCH_HAVE_BLIS)
-  add("dot/blis_sdot/float", fp32_dot<blis_sdot>);
+  add("dot/blis_sdot/float", [](benchmark::State& s) { blas_dot<blis_sdot>(s, "blis_sdot"); });
 #endif
   add("dot/fp32_fma/float", fp32_dot<lmul_bench::fp32::dot<8>>);
   add("dot/fp32_fma_4acc/float", fp32_dot<lmul_bench::fp32::dot<4>>);
@@ -349,11 +555,16 @@ int main(int argc, char** argv) {
   add_byte_type<lmul::lmul<3, 4>>("lmul<3,4>");
   add_byte_type<lmul::lmul<4, 3>>("lmul<4,3>");
   add_byte_type<lmul::lmul<5, 2>>("lmul<5,2>");
+  add_16bit_type<lmul::lmul<7, 8>>("lmul<7,8>", "bf16_exact", bf16_multiply_methods(), bf16_dot_methods());
+  std::vector<half_method> fp16_dots;
+  for (const auto& m : fp16_methods())
+    if (m.dot) fp16_dots.push_back(m);
+  add_16bit_type<lmul::lmul<10, 5>>("lmul<10,5>", "fp16_exact", fp16_methods(), fp16_dots);
   add_fp8_baselines<lmul::float8_e4m3fn>("e4m3fn");
   add_fp8_baselines<lmul::float8_e5m2>("e5m2");
   // Limits at the footprints of the kernels above: arrays of n bytes (8-bit types) and 4n bytes.
   std::vector<std::int64_t> footprints;
-  for (auto n : sizes) footprints.insert(footprints.end(), {n, 4 * n});
+  for (auto n : sizes) footprints.insert(footprints.end(), {n, 2 * n, 4 * n});
   lmul_bench::register_limits(footprints);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -10,6 +10,8 @@ Runs the benchmark once (with repetitions), or reads an earlier run's JSON, and 
      size (from stream/read and stream/triad at the same footprint) and the fraction reached;
   4. vector instructions per 64 elements of each kernel's inner loop (counted from the code);
   5. all 8-bit types, and absolute rates.
+The 16-bit rows (lmul<7,8> = bf16 layout, lmul<10,5> = fp16 layout) are in the ratio table: lmul_dot
+and lmul_multiply against the exact bf16 / fp16 baselines (bench/baselines/half.hpp) and fp32.
 
 Every ratio is the median over repetitions of per-repetition ratios from the same run. Energy
 figures are MODEL ESTIMATES (spec section 5), not measurements. --summary-json writes the ratio
@@ -32,12 +34,19 @@ SIZES = [4096, 65536, 1 << 20, 1 << 25]
 SIZE_NAMES = {4096: "4096", 65536: "65536", 1 << 20: "2^20", 1 << 25: "2^25"}
 BYTE_TYPES = ["e4m3fn", "e5m2", "lmul<1,6>", "lmul<2,5>", "lmul<3,4>", "lmul<4,3>", "lmul<5,2>"]
 FP8 = ["e4m3fn", "e5m2"]
-ELEMENT_BYTES = {"float": 4}  # every other type here is one byte
+ELEMENT_BYTES = {"float": 4, "lmul<7,8>": 2, "lmul<10,5>": 2}  # every other type here is one byte
+# 16-bit formats: (type, what it is, exact baseline implementation name in the benchmark).
+SIXTEEN_BIT = [("lmul<7,8>", "bf16", "bf16_exact"), ("lmul<10,5>", "fp16", "fp16_exact")]
 
 # Candidates of each baseline: the summary uses the fastest one measured at each size and names it.
 FP32_DOT = ["dot/cblas_sdot/float", "dot/blis_sdot/float", "dot/fp32_fma/float",
             "dot/fp32_fma_4acc/float", "dot/fp32_fma_12acc/float"]
 FP32_MULTIPLY = ["multiply/fp32/float", "multiply/fp32_plain/float"]
+
+
+def half_candidates(op, impl, t, rates):
+    """<op>/<impl>/<t> (the 16-bit method chosen for this CPU) and its alternatives <impl>_<method>."""
+    return sorted({name for (name, _) in rates if name.startswith(f"{op}/{impl}") and name.endswith("/" + t)})
 
 
 def fp8_candidates(op, t, rates):
@@ -181,6 +190,7 @@ def machine_lines(context, path):
         f"{context.get('mhz_per_cpu', '?')} MHz (as the OS reports); instruction sets: {context.get('cpu_isa', '?')}",
         f"BLAS: {context.get('openblas', context.get('openblas_core', '?'))}",
         f"BLAS 2: {context.get('blis', 'n/a')}",
+        f"BLAS checks: {context.get('blas_checks', 'n/a')}",
         f"Run: {context.get('date', '?')}, load average at start {load_text} (1, 5, 15 min); single thread; "
         f"JSON: {path}",
     ]
@@ -220,6 +230,9 @@ def main():
     for t in FP8:
         groups.append((f"exact {t} dot", fp8_candidates("dot", t, items)))
         groups.append((f"exact {t} multiply", fp8_candidates("multiply", t, items)))
+    for t, fmt, impl in SIXTEEN_BIT:
+        groups.append((f"exact {fmt} dot", half_candidates("dot", impl, t, items)))
+        groups.append((f"exact {fmt} multiply", half_candidates("multiply", impl, t, items)))
     print("| baseline | implementation | " + " | ".join(SIZE_NAMES[n] for n in SIZES) + " |")
     print("|---|---|" + "---|" * len(SIZES))
     for label, names in groups:
@@ -233,9 +246,9 @@ def main():
                 text = fmt_g(rate)
                 cells.append(f"**{text}**" if name == best else text)
             print(f"| {label} | {short(name)} | " + " | ".join(cells) + " |")
-    methods = {k: v for k, v in context.items() if k.startswith("fp8_")}
+    methods = {k: v for k, v in context.items() if k.startswith("fp8_") or k.startswith("half_")}
     if methods:
-        print("\nfp8 baseline methods chosen for this CPU (`fp8_emulated`): " +
+        print("\nfp8 / 16-bit baseline methods chosen for this CPU (`fp8_emulated`, `bf16_exact`, `fp16_exact`): " +
               ", ".join(f"{k} = {v}" for k, v in sorted(methods.items())))
 
     # ---- 3. the ratio table ----------------------------------------------------------------------
@@ -246,13 +259,20 @@ def main():
         rows.append((f"lmul_multiply {t} vs fp32 multiply", "multiply", f"multiply/lmul/{t}", FP32_MULTIPLY))
         rows.append((f"lmul_multiply {t} vs exact {t} multiply", "multiply", f"multiply/lmul/{t}",
                      fp8_candidates("multiply", t, items)))
+    for t, fmt, impl in SIXTEEN_BIT:
+        rows.append((f"lmul_dot<{t}> vs exact {fmt} dot", "dot", f"dot/lmul/{t}", half_candidates("dot", impl, t, items)))
+        rows.append((f"lmul_dot<{t}> vs fp32 dot (same n)", "dot", f"dot/lmul/{t}", FP32_DOT))
+        rows.append((f"lmul_multiply<{t}> vs exact {fmt} multiply", "multiply", f"multiply/lmul/{t}",
+                     half_candidates("multiply", impl, t, items)))
+        rows.append((f"lmul_multiply<{t}> vs fp32 multiply", "multiply", f"multiply/lmul/{t}", FP32_MULTIPLY))
     rows.append(("lmul_dot float vs fp32 dot", "dot", "dot/lmul/float", FP32_DOT))
     rows.append(("lmul_multiply float vs fp32 multiply", "multiply", "multiply/lmul/float", FP32_MULTIPLY))
 
     summary = {"context": {k: context.get(k) for k in ("date", "host_name", "cpu_model", "cpu_isa", "openblas",
-                                                        "openblas_core", "blis", "load_avg", "num_cpus",
+                                                        "openblas_core", "blis", "blis_config", "blas_checks", "load_avg", "num_cpus",
                                                         "mhz_per_cpu")},
                "fp8_methods": {k: v for k, v in context.items() if k.startswith("fp8_")},
+               "half_methods": {k: v for k, v in context.items() if k.startswith("half_")},
                "benchmark_json": path, "rows": []}
     print("\n### Ratio table\n")
     print("| comparison | n | L-Mul G/s | baseline | baseline G/s | ratio | L-Mul limit G/s | L-Mul reached "

@@ -156,6 +156,7 @@ void bench_exact_mx_dot(benchmark::State& state) {
 
 template <class T>
 void bench_sdot(benchmark::State& state) {
+  if (const char* error = lmul_bench::blas_error("openblas_sdot")) return state.SkipWithError(error);
   time_mx_dot<T>(state, [](const mx_operand<T>& a, const mx_operand<T>& b) {
     return cblas_sdot(int(dot_length), a.dequantized.data(), 1, b.dequantized.data(), 1);
   });
@@ -179,6 +180,7 @@ void bench_lmul_mx_gemm(benchmark::State& state) {
 
 template <class T, bool dequantize_timed>
 void bench_sgemm(benchmark::State& state) {
+  if (const char* error = lmul_bench::blas_error("openblas_sgemm")) return state.SkipWithError(error);
   const std::size_t n = std::size_t(state.range(0));
   const auto a = make_operand<T>(n, n, 1), bt = make_operand<T>(n, n, 2);
   std::vector<float> af = a.dequantized, bf = bt.dequantized, c(n * n);
