@@ -68,6 +68,22 @@ xsimd::batch<std::uint8_t, A> saturating_sub(xsimd::batch<std::uint8_t, A> a,
   }
 }
 
+/// Lane-wise a + b of the bytes read as signed (int8), saturated to [-128, 127].
+template <class A>
+xsimd::batch<std::uint8_t, A> saturating_add_signed(xsimd::batch<std::uint8_t, A> a,
+                                                    xsimd::batch<std::uint8_t, A> b) {
+#if defined(__AVX512BW__)
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
+    return _mm512_adds_epi8(a.data, b.data);
+  } else
+#endif
+  {
+    using signed_bytes = xsimd::batch<std::int8_t, A>;
+    return xsimd::bitwise_cast<xsimd::batch<std::uint8_t, A>>(xsimd::sadd(
+        xsimd::bitwise_cast<signed_bytes>(a), xsimd::bitwise_cast<signed_bytes>(b)));
+  }
+}
+
 }  // inline namespace LMUL_ISA
 }  // namespace detail
 }  // namespace lmul

@@ -37,15 +37,6 @@ namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-template <class F>
-constexpr int largest_finite_index() {
-  int largest = 0;
-  for (unsigned c = 1; c <= F::max_finite_code; ++c) {
-    if (int(byte_tables_v<F>.index[c]) > largest) largest = byte_tables_v<F>.index[c];
-  }
-  return largest;
-}
-
 // ---- multiply ---------------------------------------------------------------------------------
 //
 // Signed classes: each magnitude code c maps to the signed byte v(c) = u(c) + d (finite nonzero),

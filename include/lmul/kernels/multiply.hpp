@@ -46,36 +46,81 @@ void for_each_block(const S* a, const S* b, S* out, std::size_t n, Block block) 
   }
 }
 
-/// Constants of the class kernel for a pshufb arch, laid out for lookup().
-template <class F>
+/// Constants of the class kernel for a pshufb arch, laid out for lookup(). `offset` is added (mod
+/// 256) to every index u(c) (lmul<5,2>'s signed classes).
+template <class F, int offset = 0>
 struct byte_lane_tables {
   static constexpr auto& t = byte_tables_v<F>;
   static constexpr int M = F::mantissa_bits;
   static_assert((1 << M) <= 32, "8-bit formats have at most 32 subnormal codes");
-  /// u(c) for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
+  /// u(c) + offset for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
   static constexpr std::size_t subnormal_chunks = ((1u << M) + 15) / 16;
+  static constexpr std::array<std::uint8_t, 128> shifted_index = [] {
+    std::array<std::uint8_t, 128> out{};
+    for (std::size_t c = 0; c < 128; ++c) out[c] = std::uint8_t(t.index[c] + offset);
+    return out;
+  }();
   static constexpr lane_table<subnormal_chunks> subnormal_index =
-      make_lane_table<subnormal_chunks>(t.index, 0, 1 << M);
+      make_lane_table<subnormal_chunks>(shifted_index, 0, 1 << M);
   static constexpr std::size_t low_count = std::size_t(t.normal_begin - t.low_begin);
   static constexpr lane_table<(low_count + 15) / 16> low_product =
       make_lane_table<(low_count + 15) / 16>(t.low, 0, low_count);
 };
 
-/// u(c) of magnitude codes (NaN/inf codes give don't-care values: callers mask them).
-template <class F, class A>
+/// u(c) + offset (mod 256) of magnitude codes (NaN/inf codes give don't-care values: callers mask
+/// them).
+template <class F, class A, int offset = 0>
 xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  using L = byte_lane_tables<F>;
+  using L = byte_lane_tables<F, offset>;
   constexpr int k_min_magnitude = -int(detail::magnitude_index<F>(1));  // u(c) = c + this
-  const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
-  // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
+  const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude + offset));
   bytes subnormal;
   if constexpr (L::subnormal_chunks == 1) {
+    // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
     subnormal = lookup_first_chunk<A>(L::subnormal_index, magnitude);
   } else {
-    subnormal = lookup<A>(L::subnormal_index, magnitude);
+    // 32 (lmul<5,2>): one shuffle per 16-code chunk, chosen by bit 4 of the code.
+    static_assert(L::subnormal_chunks == 2);
+    static constexpr lane_table<1> low = make_lane_table<1>(L::shifted_index, 0, 16);
+    static constexpr lane_table<1> high = make_lane_table<1>(L::shifted_index, 16, 16);
+    const bytes bit4(std::uint8_t(16));
+    subnormal = detail::select_bits((magnitude & bit4) == bit4, lookup_first_chunk<A>(high, magnitude),
+                                    lookup_first_chunk<A>(low, magnitude));
   }
   return detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+}
+
+/// Magnitude codes of the products whose value V(k) (spec 3) lies below the normal range, in closed
+/// form: t = k + M * 2^M clamped at 0 (every k below gives 0), and for t < (M + 1) * 2^M the code is
+/// V(k) / (smallest subnormal) rounded to nearest even: with j = t >> M and f = t mod 2^M,
+/// RNE((2^M + f) * 2^j / 2^(M + 1)) (one 16-bit multiply by 2^j, a fixed rounding shift). Other
+/// lanes get don't-care values. Used where a lookup table would take too many 16-byte chunks
+/// (lmul<5,2>: 192 classes).
+template <class F, class A>
+xsimd::batch<std::uint8_t, A> subnormal_result_codes(xsimd::batch<std::uint8_t, A> t) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  using words = xsimd::batch<std::uint16_t, A>;
+  constexpr int M = F::mantissa_bits;
+  static constexpr lane_table<1> powers = [] {
+    std::array<std::uint8_t, 16> p{};
+    for (int j = 0; j <= M; ++j) p[std::size_t(j)] = std::uint8_t(1 << j);
+    return make_lane_table<1>(p, 0, 16);
+  }();
+  const bytes j = xsimd::bitwise_cast<bytes>(xsimd::bitwise_cast<words>(t) >> M) &
+                  bytes(std::uint8_t(0xFF >> M));
+  const words p = xsimd::bitwise_cast<words>(lookup_first_chunk<A>(powers, j));  // 0 for j > M
+  const words v = xsimd::bitwise_cast<words>((t & bytes(std::uint8_t((1 << M) - 1))) |
+                                             bytes(std::uint8_t(1 << M)));
+  const words low_byte(std::uint16_t(0x00FF));
+  // (2^(M+1) - 1) * 2^M < 2^16: no wrap. RNE(w / 2^(M+1)) = (w + 2^M - 1 + bit M+1 of w) >> (M+1).
+  const auto round = [](words w) {
+    return (w + words(std::uint16_t((1 << M) - 1)) + ((w >> (M + 1)) & words(std::uint16_t(1)))) >>
+           (M + 1);
+  };
+  const words even = round((v & low_byte) * (p & low_byte));
+  const words odd = round((v >> 8) * (p >> 8));
+  return xsimd::bitwise_cast<bytes>(even | (odd << 8));
 }
 
 /// Masks of the special rows of spec 3's table for byte magnitudes.
@@ -106,17 +151,43 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
                                              xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
-  static_assert(t.product_by_class && t.piecewise_matches);
+  constexpr int M = F::mantissa_bits;
   const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
-  const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
-  // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-  const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
-  const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
-  const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-  bytes magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
-  if constexpr (t.overflow_begin < 256) {
-    magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
+  bytes magnitude;
+  if constexpr (t.product_by_class) {
+    static_assert(t.piecewise_matches);
+    const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
+    // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
+    const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
+    const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
+    const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
+    magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
+    if constexpr (t.overflow_begin < 256) {
+      magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
+                                      bytes(t.overflow_magnitude), magnitude);
+    }
+  } else {
+    // lmul<5,2>: u sums s span 0..446 (more classes than a byte). The products that differ lie in
+    // s in [first, first + 256] (below: 0; above: overflow), 257 values: t = clamp(s - first, 0, 255)
+    // from one signed saturating add of v(c) = u(c) - d (d = (first + 128) / 2), and a second sum,
+    // with v(y) - 1, saturates at +127 exactly when s >= first + 256 (overflow).
+    constexpr int first = t.normal_offset - (M << M);  // k = -M * 2^M: t = k + M * 2^M
+    static_assert(first >= 0 && first % 2 == 0 && t.overflow_begin == first + 256);
+    constexpr int d = (first + 128) / 2;
+    // Finite nonzero v(c) in [-d, u_max - d] and v(y) - 1 must not wrap: signed bytes.
+    static_assert(d <= 127 && largest_finite_index<F>() - d <= 127);
+    const bytes va = byte_index<F, A, -d>(ma), vb = byte_index<F, A, -d>(mb);
+    const bytes sum = detail::saturating_add_signed(va, vb);  // t - 128, as a signed byte
+    const bytes overflow_sum = detail::saturating_add_signed(va, vb - bytes(std::uint8_t(1)));
+    const bytes tt = sum ^ bytes(std::uint8_t(0x80));
+    using signed_bytes = xsimd::batch<std::int8_t, A>;
+    const auto low_lane = xsimd::bitwise_cast<signed_bytes>(sum) <
+                          signed_bytes(std::int8_t(((M + 1) << M) - 128));
+    magnitude = detail::select_bits(xsimd::batch_bool<std::uint8_t, A>(low_lane.data),
+                                    subnormal_result_codes<F, A>(tt),
+                                    tt - bytes(std::uint8_t(M << M)));  // normal: the code is k
+    magnitude = detail::select_bits(overflow_sum == bytes(std::uint8_t(127)),
                                     bytes(t.overflow_magnitude), magnitude);
   }
   const byte_specials<F, A> s(ma, mb);
@@ -156,14 +227,7 @@ template <class F, class A, kernels::algorithm path>
 void multiply_codes(const typename F::storage* a, const typename F::storage* b,
                     typename F::storage* out, std::size_t n) {
   using S = typename F::storage;
-  if constexpr (path == kernels::algorithm::byte_pair_table) {
-    // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
-    static constexpr auto& table = pair_table_v<F>;
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto pair = std::size_t((a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask));
-      out[i] = S(table[pair] | ((a[i] ^ b[i]) & F::sign_mask));
-    }
-  } else if constexpr (path == kernels::algorithm::byte_classes) {
+  if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
       multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
