@@ -84,6 +84,30 @@ xsimd::batch<std::uint8_t, A> saturating_add_signed(xsimd::batch<std::uint8_t, A
   }
 }
 
+/// a < b for unsigned lanes that all lie below 2^(bits - 1) (7-bit magnitudes, bf16 magnitude
+/// words): one signed compare. xsimd 8.1 compares unsigned 8- and 16-bit lanes on SSE with two
+/// sign flips and on AVX2 per 128-bit half (extract, 3 instructions per half, insert).
+template <class T, class A>
+xsimd::batch_bool<T, A> less_small(xsimd::batch<T, A> a, xsimd::batch<T, A> b) {
+  static_assert(std::is_unsigned_v<T>);
+  using S = xsimd::batch<std::make_signed_t<T>, A>;
+  return xsimd::batch_bool<T, A>((xsimd::bitwise_cast<S>(a) < xsimd::bitwise_cast<S>(b)).data);
+}
+
+/// a >= b for any unsigned byte lanes (max + compare on SSE / AVX2; native elsewhere).
+template <class A>
+xsimd::batch_bool<std::uint8_t, A> at_least_bytes(xsimd::batch<std::uint8_t, A> a,
+                                                  xsimd::batch<std::uint8_t, A> b) {
+#if defined(__SSE2__)
+  if constexpr (!std::is_base_of_v<xsimd::avx512f, A>) {
+    return xsimd::max(a, b) == a;
+  } else
+#endif
+  {
+    return a >= b;
+  }
+}
+
 }  // inline namespace LMUL_ISA
 }  // namespace detail
 }  // namespace lmul

@@ -70,7 +70,7 @@ struct byte_lane_tables {
 /// u(c) + offset (mod 256) of magnitude codes (NaN/inf codes give don't-care values: callers mask
 /// them).
 template <class F, class A, int offset = 0>
-xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   using L = byte_lane_tables<F, offset>;
   constexpr int k_min_magnitude = -int(detail::magnitude_index<F>(1));  // u(c) = c + this
@@ -88,7 +88,8 @@ xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude
     subnormal = detail::select_bits((magnitude & bit4) == bit4, lookup_first_chunk<A>(high, magnitude),
                                     lookup_first_chunk<A>(low, magnitude));
   }
-  return detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+  return detail::select_bits(
+      detail::less_small(magnitude, bytes(std::uint8_t(1 << F::mantissa_bits))), subnormal, normal);
 }
 
 /// Magnitude codes of the products whose value V(k) (spec 3) lies below the normal range, in closed
@@ -98,7 +99,7 @@ xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude
 /// lanes get don't-care values. Used where a lookup table would take too many 16-byte chunks
 /// (lmul<5,2>: 192 classes).
 template <class F, class A>
-xsimd::batch<std::uint8_t, A> subnormal_result_codes(xsimd::batch<std::uint8_t, A> t) {
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> subnormal_result_codes(xsimd::batch<std::uint8_t, A> t) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   using words = xsimd::batch<std::uint16_t, A>;
   constexpr int M = F::mantissa_bits;
@@ -129,7 +130,7 @@ struct byte_specials {
   using bytes = xsimd::batch<std::uint8_t, A>;
   xsimd::batch_bool<std::uint8_t, A> zero, infinity, nan;
 
-  byte_specials(bytes ma, bytes mb) {
+  [[gnu::always_inline]] byte_specials(bytes ma, bytes mb) {
     const bytes none(std::uint8_t(0));
     const auto zero_a = ma == none, zero_b = mb == none;
     zero = zero_a | zero_b;
@@ -137,7 +138,7 @@ struct byte_specials {
       const bytes inf_code = bytes(std::uint8_t(F::infinity_code));
       const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
       infinity = inf_a | inf_b;
-      nan = (ma > inf_code) | (mb > inf_code) | (inf_a & zero_b) | (inf_b & zero_a);
+      nan = detail::less_small(inf_code, xsimd::max(ma, mb)) | (inf_a & zero_b) | (inf_b & zero_a);
     } else {
       infinity = none != none;
       nan = (ma == bytes(std::uint8_t(F::nan_code))) | (mb == bytes(std::uint8_t(F::nan_code)));
@@ -147,7 +148,7 @@ struct byte_specials {
 
 /// One register of 8-bit L-Mul products (pshufb archs).
 template <class F, class A>
-xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
                                              xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
@@ -162,9 +163,10 @@ xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
     const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
     const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
     const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-    magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
+    magnitude = detail::select_bits(detail::at_least_bytes(cls, bytes(std::uint8_t(t.normal_begin))),
+                                    normal, low);
     if constexpr (t.overflow_begin < 256) {
-      magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
+      magnitude = detail::select_bits(detail::at_least_bytes(cls, bytes(std::uint8_t(t.overflow_begin))),
                                       bytes(t.overflow_magnitude), magnitude);
     }
   } else {
@@ -229,7 +231,7 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   using S = typename F::storage;
   if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
-    for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
+    for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
       multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
     });
   } else {
