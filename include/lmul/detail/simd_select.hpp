@@ -84,6 +84,18 @@ xsimd::batch<std::uint8_t, A> saturating_add_signed(xsimd::batch<std::uint8_t, A
   }
 }
 
+/// x, hidden from GCC's constant propagation: a loop-invariant constant passed through this stays
+/// in a register or in a stack slot read as a memory operand (one instruction) when registers run
+/// out, where GCC 12 otherwise rebuilds splat constants inside the loop (mov + vmovd + vpbroadcast:
+/// three instructions per use, measured as a third of a register-starved AVX2 kernel).
+template <class B>
+[[gnu::always_inline]] inline B opaque(B x) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(x.data));
+#endif
+  return x;
+}
+
 /// a < b for unsigned lanes that all lie below 2^(bits - 1) (7-bit magnitudes, bf16 magnitude
 /// words): one signed compare. xsimd 8.1 compares unsigned 8- and 16-bit lanes on SSE with two
 /// sign flips and on AVX2 per 128-bit half (extract, 3 instructions per half, insert).

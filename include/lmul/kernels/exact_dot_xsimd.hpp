@@ -53,7 +53,7 @@ struct exact_windows_xsimd {
   }
 
   /// 64 / 16 / ... byte pairs (one register) into the windows.
-  void add(bytes a, bytes b) {
+  [[gnu::always_inline]] void add(bytes a, bytes b) {
     constexpr auto& t = byte_tables_v<F>;
     static_assert(t.wide_by_index);
     constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
@@ -77,9 +77,11 @@ struct exact_windows_xsimd {
     const dwords high_half(0xFFFF0000u);
     for (int j = 0; j < windows; ++j) {
       const auto in_window = [&](words magnitude) {
-        auto inside = magnitude >= words(j == 0 ? std::uint16_t(0) : plan::window_floor(j));
-        if (j + 1 < windows) inside = inside & (magnitude < words(plan::window_floor(j + 1)));
-        return inside;
+        // Magnitude words are below 0x8000: signed compares (one instruction each).
+        if (j == 0) return detail::less_small(magnitude, words(plan::window_floor(1)));
+        const auto above = detail::less_small(words(std::uint16_t(plan::window_floor(j) - 1)), magnitude);
+        if (j + 1 == windows) return above;
+        return above & detail::less_small(magnitude, words(plan::window_floor(j + 1)));
       };
       const dwords e = xsimd::bitwise_cast<dwords>(detail::select_bits(
           in_window(even_magnitude), even_magnitude | even_sign, words(std::uint16_t(0))));

@@ -74,7 +74,7 @@ template <class F, class A, int offset = 0>
   using bytes = xsimd::batch<std::uint8_t, A>;
   using L = byte_lane_tables<F, offset>;
   constexpr int k_min_magnitude = -int(detail::magnitude_index<F>(1));  // u(c) = c + this
-  const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude + offset));
+  const bytes normal = magnitude + detail::opaque(bytes(std::uint8_t(k_min_magnitude + offset)));
   bytes subnormal;
   if constexpr (L::subnormal_chunks == 1) {
     // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
@@ -89,7 +89,7 @@ template <class F, class A, int offset = 0>
                                     lookup_first_chunk<A>(low, magnitude));
   }
   return detail::select_bits(
-      detail::less_small(magnitude, bytes(std::uint8_t(1 << F::mantissa_bits))), subnormal, normal);
+      detail::less_small(magnitude, detail::opaque(bytes(std::uint8_t(1 << F::mantissa_bits)))), subnormal, normal);
 }
 
 /// Magnitude codes of the products whose value V(k) (spec 3) lies below the normal range, in closed
@@ -109,14 +109,14 @@ template <class F, class A>
     return make_lane_table<1>(p, 0, 16);
   }();
   const bytes j = xsimd::bitwise_cast<bytes>(xsimd::bitwise_cast<words>(t) >> M) &
-                  bytes(std::uint8_t(0xFF >> M));
+                  detail::opaque(bytes(std::uint8_t(0xFF >> M)));
   const words p = xsimd::bitwise_cast<words>(lookup_first_chunk<A>(powers, j));  // 0 for j > M
-  const words v = xsimd::bitwise_cast<words>((t & bytes(std::uint8_t((1 << M) - 1))) |
-                                             bytes(std::uint8_t(1 << M)));
-  const words low_byte(std::uint16_t(0x00FF));
+  const words v = xsimd::bitwise_cast<words>((t & detail::opaque(bytes(std::uint8_t((1 << M) - 1)))) |
+                                             detail::opaque(bytes(std::uint8_t(1 << M))));
+  const words low_byte = detail::opaque(words(std::uint16_t(0x00FF)));
   // (2^(M+1) - 1) * 2^M < 2^16: no wrap. RNE(w / 2^(M+1)) = (w + 2^M - 1 + bit M+1 of w) >> (M+1).
   const auto round = [](words w) {
-    return (w + words(std::uint16_t((1 << M) - 1)) + ((w >> (M + 1)) & words(std::uint16_t(1)))) >>
+    return (w + detail::opaque(words(std::uint16_t((1 << M) - 1))) + ((w >> (M + 1)) & detail::opaque(words(std::uint16_t(1))))) >>
            (M + 1);
   };
   const words even = round((v & low_byte) * (p & low_byte));
@@ -135,13 +135,13 @@ struct byte_specials {
     const auto zero_a = ma == none, zero_b = mb == none;
     zero = zero_a | zero_b;
     if constexpr (F::has_infinity) {
-      const bytes inf_code = bytes(std::uint8_t(F::infinity_code));
+      const bytes inf_code = detail::opaque(bytes(std::uint8_t(F::infinity_code)));
       const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
       infinity = inf_a | inf_b;
       nan = detail::less_small(inf_code, xsimd::max(ma, mb)) | (inf_a & zero_b) | (inf_b & zero_a);
     } else {
       infinity = none != none;
-      nan = (ma == bytes(std::uint8_t(F::nan_code))) | (mb == bytes(std::uint8_t(F::nan_code)));
+      nan = (ma == detail::opaque(bytes(std::uint8_t(F::nan_code)))) | (mb == detail::opaque(bytes(std::uint8_t(F::nan_code))));
     }
   }
 };
@@ -153,21 +153,21 @@ template <class F, class A>
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
   constexpr int M = F::mantissa_bits;
-  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
+  const auto magnitude_mask = detail::opaque(bytes(std::uint8_t(F::magnitude_mask)));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
   bytes magnitude;
   if constexpr (t.product_by_class) {
     static_assert(t.piecewise_matches);
     const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
     // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-    const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
+    const bytes below_low = detail::saturating_sub(cls, detail::opaque(bytes(std::uint8_t(t.low_begin))));
     const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
-    const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-    magnitude = detail::select_bits(detail::at_least_bytes(cls, bytes(std::uint8_t(t.normal_begin))),
+    const bytes normal = cls - detail::opaque(bytes(std::uint8_t(t.normal_offset)));
+    magnitude = detail::select_bits(detail::at_least_bytes(cls, detail::opaque(bytes(std::uint8_t(t.normal_begin)))),
                                     normal, low);
     if constexpr (t.overflow_begin < 256) {
-      magnitude = detail::select_bits(detail::at_least_bytes(cls, bytes(std::uint8_t(t.overflow_begin))),
-                                      bytes(t.overflow_magnitude), magnitude);
+      magnitude = detail::select_bits(detail::at_least_bytes(cls, detail::opaque(bytes(std::uint8_t(t.overflow_begin)))),
+                                      detail::opaque(bytes(t.overflow_magnitude)), magnitude);
     }
   } else {
     // lmul<5,2>: u sums s span 0..446 (more classes than a byte). The products that differ lie in
@@ -181,22 +181,22 @@ template <class F, class A>
     static_assert(d <= 127 && largest_finite_index<F>() - d <= 127);
     const bytes va = byte_index<F, A, -d>(ma), vb = byte_index<F, A, -d>(mb);
     const bytes sum = detail::saturating_add_signed(va, vb);  // t - 128, as a signed byte
-    const bytes overflow_sum = detail::saturating_add_signed(va, vb - bytes(std::uint8_t(1)));
-    const bytes tt = sum ^ bytes(std::uint8_t(0x80));
+    const bytes overflow_sum = detail::saturating_add_signed(va, vb - detail::opaque(bytes(std::uint8_t(1))));
+    const bytes tt = sum ^ detail::opaque(bytes(std::uint8_t(0x80)));
     using signed_bytes = xsimd::batch<std::int8_t, A>;
     const auto low_lane = xsimd::bitwise_cast<signed_bytes>(sum) <
-                          signed_bytes(std::int8_t(((M + 1) << M) - 128));
+                          detail::opaque(signed_bytes(std::int8_t(((M + 1) << M) - 128)));
     magnitude = detail::select_bits(xsimd::batch_bool<std::uint8_t, A>(low_lane.data),
                                     subnormal_result_codes<F, A>(tt),
-                                    tt - bytes(std::uint8_t(M << M)));  // normal: the code is k
-    magnitude = detail::select_bits(overflow_sum == bytes(std::uint8_t(127)),
-                                    bytes(t.overflow_magnitude), magnitude);
+                                    tt - detail::opaque(bytes(std::uint8_t(M << M))));  // normal: the code is k
+    magnitude = detail::select_bits(overflow_sum == detail::opaque(bytes(std::uint8_t(127))),
+                                    detail::opaque(bytes(t.overflow_magnitude)), magnitude);
   }
   const byte_specials<F, A> s(ma, mb);
-  magnitude = detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
-  magnitude = detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
-  magnitude = detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
-  return magnitude | ((a ^ b) & bytes(std::uint8_t(F::sign_mask)));
+  magnitude = detail::select_bits(s.zero, detail::opaque(bytes(std::uint8_t(0))), magnitude);
+  magnitude = detail::select_bits(s.infinity, detail::opaque(bytes(std::uint8_t(F::infinity_code))), magnitude);
+  magnitude = detail::select_bits(s.nan, detail::opaque(bytes(std::uint8_t(F::nan_code))), magnitude);
+  return magnitude | ((a ^ b) & detail::opaque(bytes(std::uint8_t(F::sign_mask))));
 }
 
 /// The linear kernel's fast path: the product code of each lane, and which lanes it is exact for.
