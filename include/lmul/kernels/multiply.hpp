@@ -80,13 +80,8 @@ template <class F, class A, int offset = 0>
     // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
     subnormal = lookup_first_chunk<A>(L::subnormal_index, magnitude);
   } else {
-    // 32 (lmul<5,2>): one shuffle per 16-code chunk, chosen by bit 4 of the code.
-    static_assert(L::subnormal_chunks == 2);
-    static constexpr lane_table<1> low = make_lane_table<1>(L::shifted_index, 0, 16);
-    static constexpr lane_table<1> high = make_lane_table<1>(L::shifted_index, 16, 16);
-    const bytes bit4(std::uint8_t(16));
-    subnormal = detail::select_bits((magnitude & bit4) == bit4, lookup_first_chunk<A>(high, magnitude),
-                                    lookup_first_chunk<A>(low, magnitude));
+    // 32 (lmul<5,2>): the normal codes' lanes are selected away.
+    subnormal = lookup_within<A>(L::subnormal_index, magnitude);
   }
   return detail::select_bits(
       detail::less_small(magnitude, detail::opaque(bytes(std::uint8_t(1 << F::mantissa_bits)))), subnormal, normal);
@@ -161,7 +156,8 @@ template <class F, class A>
     const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
     // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
     const bytes below_low = detail::saturating_sub(cls, detail::opaque(bytes(std::uint8_t(t.low_begin))));
-    const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
+    // Lanes at or past the table's end (normal and overflow classes) are selected away below.
+    const bytes low = lookup_within<A>(byte_lane_tables<F>::low_product, below_low);
     const bytes normal = cls - detail::opaque(bytes(std::uint8_t(t.normal_offset)));
     magnitude = detail::select_bits(detail::at_least_bytes(cls, detail::opaque(bytes(std::uint8_t(t.normal_begin)))),
                                     normal, low);
