@@ -50,9 +50,7 @@ template <class F>
 constexpr algorithm multiply_algorithm(arch_features arch) {
   if (!arch.vectors) return algorithm::scalar;
   if constexpr (detail::is_byte_format<F>) {
-    // lmul<5,2> (more classes than a byte): the xsimd class kernel, also on avx512_vbmi.
-    return arch.vbmi && detail::has_byte_classes<F>() ? algorithm::byte_classes_vbmi
-                                                      : algorithm::byte_classes;
+    return arch.vbmi ? algorithm::byte_classes_vbmi : algorithm::byte_classes;
   } else {
     return algorithm::linear;  // any width: masks, bias and range from the traits
   }
@@ -63,9 +61,7 @@ template <class F>
 constexpr algorithm dot_algorithm(arch_features arch) {
   if (!arch.vectors || !fills_storage<F>) return algorithm::scalar;
   if constexpr (detail::is_byte_format<F>) {
-    // lmul<5,2>'s indices (up to 223) leave no room for the VBMI dot's table offsets.
-    return arch.vbmi && detail::has_byte_classes<F>() ? algorithm::byte_classes_vbmi
-                                                      : algorithm::byte_classes;
+    return arch.vbmi ? algorithm::byte_classes_vbmi : algorithm::byte_classes;
   } else {
     if (std::is_same_v<F, float32_traits> && arch.avx512_float) return algorithm::float_avx512;
     return algorithm::linear;
