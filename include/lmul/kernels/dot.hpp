@@ -86,17 +86,6 @@ template <class F, class A>
   acc.acc[3] += xsimd::bitwise_cast<floats>(o & high_half);
 }
 
-/// True if any byte lane holds a NaN or inf code.
-template <class F, class A>
-[[gnu::always_inline]] inline bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
-  using bytes = xsimd::batch<std::uint8_t, A>;
-  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
-  // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
-  const bytes below_special(std::uint8_t((F::has_infinity ? F::infinity_code : F::nan_code) - 1));
-  return xsimd::any(
-      detail::less_small(below_special, xsimd::max(a & magnitude_mask, b & magnitude_mask)));
-}
-
 /// One register of 16-bit or float operands into the accumulators.
 template <class F, class A>
 void dot_linear(const typename F::storage* pa, const typename F::storage* pb,

@@ -119,29 +119,29 @@ template <class F, class A>
   return xsimd::bitwise_cast<bytes>(even | (odd << 8));
 }
 
-/// Masks of the special rows of spec 3's table for byte magnitudes.
+/// True if any byte lane holds a NaN or inf code.
 template <class F, class A>
-struct byte_specials {
+[[gnu::always_inline]] inline bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  xsimd::batch_bool<std::uint8_t, A> zero, infinity, nan;
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
+  // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
+  const bytes below_special(std::uint8_t((F::has_infinity ? F::infinity_code : F::nan_code) - 1));
+  return xsimd::any(
+      detail::less_small(below_special, xsimd::max(a & magnitude_mask, b & magnitude_mask)));
+}
 
-  [[gnu::always_inline]] byte_specials(bytes ma, bytes mb) {
-    const bytes none(std::uint8_t(0));
-    const auto zero_a = ma == none, zero_b = mb == none;
-    zero = zero_a | zero_b;
-    if constexpr (F::has_infinity) {
-      const bytes inf_code = detail::opaque(bytes(std::uint8_t(F::infinity_code)));
-      const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
-      infinity = inf_a | inf_b;
-      nan = detail::less_small(inf_code, xsimd::max(ma, mb)) | (inf_a & zero_b) | (inf_b & zero_a);
-    } else {
-      infinity = none != none;
-      nan = (ma == detail::opaque(bytes(std::uint8_t(F::nan_code)))) | (mb == detail::opaque(bytes(std::uint8_t(F::nan_code))));
-    }
-  }
-};
+/// The scalar definition on one register of codes (registers with a NaN or inf operand). Out of
+/// line: rare. out may be a or b.
+template <class F, std::size_t lanes>
+[[gnu::noinline]] void multiply_register_scalar(const std::uint8_t* a, const std::uint8_t* b,
+                                                std::uint8_t* out) {
+  std::uint8_t xa[lanes], xb[lanes];
+  std::memcpy(xa, a, lanes);
+  std::memcpy(xb, b, lanes);
+  for (std::size_t j = 0; j < lanes; ++j) out[j] = detail::lmul_codes<F>(xa[j], xb[j]);
+}
 
-/// One register of 8-bit L-Mul products (pshufb archs).
+/// One register of 8-bit L-Mul products of codes without NaN / inf (pshufb archs).
 template <class F, class A>
 [[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
                                              xsimd::batch<std::uint8_t, A> b) {
@@ -188,10 +188,9 @@ template <class F, class A>
     magnitude = detail::select_bits(overflow_sum == detail::opaque(bytes(std::uint8_t(127))),
                                     detail::opaque(bytes(t.overflow_magnitude)), magnitude);
   }
-  const byte_specials<F, A> s(ma, mb);
-  magnitude = detail::select_bits(s.zero, detail::opaque(bytes(std::uint8_t(0))), magnitude);
-  magnitude = detail::select_bits(s.infinity, detail::opaque(bytes(std::uint8_t(F::infinity_code))), magnitude);
-  magnitude = detail::select_bits(s.nan, detail::opaque(bytes(std::uint8_t(F::nan_code))), magnitude);
+  const bytes none = detail::opaque(bytes(std::uint8_t(0)));
+  magnitude = detail::select_bits((ma == none) | (mb == none), none, magnitude);  // spec 3: +-0
+  // NaN / inf operands: the caller recomputes such a register (any_special_byte).
   return magnitude | ((a ^ b) & detail::opaque(bytes(std::uint8_t(F::sign_mask))));
 }
 
@@ -228,7 +227,12 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
     for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
-      multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
+      const bytes va = bytes::load_unaligned(pa), vb = bytes::load_unaligned(pb);
+      if (!any_special_byte<F, A>(va, vb)) [[likely]] {
+        multiply_bytes<F, A>(va, vb).store_unaligned(po);
+      } else {
+        multiply_register_scalar<F, bytes::size>(pa, pb, po);
+      }
     });
   } else {
     static_assert(path == kernels::algorithm::linear);
