@@ -1,8 +1,10 @@
 // lmul/kernels/multiply.hpp -- element-wise L-Mul, bit-identical to lmul_product (spec section 4).
 //
 // Two kernels, chosen by the element width:
-// * 8-bit formats ("class" kernel): u(x) + u(y) through byte tables (byte_tables.hpp), with zero,
-//   inf and NaN operands patched by masks. 64 elements per AVX-512 register.
+// * 8-bit formats ("class" kernel): u(x) + u(y) through byte tables (byte_tables.hpp), zero
+//   operands patched by a mask, registers with a NaN or inf operand recomputed by the scalar
+//   definition. lmul<5,2> (447 classes) uses two signed saturating sums and computes its
+//   subnormal results. 64 elements per AVX-512 register.
 // * 16-bit formats and float ("linear" kernel): the spec's one integer addition
 //   |x| + |y| - (bias << M) + 2^(M - l(M)) on the codes, valid when both operands and the result
 //   are normal; lanes outside that range (zero, subnormal, inf, NaN, underflow, overflow) are
@@ -110,10 +112,9 @@ template <class F, class A>
                                              detail::opaque(bytes(std::uint8_t(1 << M))));
   const words low_byte = detail::opaque(words(std::uint16_t(0x00FF)));
   // (2^(M+1) - 1) * 2^M < 2^16: no wrap. RNE(w / 2^(M+1)) = (w + 2^M - 1 + bit M+1 of w) >> (M+1).
-  const auto round = [](words w) {
-    return (w + detail::opaque(words(std::uint16_t((1 << M) - 1))) + ((w >> (M + 1)) & detail::opaque(words(std::uint16_t(1))))) >>
-           (M + 1);
-  };
+  const words half_less = detail::opaque(words(std::uint16_t((1 << M) - 1)));
+  const words one = detail::opaque(words(std::uint16_t(1)));
+  const auto round = [&](words w) { return (w + half_less + ((w >> (M + 1)) & one)) >> (M + 1); };
   const words even = round((v & low_byte) * (p & low_byte));
   const words odd = round((v >> 8) * (p >> 8));
   return xsimd::bitwise_cast<bytes>(even | (odd << 8));
