@@ -68,6 +68,58 @@ xsimd::batch<std::uint8_t, A> saturating_sub(xsimd::batch<std::uint8_t, A> a,
   }
 }
 
+/// Lane-wise a + b of the bytes read as signed (int8), saturated to [-128, 127].
+template <class A>
+xsimd::batch<std::uint8_t, A> saturating_add_signed(xsimd::batch<std::uint8_t, A> a,
+                                                    xsimd::batch<std::uint8_t, A> b) {
+#if defined(__AVX512BW__)
+  if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
+    return _mm512_adds_epi8(a.data, b.data);
+  } else
+#endif
+  {
+    using signed_bytes = xsimd::batch<std::int8_t, A>;
+    return xsimd::bitwise_cast<xsimd::batch<std::uint8_t, A>>(xsimd::sadd(
+        xsimd::bitwise_cast<signed_bytes>(a), xsimd::bitwise_cast<signed_bytes>(b)));
+  }
+}
+
+/// x, hidden from GCC's constant propagation: a loop-invariant constant passed through this stays
+/// in a register or in a stack slot read as a memory operand (one instruction) when registers run
+/// out, where GCC 12 otherwise rebuilds splat constants inside the loop (mov + vmovd + vpbroadcast:
+/// three instructions per use, measured as a third of a register-starved AVX2 kernel).
+template <class B>
+[[gnu::always_inline]] inline B opaque(B x) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+x"(x.data));
+#endif
+  return x;
+}
+
+/// a < b for unsigned lanes that all lie below 2^(bits - 1) (7-bit magnitudes, bf16 magnitude
+/// words): one signed compare. xsimd 8.1 compares unsigned 8- and 16-bit lanes on SSE with two
+/// sign flips and on AVX2 per 128-bit half (extract, 3 instructions per half, insert).
+template <class T, class A>
+xsimd::batch_bool<T, A> less_small(xsimd::batch<T, A> a, xsimd::batch<T, A> b) {
+  static_assert(std::is_unsigned_v<T>);
+  using S = xsimd::batch<std::make_signed_t<T>, A>;
+  return xsimd::batch_bool<T, A>((xsimd::bitwise_cast<S>(a) < xsimd::bitwise_cast<S>(b)).data);
+}
+
+/// a >= b for any unsigned byte lanes (max + compare on SSE / AVX2; native elsewhere).
+template <class A>
+xsimd::batch_bool<std::uint8_t, A> at_least_bytes(xsimd::batch<std::uint8_t, A> a,
+                                                  xsimd::batch<std::uint8_t, A> b) {
+#if defined(__SSE2__)
+  if constexpr (!std::is_base_of_v<xsimd::avx512f, A>) {
+    return xsimd::max(a, b) == a;
+  } else
+#endif
+  {
+    return a >= b;
+  }
+}
+
 }  // inline namespace LMUL_ISA
 }  // namespace detail
 }  // namespace lmul

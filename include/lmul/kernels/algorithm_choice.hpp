@@ -21,8 +21,8 @@ namespace lmul::kernels {
 /// The algorithms of the kernels (docs/kernels.md explains each).
 enum class algorithm {
   scalar,             ///< the scalar definition, one element at a time
-  byte_pair_table,    ///< codes of at most 8 bits through a table of all pairs (lmul<5,2>: too many classes)
-  byte_classes,       ///< 8-bit codes: u(x) + u(y) through 16-byte table lookups (pshufb, tbl)
+  byte_classes,       ///< 8-bit codes: u(x) + u(y) through 16-byte table lookups (pshufb, tbl);
+                      ///< lmul<5,2>'s 447 classes as two signed saturating sums
   byte_classes_vbmi,  ///< the same with 128-byte lookups (vpermi2b) and vdpbf16ps as fp32 adder
   linear,             ///< one integer addition on the codes; lanes outside its range: scalar
   float_avx512,       ///< fp32 dot: raw-bit addition checked by vfpclassps (AVX-512 DQ)
@@ -50,7 +50,6 @@ template <class F>
 constexpr algorithm multiply_algorithm(arch_features arch) {
   if (!arch.vectors) return algorithm::scalar;
   if constexpr (detail::is_byte_format<F>) {
-    if (!detail::has_byte_classes<F>()) return algorithm::byte_pair_table;
     return arch.vbmi ? algorithm::byte_classes_vbmi : algorithm::byte_classes;
   } else {
     return algorithm::linear;  // any width: masks, bias and range from the traits
@@ -62,9 +61,7 @@ template <class F>
 constexpr algorithm dot_algorithm(arch_features arch) {
   if (!arch.vectors || !fills_storage<F>) return algorithm::scalar;
   if constexpr (detail::is_byte_format<F>) {
-    // lmul<5,2>'s indices (up to 223) leave no room for the VBMI dot's table offsets.
-    return arch.vbmi && detail::has_byte_classes<F>() ? algorithm::byte_classes_vbmi
-                                                      : algorithm::byte_classes;
+    return arch.vbmi ? algorithm::byte_classes_vbmi : algorithm::byte_classes;
   } else {
     if (std::is_same_v<F, float32_traits> && arch.avx512_float) return algorithm::float_avx512;
     return algorithm::linear;

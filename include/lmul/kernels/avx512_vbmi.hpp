@@ -37,15 +37,6 @@ namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-template <class F>
-constexpr int largest_finite_index() {
-  int largest = 0;
-  for (unsigned c = 1; c <= F::max_finite_code; ++c) {
-    if (int(byte_tables_v<F>.index[c]) > largest) largest = byte_tables_v<F>.index[c];
-  }
-  return largest;
-}
-
 // ---- multiply ---------------------------------------------------------------------------------
 //
 // Signed classes: each magnitude code c maps to the signed byte v(c) = u(c) + d (finite nonzero),
@@ -78,6 +69,15 @@ struct vbmi_multiply_tables {
                                                            : -((overflow_begin - 127 + 1) / 2);
   static constexpr int d = d_low < -64 ? -64 : d_low;           // 2d >= -128: finite sums never saturate low
   static constexpr bool signed_classes = zero_end >= 0 && d <= d_high && u_max + d <= 126;
+  /// lmul<5,2>: u sums up to 446, more classes than a byte. The products that differ lie in u sums
+  /// [wide_first, wide_first + 256] (below: 0; above: overflow), so v(c) = u(c) - wide_d gives
+  /// the class clamp(s - wide_first, 0, 255) - 128 in one signed saturating add, and a second add
+  /// with v(y) - 1 saturates at +127 exactly for the overflowing sums. Zero pairs are masked.
+  static constexpr bool wide_classes = !t.product_by_class;
+  static constexpr int wide_first = t.normal_offset - (F::mantissa_bits << F::mantissa_bits);
+  static constexpr int wide_d = (wide_first + 128) / 2;
+  /// Classes are signed bytes (max_epi8 finds the marker +127).
+  static constexpr bool signed_bytes = signed_classes || wide_classes;
 
   std::array<std::uint8_t, 128> index{};    ///< signed v(c) or unsigned u(c), by magnitude code
   std::array<std::uint8_t, 256> product{};  ///< magnitude by class byte
@@ -89,7 +89,38 @@ constexpr vbmi_multiply_tables<F> make_vbmi_multiply_tables() {
   using T = vbmi_multiply_tables<F>;
   constexpr auto& t = byte_tables_v<F>;
   T out;
-  if constexpr (!T::signed_classes) {
+  if constexpr (T::wide_classes) {
+    static_assert(T::wide_first % 2 == 0 && T::wide_d <= 127 && T::u_max - T::wide_d <= 126);
+    for (unsigned c = 0; c < 128; ++c) {
+      // Zero: -127 (masked; v - 1 must not wrap), NaN/inf: the marker +127.
+      const int v = c == 0 ? -127 : t.index[c] == t.special_index ? 127 : int(t.index[c]) - T::wide_d;
+      out.index[c] = std::uint8_t(v);
+    }
+    // The product of each class from a pair of that class (lmul_codes: the scalar definition);
+    // classes no pair reaches are 0 and never looked up.
+    for (unsigned x = 1; x <= F::max_finite_code; ++x) {
+      for (unsigned y = 1; y <= F::max_finite_code; ++y) {
+        int cls = int(t.index[x]) + int(t.index[y]) - 2 * T::wide_d;
+        cls = cls < -128 ? -128 : cls > 127 ? 127 : cls;
+        const auto code = detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
+        if (!(cls == 127 && code == t.overflow_magnitude)) out.product[std::uint8_t(cls)] = std::uint8_t(code);
+      }
+    }
+    // Every magnitude pair, zero included, the way the kernel computes it.
+    for (unsigned x = 0; x <= F::max_finite_code; ++x) {
+      for (unsigned y = 0; y <= F::max_finite_code; ++y) {
+        const int vx = std::int8_t(out.index[x]), vy = std::int8_t(out.index[y]);
+        const bool nonzero = x != 0 && y != 0;
+        const auto clamp = [](int v) { return v < -128 ? -128 : v > 127 ? 127 : v; };
+        const int cls = nonzero ? clamp(vx + vy) : -128;
+        const bool overflow = nonzero && clamp(vx + (vy - 1)) == 127;
+        const int got = overflow ? t.overflow_magnitude : out.product[std::uint8_t(cls)];
+        const auto want = detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
+        if (got != int(want)) out.verified = false;
+      }
+    }
+    return out;
+  } else if constexpr (!T::signed_classes) {
     out.index = t.index;
     out.product = t.product;
     return out;
@@ -140,7 +171,15 @@ template <class F>
   const __m512i ua = _mm512_permutex2var_epi8(r.index_lo, a, r.index_hi);
   const __m512i ub = _mm512_permutex2var_epi8(r.index_lo, b, r.index_hi);
   __m512i cls;
-  if constexpr (T::signed_classes) {
+  __mmask64 overflow = 0;
+  if constexpr (T::wide_classes) {
+    const __m512i magnitude = _mm512_set1_epi8(char(F::magnitude_mask));
+    const __mmask64 nonzero = _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, magnitude), b, magnitude);
+    largest = _mm512_max_epi8(ua, ub);
+    cls = _mm512_mask_adds_epi8(_mm512_set1_epi8(-128), nonzero, ua, ub);  // zero pairs: class -128, product 0
+    overflow = _mm512_mask_cmpeq_epi8_mask(
+        nonzero, _mm512_adds_epi8(ua, _mm512_sub_epi8(ub, _mm512_set1_epi8(1))), _mm512_set1_epi8(127));
+  } else if constexpr (T::signed_classes) {
     largest = _mm512_max_epi8(ua, ub);
     cls = _mm512_adds_epi8(ua, ub);
   } else {
@@ -154,7 +193,11 @@ template <class F>
   const __mmask64 high_class = _mm512_movepi8_mask(cls);
   const __m512i low = _mm512_mask2_permutex2var_epi8(r.product[0], cls, _knot_mask64(high_class),
                                                      r.product[1]);
-  const __m512i result = _mm512_mask2_permutex2var_epi8(r.product[2], low, high_class, r.product[3]);
+  __m512i result = _mm512_mask2_permutex2var_epi8(r.product[2], low, high_class, r.product[3]);
+  if constexpr (T::wide_classes) {
+    result = _mm512_mask_mov_epi8(result, overflow,
+                                  _mm512_set1_epi8(char(byte_tables_v<F>.overflow_magnitude)));
+  }
   // result | ((a ^ b) & sign): ternary-logic truth table A | (B & C) = 0xF8.
   return _mm512_ternarylogic_epi32(result, _mm512_xor_si512(a, b),
                                    _mm512_set1_epi8(char(F::sign_mask)), 0xF8);
@@ -163,7 +206,7 @@ template <class F>
 /// The class index marking a NaN or inf operand.
 template <class F>
 inline constexpr std::uint8_t vbmi_special_marker =
-    vbmi_multiply_tables<F>::signed_classes ? 127 : byte_tables<F>::special_index;
+    vbmi_multiply_tables<F>::signed_bytes ? 127 : byte_tables<F>::special_index;
 
 /// Scalar products of 64 codes (registers with a NaN or inf operand). Out of line: rare.
 template <class F>
@@ -179,7 +222,8 @@ template <class F>
 LMUL_VBMI_TARGET void multiply_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
                                           std::uint8_t* out, std::size_t n) {
   constexpr auto& m = vbmi_multiply_tables_v<F>;
-  static_assert(byte_tables_v<F>.product_by_class && byte_tables_v<F>.product[0] == 0,
+  static_assert(vbmi_multiply_tables<F>::wide_classes ||
+                    (byte_tables_v<F>.product_by_class && byte_tables_v<F>.product[0] == 0),
                 "class 0 (zero operands are masked to it) must be a zero product");
   static_assert(m.verified, "the signed class tables must reproduce every product");
   const vbmi_multiply_registers r = load_vbmi_multiply_tables<F>();
@@ -194,7 +238,7 @@ LMUL_VBMI_TARGET void multiply_codes_vbmi(const std::uint8_t* a, const std::uint
                                               r, largest0);
     const __m512i r1 = multiply_bytes_vbmi<F>(_mm512_loadu_si512(a + i + 64),
                                               _mm512_loadu_si512(b + i + 64), r, largest1);
-    const __m512i largest = vbmi_multiply_tables<F>::signed_classes ? _mm512_max_epi8(largest0, largest1)
+    const __m512i largest = vbmi_multiply_tables<F>::signed_bytes ? _mm512_max_epi8(largest0, largest1)
                                                                    : _mm512_max_epu8(largest0, largest1);
     if (_mm512_cmpeq_epi8_mask(largest, marker) == 0) {
       _mm512_storeu_si512(out + i, r0);
@@ -233,15 +277,19 @@ struct vbmi_dot_constants {
   static constexpr auto& t = byte_tables_v<F>;
   static constexpr int M = F::mantissa_bits;
   static constexpr int shift = 7 - M;
+  /// The smallest offset >= 2^M congruent to wide_bias, raised by 2^M if that makes q odd and the
+  /// offset indices still stay below the marker (lmul<5,2>, indices up to 223, keeps an even q).
   static constexpr int offset = [] {
-    int o = (1 << M) + (((t.wide_bias - (1 << M)) % (1 << M)) + (1 << M)) % (1 << M);
-    if ((((t.wide_bias - o) >> M) & 1) == 0) o += 1 << M;  // q odd
-    return o;
+    const int o = (1 << M) + (((t.wide_bias - (1 << M)) % (1 << M)) + (1 << M)) % (1 << M);
+    const int raised = o + (1 << M);
+    const bool even_q = (((t.wide_bias - o) >> M) & 1) == 0;
+    return even_q && largest_finite_index<F>() + (raised - raised / 2) < 255 ? raised : o;
   }();
   static constexpr int q = (t.wide_bias - offset) >> M;
-  /// High byte of the bf16 word of 2^q (its low byte is 0).
+  /// High and low byte of the bf16 word of 2^q (the low byte is 0 for odd q).
   static constexpr std::uint8_t scale_high_byte = std::uint8_t((q + 127) >> 1);
-  static_assert((t.wide_bias - offset) % (1 << M) == 0 && q % 2 != 0 && q > -126 && q < 127);
+  static constexpr std::uint8_t scale_low_byte = std::uint8_t(((q + 127) & 1) << 7);
+  static_assert((t.wide_bias - offset) % (1 << M) == 0 && q > -126 && q < 127);
   /// The offset is split between the two tables, so that both stay below the marker.
   static constexpr int offset_y = offset / 2, offset_x = offset - offset_y;
   static_assert(largest_finite_index<F>() + offset_x < 255, "offset indices stay below the marker");
@@ -261,7 +309,7 @@ struct vbmi_dot_constants {
 };
 
 struct vbmi_dot_registers {
-  __m512i x_lo, x_hi, y_lo, y_hi, magnitude, shift_scale, sign_bit, scale_high;
+  __m512i x_lo, x_hi, y_lo, y_hi, magnitude, shift_scale, sign_bit, scale_high, scale_low;
 };
 
 /// Adds the wide products of 64 pairs to acc0 / acc1; `largest` |= max index (marker = NaN/inf).
@@ -280,9 +328,11 @@ template <class F>
   // Scale byte: sign | high byte of 2^q, or 0 for a zero product. (A ^ B) & C: truth table 0x28.
   const __m512i sign = _mm512_ternarylogic_epi32(a, b, r.sign_bit, 0x28);
   const __m512i scale = _mm512_maskz_add_epi8(nonzero, sign, r.scale_high);
-  const __m512i zero = _mm512_setzero_si512();
-  acc0 = _mm512_dpbf16_ps(acc0, (__m512bh)words_lo, (__m512bh)_mm512_unpacklo_epi8(zero, scale));
-  acc1 = _mm512_dpbf16_ps(acc1, (__m512bh)words_hi, (__m512bh)_mm512_unpackhi_epi8(zero, scale));
+  // Low bytes of the scale words: 0 for odd q; for even q (lmul<5,2>) 0x80, and 0 for a zero product.
+  __m512i low_bytes = _mm512_setzero_si512();
+  if constexpr (vbmi_dot_constants<F>::scale_low_byte != 0) low_bytes = _mm512_maskz_mov_epi8(nonzero, r.scale_low);
+  acc0 = _mm512_dpbf16_ps(acc0, (__m512bh)words_lo, (__m512bh)_mm512_unpacklo_epi8(low_bytes, scale));
+  acc1 = _mm512_dpbf16_ps(acc1, (__m512bh)words_hi, (__m512bh)_mm512_unpackhi_epi8(low_bytes, scale));
 }
 
 /// The dot kernel's constant registers for format F.
@@ -292,7 +342,8 @@ template <class F>
   return {_mm512_loadu_si512(C::index_x.data()), _mm512_loadu_si512(C::index_x.data() + 64),
           _mm512_loadu_si512(C::index_y.data()), _mm512_loadu_si512(C::index_y.data() + 64),
           _mm512_set1_epi8(char(F::magnitude_mask)), _mm512_set1_epi8(char(1 << C::shift)),
-          _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte))};
+          _mm512_set1_epi8(char(F::sign_mask)), _mm512_set1_epi8(char(C::scale_high_byte)),
+          _mm512_set1_epi8(char(C::scale_low_byte))};
 }
 
 /// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a

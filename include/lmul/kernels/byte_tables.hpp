@@ -135,20 +135,15 @@ constexpr byte_tables<F> make_byte_tables() {
 template <class F>
 inline constexpr byte_tables<F> byte_tables_v = make_byte_tables<F>();
 
-/// 128 x 128 magnitude table for formats whose products have too many classes for one byte.
+/// The largest index u(c) of a finite code.
 template <class F>
-constexpr std::array<std::uint8_t, 128 * 128> make_pair_table() {
-  std::array<std::uint8_t, 128 * 128> table{};
-  for (unsigned x = 0; x < 128; ++x) {
-    for (unsigned y = 0; y < 128; ++y) {
-      table[x * 128 + y] =
-          std::uint8_t(detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y)));
-    }
+constexpr int largest_finite_index() {
+  int largest = 0;
+  for (unsigned c = 1; c <= F::max_finite_code; ++c) {
+    if (int(byte_tables_v<F>.index[c]) > largest) largest = byte_tables_v<F>.index[c];
   }
-  return table;
+  return largest;
 }
-template <class F>
-inline constexpr std::array<std::uint8_t, 128 * 128> pair_table_v = make_pair_table<F>();
 
 /// True for an 8-bit format whose products the class tables reproduce (all but lmul<5,2>).
 /// A function, so that the tables are never instantiated for wider formats.

@@ -47,7 +47,7 @@ float dot_codes_scalar(const typename F::storage* a, const typename F::storage* 
 
 /// One register of 8-bit operands into the accumulators (pshufb archs).
 template <class F, class A>
-void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
+[[gnu::always_inline]] inline void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
                fp32_accumulators<A>& acc) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   using words = xsimd::batch<std::uint16_t, A>;
@@ -84,16 +84,6 @@ void dot_bytes(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b,
   acc.acc[1] += xsimd::bitwise_cast<floats>(e & high_half);
   acc.acc[2] += xsimd::bitwise_cast<floats>(o << 16);
   acc.acc[3] += xsimd::bitwise_cast<floats>(o & high_half);
-}
-
-/// True if any byte lane holds a NaN or inf code.
-template <class F, class A>
-bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
-  using bytes = xsimd::batch<std::uint8_t, A>;
-  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
-  // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
-  const bytes first_special(std::uint8_t(F::has_infinity ? F::infinity_code : F::nan_code));
-  return xsimd::any(xsimd::max(a & magnitude_mask, b & magnitude_mask) >= first_special);
 }
 
 /// One register of 16-bit or float operands into the accumulators.

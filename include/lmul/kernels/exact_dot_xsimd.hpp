@@ -40,10 +40,11 @@ struct exact_windows_xsimd {
   using dwords = xsimd::batch<std::uint32_t, A>;
   static constexpr int windows = plan::windows;
 
-  /// Per window four fp32 registers: even / odd words, low / high halves of each 32-bit pair.
-  floats fp32[std::size_t(windows)][4];
-  /// Per window the integer sum of the flushed lanes: at most 4 * floats::size * 2^24 per flush,
-  /// at most 2^14 flushes per chunk (chunk_elements / 64): below 2^46 for 16 lanes.
+  /// Per window two fp32 registers (even / odd words), each receiving two products per lane and
+  /// step (the low and high halves of each 32-bit pair): the plan's bound.
+  floats fp32[std::size_t(windows)][2];
+  /// Per window the integer sum of the flushed lanes: at most 2 * floats::size * 2^24 per flush,
+  /// at most 2^14 flushes per chunk (chunk_elements / 64): below 2^45 for 16 lanes.
   std::int64_t units[std::size_t(windows)] = {};
 
   exact_windows_xsimd() {
@@ -53,11 +54,11 @@ struct exact_windows_xsimd {
   }
 
   /// 64 / 16 / ... byte pairs (one register) into the windows.
-  void add(bytes a, bytes b) {
+  [[gnu::always_inline]] void add(bytes a, bytes b) {
     constexpr auto& t = byte_tables_v<F>;
     static_assert(t.wide_by_index);
     constexpr int shift = 7 - F::mantissa_bits;  // from the index sum to a bf16 word
-    const bytes magnitude_mask(std::uint8_t(0x7F));
+    const bytes magnitude_mask = detail::opaque(bytes(std::uint8_t(0x7F)));
     const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
     const words ua = xsimd::bitwise_cast<words>(byte_index<F, A>(ma));
     const words ub = xsimd::bitwise_cast<words>(byte_index<F, A>(mb));
@@ -68,28 +69,35 @@ struct exact_windows_xsimd {
     const words keep_even = xsimd::bitwise_cast<words>((keep << 8) >> 8);  // arithmetic: 0 or 0xFFFF
     const words keep_odd = xsimd::bitwise_cast<words>(keep >> 8);
     const words signs = xsimd::bitwise_cast<words>(a ^ b);
-    const words low_byte(std::uint16_t(0x00FF)), sign_bit(std::uint16_t(0x8000));
-    const words bias(std::uint16_t(t.wide_bias));
+    const words low_byte = detail::opaque(words(std::uint16_t(0x00FF)));
+    const words sign_bit = detail::opaque(words(std::uint16_t(0x8000)));
+    const words bias = detail::opaque(words(std::uint16_t(t.wide_bias)));
     // Magnitudes of the bf16 wide products (0 for zero pairs), and their signs.
     const words even_magnitude = (((ua & low_byte) + (ub & low_byte) + bias) << shift) & keep_even;
     const words odd_magnitude = (((ua >> 8) + (ub >> 8) + bias) << shift) & keep_odd;
-    const words even_sign = (signs << 8) & sign_bit, odd_sign = signs & sign_bit;
-    const dwords high_half(0xFFFF0000u);
+    const words even_word = even_magnitude | ((signs << 8) & sign_bit);
+    const words odd_word = odd_magnitude | (signs & sign_bit);
+    const dwords high_half = detail::opaque(dwords(0xFFFF0000u));
+    // Window j of a word: the word where its magnitude is >= window_floor(j) ("upper part j")
+    // minus upper part j + 1. The parts are disjoint, so the difference is an XOR. Magnitude words
+    // are below 0x8000: signed compares, one instruction each.
+    words even_upper = even_word, odd_upper = odd_word;  // upper part 0: the whole word
     for (int j = 0; j < windows; ++j) {
-      const auto in_window = [&](words magnitude) {
-        auto inside = magnitude >= words(j == 0 ? std::uint16_t(0) : plan::window_floor(j));
-        if (j + 1 < windows) inside = inside & (magnitude < words(plan::window_floor(j + 1)));
-        return inside;
-      };
-      const dwords e = xsimd::bitwise_cast<dwords>(detail::select_bits(
-          in_window(even_magnitude), even_magnitude | even_sign, words(std::uint16_t(0))));
-      const dwords o = xsimd::bitwise_cast<dwords>(detail::select_bits(
-          in_window(odd_magnitude), odd_magnitude | odd_sign, words(std::uint16_t(0))));
-      // A bf16 word w is the fp32 with bits w << 16.
-      fp32[j][0] += xsimd::bitwise_cast<floats>(e << 16);
-      fp32[j][1] += xsimd::bitwise_cast<floats>(e & high_half);
-      fp32[j][2] += xsimd::bitwise_cast<floats>(o << 16);
-      fp32[j][3] += xsimd::bitwise_cast<floats>(o & high_half);
+      words e_window = even_upper, o_window = odd_upper;
+      if (j + 1 < windows) {
+        const words floor_below = detail::opaque(words(std::uint16_t(plan::window_floor(j + 1) - 1)));
+        const words zero = detail::opaque(words(std::uint16_t(0)));
+        even_upper = detail::select_bits(detail::less_small(floor_below, even_magnitude), even_word, zero);
+        odd_upper = detail::select_bits(detail::less_small(floor_below, odd_magnitude), odd_word, zero);
+        e_window = e_window ^ even_upper;
+        o_window = o_window ^ odd_upper;
+      }
+      const dwords e = xsimd::bitwise_cast<dwords>(e_window);
+      const dwords o = xsimd::bitwise_cast<dwords>(o_window);
+      // A bf16 word w is the fp32 with bits w << 16. Two products of one window sum exactly
+      // (below 2^(M + width + 1) units), then join the lane: two products per lane and step.
+      fp32[j][0] += xsimd::bitwise_cast<floats>(e << 16) + xsimd::bitwise_cast<floats>(e & high_half);
+      fp32[j][1] += xsimd::bitwise_cast<floats>(o << 16) + xsimd::bitwise_cast<floats>(o & high_half);
     }
   }
 

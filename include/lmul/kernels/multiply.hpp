@@ -1,8 +1,10 @@
 // lmul/kernels/multiply.hpp -- element-wise L-Mul, bit-identical to lmul_product (spec section 4).
 //
 // Two kernels, chosen by the element width:
-// * 8-bit formats ("class" kernel): u(x) + u(y) through byte tables (byte_tables.hpp), with zero,
-//   inf and NaN operands patched by masks. 64 elements per AVX-512 register.
+// * 8-bit formats ("class" kernel): u(x) + u(y) through byte tables (byte_tables.hpp), zero
+//   operands patched by a mask, registers with a NaN or inf operand recomputed by the scalar
+//   definition. lmul<5,2> (447 classes) uses two signed saturating sums and computes its
+//   subnormal results. 64 elements per AVX-512 register.
 // * 16-bit formats and float ("linear" kernel): the spec's one integer addition
 //   |x| + |y| - (bias << M) + 2^(M - l(M)) on the codes, valid when both operands and the result
 //   are normal; lanes outside that range (zero, subnormal, inf, NaN, underflow, overflow) are
@@ -46,84 +48,151 @@ void for_each_block(const S* a, const S* b, S* out, std::size_t n, Block block) 
   }
 }
 
-/// Constants of the class kernel for a pshufb arch, laid out for lookup().
-template <class F>
+/// Constants of the class kernel for a pshufb arch, laid out for lookup(). `offset` is added (mod
+/// 256) to every index u(c) (lmul<5,2>'s signed classes).
+template <class F, int offset = 0>
 struct byte_lane_tables {
   static constexpr auto& t = byte_tables_v<F>;
   static constexpr int M = F::mantissa_bits;
   static_assert((1 << M) <= 32, "8-bit formats have at most 32 subnormal codes");
-  /// u(c) for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
+  /// u(c) + offset for the subnormal codes c < 2^M (normal codes have u(c) = c - K(1)).
   static constexpr std::size_t subnormal_chunks = ((1u << M) + 15) / 16;
+  static constexpr std::array<std::uint8_t, 128> shifted_index = [] {
+    std::array<std::uint8_t, 128> out{};
+    for (std::size_t c = 0; c < 128; ++c) out[c] = std::uint8_t(t.index[c] + offset);
+    return out;
+  }();
   static constexpr lane_table<subnormal_chunks> subnormal_index =
-      make_lane_table<subnormal_chunks>(t.index, 0, 1 << M);
+      make_lane_table<subnormal_chunks>(shifted_index, 0, 1 << M);
   static constexpr std::size_t low_count = std::size_t(t.normal_begin - t.low_begin);
   static constexpr lane_table<(low_count + 15) / 16> low_product =
       make_lane_table<(low_count + 15) / 16>(t.low, 0, low_count);
 };
 
-/// u(c) of magnitude codes (NaN/inf codes give don't-care values: callers mask them).
-template <class F, class A>
-xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
+/// u(c) + offset (mod 256) of magnitude codes (NaN/inf codes give don't-care values: callers mask
+/// them).
+template <class F, class A, int offset = 0>
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> byte_index(xsimd::batch<std::uint8_t, A> magnitude) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  using L = byte_lane_tables<F>;
+  using L = byte_lane_tables<F, offset>;
   constexpr int k_min_magnitude = -int(detail::magnitude_index<F>(1));  // u(c) = c + this
-  const bytes normal = magnitude + bytes(std::uint8_t(k_min_magnitude));
-  // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
+  const bytes normal = magnitude + detail::opaque(bytes(std::uint8_t(k_min_magnitude + offset)));
   bytes subnormal;
   if constexpr (L::subnormal_chunks == 1) {
+    // Up to 16 subnormal codes (M <= 4): one shuffle; the normal codes' lanes are selected away.
     subnormal = lookup_first_chunk<A>(L::subnormal_index, magnitude);
   } else {
-    subnormal = lookup<A>(L::subnormal_index, magnitude);
+    // 32 (lmul<5,2>): the normal codes' lanes are selected away.
+    subnormal = lookup_within<A>(L::subnormal_index, magnitude);
   }
-  return detail::select_bits(magnitude < bytes(std::uint8_t(1 << F::mantissa_bits)), subnormal, normal);
+  return detail::select_bits(
+      detail::less_small(magnitude, detail::opaque(bytes(std::uint8_t(1 << F::mantissa_bits)))), subnormal, normal);
 }
 
-/// Masks of the special rows of spec 3's table for byte magnitudes.
+/// Magnitude codes of the products whose value V(k) (spec 3) lies below the normal range, in closed
+/// form: t = k + M * 2^M clamped at 0 (every k below gives 0), and for t < (M + 1) * 2^M the code is
+/// V(k) / (smallest subnormal) rounded to nearest even: with j = t >> M and f = t mod 2^M,
+/// RNE((2^M + f) * 2^j / 2^(M + 1)) (one 16-bit multiply by 2^j, a fixed rounding shift). Other
+/// lanes get don't-care values. Used where a lookup table would take too many 16-byte chunks
+/// (lmul<5,2>: 192 classes).
 template <class F, class A>
-struct byte_specials {
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> subnormal_result_codes(xsimd::batch<std::uint8_t, A> t) {
   using bytes = xsimd::batch<std::uint8_t, A>;
-  xsimd::batch_bool<std::uint8_t, A> zero, infinity, nan;
+  using words = xsimd::batch<std::uint16_t, A>;
+  constexpr int M = F::mantissa_bits;
+  static constexpr lane_table<1> powers = [] {
+    std::array<std::uint8_t, 16> p{};
+    for (int j = 0; j <= M; ++j) p[std::size_t(j)] = std::uint8_t(1 << j);
+    return make_lane_table<1>(p, 0, 16);
+  }();
+  const bytes j = xsimd::bitwise_cast<bytes>(xsimd::bitwise_cast<words>(t) >> M) &
+                  detail::opaque(bytes(std::uint8_t(0xFF >> M)));
+  const words p = xsimd::bitwise_cast<words>(lookup_first_chunk<A>(powers, j));  // 0 for j > M
+  const words v = xsimd::bitwise_cast<words>((t & detail::opaque(bytes(std::uint8_t((1 << M) - 1)))) |
+                                             detail::opaque(bytes(std::uint8_t(1 << M))));
+  const words low_byte = detail::opaque(words(std::uint16_t(0x00FF)));
+  // (2^(M+1) - 1) * 2^M < 2^16: no wrap. RNE(w / 2^(M+1)) = (w + 2^M - 1 + bit M+1 of w) >> (M+1).
+  const words half_less = detail::opaque(words(std::uint16_t((1 << M) - 1)));
+  const words one = detail::opaque(words(std::uint16_t(1)));
+  const auto round = [&](words w) { return (w + half_less + ((w >> (M + 1)) & one)) >> (M + 1); };
+  const words even = round((v & low_byte) * (p & low_byte));
+  const words odd = round((v >> 8) * (p >> 8));
+  return xsimd::bitwise_cast<bytes>(even | (odd << 8));
+}
 
-  byte_specials(bytes ma, bytes mb) {
-    const bytes none(std::uint8_t(0));
-    const auto zero_a = ma == none, zero_b = mb == none;
-    zero = zero_a | zero_b;
-    if constexpr (F::has_infinity) {
-      const bytes inf_code = bytes(std::uint8_t(F::infinity_code));
-      const auto inf_a = ma == inf_code, inf_b = mb == inf_code;
-      infinity = inf_a | inf_b;
-      nan = (ma > inf_code) | (mb > inf_code) | (inf_a & zero_b) | (inf_b & zero_a);
-    } else {
-      infinity = none != none;
-      nan = (ma == bytes(std::uint8_t(F::nan_code))) | (mb == bytes(std::uint8_t(F::nan_code)));
-    }
-  }
-};
-
-/// One register of 8-bit L-Mul products (pshufb archs).
+/// True if any byte lane holds a NaN or inf code.
 template <class F, class A>
-xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
+[[gnu::always_inline]] inline bool any_special_byte(xsimd::batch<std::uint8_t, A> a, xsimd::batch<std::uint8_t, A> b) {
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
+  // The smallest NaN/inf magnitude code: IEEE formats' infinity, e4m3fn's only NaN.
+  const bytes below_special(std::uint8_t((F::has_infinity ? F::infinity_code : F::nan_code) - 1));
+  return xsimd::any(
+      detail::less_small(below_special, xsimd::max(a & magnitude_mask, b & magnitude_mask)));
+}
+
+/// The scalar definition on one register of codes (registers with a NaN or inf operand). Out of
+/// line: rare. out may be a or b.
+template <class F, std::size_t lanes>
+[[gnu::noinline]] void multiply_register_scalar(const std::uint8_t* a, const std::uint8_t* b,
+                                                std::uint8_t* out) {
+  std::uint8_t xa[lanes], xb[lanes];
+  std::memcpy(xa, a, lanes);
+  std::memcpy(xb, b, lanes);
+  for (std::size_t j = 0; j < lanes; ++j) out[j] = detail::lmul_codes<F>(xa[j], xb[j]);
+}
+
+/// One register of 8-bit L-Mul products of codes without NaN / inf (pshufb archs).
+template <class F, class A>
+[[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> multiply_bytes(xsimd::batch<std::uint8_t, A> a,
                                              xsimd::batch<std::uint8_t, A> b) {
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr auto& t = byte_tables_v<F>;
-  static_assert(t.product_by_class && t.piecewise_matches);
-  const auto magnitude_mask = bytes(std::uint8_t(F::magnitude_mask));
+  constexpr int M = F::mantissa_bits;
+  const auto magnitude_mask = detail::opaque(bytes(std::uint8_t(F::magnitude_mask)));
   const bytes ma = a & magnitude_mask, mb = b & magnitude_mask;
-  const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
-  // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
-  const bytes below_low = detail::saturating_sub(cls, bytes(std::uint8_t(t.low_begin)));
-  const bytes low = lookup<A>(byte_lane_tables<F>::low_product, below_low);
-  const bytes normal = cls - bytes(std::uint8_t(t.normal_offset));
-  bytes magnitude = detail::select_bits(cls < bytes(std::uint8_t(t.normal_begin)), low, normal);
-  if constexpr (t.overflow_begin < 256) {
-    magnitude = detail::select_bits(cls >= bytes(std::uint8_t(t.overflow_begin)),
-                                    bytes(t.overflow_magnitude), magnitude);
+  bytes magnitude;
+  if constexpr (t.product_by_class) {
+    static_assert(t.piecewise_matches);
+    const bytes cls = detail::saturating_add(byte_index<F, A>(ma), byte_index<F, A>(mb));
+    // Piecewise class -> magnitude: 0 below low_begin (clamped to the low table's entry 0, a zero).
+    const bytes below_low = detail::saturating_sub(cls, detail::opaque(bytes(std::uint8_t(t.low_begin))));
+    // Lanes at or past the table's end (normal and overflow classes) are selected away below.
+    const bytes low = lookup_within<A>(byte_lane_tables<F>::low_product, below_low);
+    const bytes normal = cls - detail::opaque(bytes(std::uint8_t(t.normal_offset)));
+    magnitude = detail::select_bits(detail::at_least_bytes(cls, detail::opaque(bytes(std::uint8_t(t.normal_begin)))),
+                                    normal, low);
+    if constexpr (t.overflow_begin < 256) {
+      magnitude = detail::select_bits(detail::at_least_bytes(cls, detail::opaque(bytes(std::uint8_t(t.overflow_begin)))),
+                                      detail::opaque(bytes(t.overflow_magnitude)), magnitude);
+    }
+  } else {
+    // lmul<5,2>: u sums s span 0..446 (more classes than a byte). The products that differ lie in
+    // s in [first, first + 256] (below: 0; above: overflow), 257 values: t = clamp(s - first, 0, 255)
+    // from one signed saturating add of v(c) = u(c) - d (d = (first + 128) / 2), and a second sum,
+    // with v(y) - 1, saturates at +127 exactly when s >= first + 256 (overflow).
+    constexpr int first = t.normal_offset - (M << M);  // k = -M * 2^M: t = k + M * 2^M
+    static_assert(first >= 0 && first % 2 == 0 && t.overflow_begin == first + 256);
+    constexpr int d = (first + 128) / 2;
+    // Finite nonzero v(c) in [-d, u_max - d] and v(y) - 1 must not wrap: signed bytes.
+    static_assert(d <= 127 && largest_finite_index<F>() - d <= 127);
+    const bytes va = byte_index<F, A, -d>(ma), vb = byte_index<F, A, -d>(mb);
+    const bytes sum = detail::saturating_add_signed(va, vb);  // t - 128, as a signed byte
+    const bytes overflow_sum = detail::saturating_add_signed(va, vb - detail::opaque(bytes(std::uint8_t(1))));
+    const bytes tt = sum ^ detail::opaque(bytes(std::uint8_t(0x80)));
+    using signed_bytes = xsimd::batch<std::int8_t, A>;
+    const auto low_lane = xsimd::bitwise_cast<signed_bytes>(sum) <
+                          detail::opaque(signed_bytes(std::int8_t(((M + 1) << M) - 128)));
+    magnitude = detail::select_bits(xsimd::batch_bool<std::uint8_t, A>(low_lane.data),
+                                    subnormal_result_codes<F, A>(tt),
+                                    tt - detail::opaque(bytes(std::uint8_t(M << M))));  // normal: the code is k
+    magnitude = detail::select_bits(overflow_sum == detail::opaque(bytes(std::uint8_t(127))),
+                                    detail::opaque(bytes(t.overflow_magnitude)), magnitude);
   }
-  const byte_specials<F, A> s(ma, mb);
-  magnitude = detail::select_bits(s.zero, bytes(std::uint8_t(0)), magnitude);
-  magnitude = detail::select_bits(s.infinity, bytes(std::uint8_t(F::infinity_code)), magnitude);
-  magnitude = detail::select_bits(s.nan, bytes(std::uint8_t(F::nan_code)), magnitude);
-  return magnitude | ((a ^ b) & bytes(std::uint8_t(F::sign_mask)));
+  const bytes none = detail::opaque(bytes(std::uint8_t(0)));
+  magnitude = detail::select_bits((ma == none) | (mb == none), none, magnitude);  // spec 3: +-0
+  // NaN / inf operands: the caller recomputes such a register (any_special_byte).
+  return magnitude | ((a ^ b) & detail::opaque(bytes(std::uint8_t(F::sign_mask))));
 }
 
 /// The linear kernel's fast path: the product code of each lane, and which lanes it is exact for.
@@ -156,17 +225,15 @@ template <class F, class A, kernels::algorithm path>
 void multiply_codes(const typename F::storage* a, const typename F::storage* b,
                     typename F::storage* out, std::size_t n) {
   using S = typename F::storage;
-  if constexpr (path == kernels::algorithm::byte_pair_table) {
-    // More classes than a byte holds (lmul<5,2>): a 128 x 128 table, one element at a time.
-    static constexpr auto& table = pair_table_v<F>;
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto pair = std::size_t((a[i] & F::magnitude_mask) * 128 + (b[i] & F::magnitude_mask));
-      out[i] = S(table[pair] | ((a[i] ^ b[i]) & F::sign_mask));
-    }
-  } else if constexpr (path == kernels::algorithm::byte_classes) {
+  if constexpr (path == kernels::algorithm::byte_classes) {
     using bytes = xsimd::batch<std::uint8_t, A>;
-    for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
-      multiply_bytes<F, A>(bytes::load_unaligned(pa), bytes::load_unaligned(pb)).store_unaligned(po);
+    for_each_block<bytes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
+      const bytes va = bytes::load_unaligned(pa), vb = bytes::load_unaligned(pb);
+      if (!any_special_byte<F, A>(va, vb)) [[likely]] {
+        multiply_bytes<F, A>(va, vb).store_unaligned(po);
+      } else {
+        multiply_register_scalar<F, bytes::size>(pa, pb, po);
+      }
     });
   } else {
     static_assert(path == kernels::algorithm::linear);
