@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <random>
 #include <span>
 #include <string>
@@ -383,6 +384,52 @@ TYPED_TEST(DispatchedBytes, DotExactNanAndInfAtEveryPosition) {
       }
     }
   }
+}
+
+// A tie decided by a far-away term: P1 + P2 + P3 where P2 is half an fp32 ulp of P1 and P3 lies more
+// than 62 binades below P1. The exact sum lies just above the tie, so the correctly rounded result
+// is P1 + ulp; a kernel that loses P3 (the sticky bit) before rounding returns P1 (ties to even).
+// Only lmul<1,6>'s wide products span more than 63 binades (the other 8-bit formats' exact sums
+// fit the 62 bits kept, so the sticky bit never decides for them).
+template <class T>
+void check_sticky_tie() {
+  std::map<float, std::pair<unsigned, unsigned>> products;  // positive wide products -> codes
+  for (unsigned x = 0; x < 256; ++x) {
+    for (unsigned y = 0; y < 256; ++y) {
+      const T tx = from_code<T>(x), ty = from_code<T>(y);
+      if (is_special(tx) || is_special(ty)) continue;
+      const float p = wide_product(tx, ty);
+      if (p > 0) products.emplace(p, std::make_pair(x, y));
+    }
+  }
+  ASSERT_FALSE(products.empty());
+  const float smallest = products.begin()->first;
+  bool found = false;
+  for (auto it = products.rbegin(); it != products.rend() && !found; ++it) {
+    const float p1 = it->first;
+    int e;
+    std::frexp(p1, &e);  // p1 in [2^(e-1), 2^e): its fp32 ulp is 2^(e-24)
+    const float p2 = std::ldexp(1.f, e - 25);
+    if (products.count(p2) == 0 || !(smallest < std::ldexp(1.f, e - 1 - 63))) continue;
+    found = true;
+    const auto [x1, y1] = it->second;
+    const auto [x2, y2] = products.at(p2);
+    const auto [x3, y3] = products.begin()->second;
+    // The three pairs among zero pairs, spread over lanes, so the vector paths run.
+    std::vector<T> a(300, from_code<T>(0)), b(300, from_code<T>(0));
+    a[5] = from_code<T>(x1), b[5] = from_code<T>(y1);
+    a[77] = from_code<T>(x2), b[77] = from_code<T>(y2);
+    a[200] = from_code<T>(x3), b[200] = from_code<T>(y3);
+    float expected;
+    ASSERT_TRUE(exact_reference(a, b, expected));
+    ASSERT_EQ(expected, std::nextafter(p1, INFINITY)) << "the reference breaks the tie upward";
+    EXPECT_EQ(bits(lmul::lmul_dot_exact(a, b)), bits(expected)) << "P1 = " << p1;
+  }
+  EXPECT_TRUE(found) << "no tie with a far-away third term in this format";
+}
+
+TEST(DispatchedExactDot, AFarAwayTermDecidesATie) {
+  check_sticky_tie<lmul::lmul<1, 6>>();
 }
 
 // ---- lmul_gemm, lmul_gemm_bt ------------------------------------------------------------------

@@ -72,12 +72,16 @@ template <class A>
 [[gnu::always_inline]] inline xsimd::batch<std::uint8_t, A> blend_by_top_bit(
     xsimd::batch<std::uint8_t, A> steer, xsimd::batch<std::uint8_t, A> if_clear,
     xsimd::batch<std::uint8_t, A> if_set) {
+  // Explicit register casts: at -O0 GCC's intrinsics are macros that C-cast their arguments,
+  // which the xsimd batch does not convert to implicitly.
+  using reg = typename xsimd::batch<std::uint8_t, A>::register_type;
+  const reg s = steer, c = if_clear, t = if_set;
   if constexpr (std::is_base_of_v<xsimd::avx512bw, A>) {
-    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(steer), if_clear, if_set);
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(s), c, t);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
-    return _mm256_blendv_epi8(if_clear, if_set, steer);
+    return _mm256_blendv_epi8(c, t, s);
   } else {
-    return _mm_blendv_epi8(if_clear, if_set, steer);
+    return _mm_blendv_epi8(c, t, s);
   }
 }
 #endif
