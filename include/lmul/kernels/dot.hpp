@@ -7,7 +7,8 @@
 //   builds those bf16 words from byte tables in 16-bit lanes and widens them to fp32 by a shift.
 //   A register holding a NaN or inf operand is summed with the scalar definition instead.
 // * 16-bit formats and float: the linear kernel of multiply.hpp; a lane whose L-Mul result is a
-//   normal code of the format is widened to fp32 exactly, other lanes use lmul_wide.
+//   normal code of the format (or a zero) is placed in an fp32 by shifts (16-bit formats: times
+//   2^(bias - 127), undone once at the end), other lanes use lmul_wide.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -86,39 +87,42 @@ template <class F, class A>
   acc.acc[3] += xsimd::bitwise_cast<floats>(o & high_half);
 }
 
-/// One register of 16-bit or float operands into the accumulators.
+/// One register of 16-bit or float operands into the accumulators (16-bit formats: scaled by
+/// 2^(bias - 127), see dot_codes).
 template <class F, class A>
-void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
-                fp32_accumulators<A>& acc) {
+[[gnu::always_inline]] inline void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
+                                              fp32_accumulators<A>& acc) {
   using S = typename F::storage;
   using codes = xsimd::batch<S, A>;
   using floats = xsimd::batch<float, A>;
-  using dwords = xsimd::batch<std::uint32_t, A>;
   using sdwords = xsimd::batch<std::int32_t, A>;
   const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
   const linear_products<F, A> p(va, vb);
-  const codes product = detail::select_bits(p.exact, p.product, codes(S(0)));
-  if constexpr (sizeof(S) == 4) {
-    acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
+  // Adds product codes (normal codes of F or +0) as fp32.
+  const auto add = [&](codes product) __attribute__((always_inline)) {
+    if constexpr (sizeof(S) == 4) {
+      acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
+    } else {
+      static_assert(F::total_bits == 16 && F::mantissa_bits >= 7, "16-bit formats have E <= 8");
+      // A 16-bit code s|e|f moved to bits 31 | 30-23 | ... of an fp32 by an arithmetic shift of
+      // M - 7 (the sign copies land in the bits the mask clears) is the fp32 with the code's value
+      // times 2^(bias - 127): exact, and zero stays zero. dot_codes multiplies by 2^(127 - bias).
+      constexpr int M = F::mantissa_bits;
+      const sdwords pair = xsimd::bitwise_cast<sdwords>(product);
+      if constexpr (M == 7) {  // bf16's layout: the fp32's top half
+        acc.acc[0] += xsimd::bitwise_cast<floats>(pair << 16);
+        acc.acc[1] += xsimd::bitwise_cast<floats>(pair & detail::opaque(sdwords(std::int32_t(0xFFFF0000u))));
+      } else {
+        const sdwords mask = detail::opaque(sdwords(std::int32_t(0x80000000u | (0x7FFFu << (23 - M)))));
+        acc.acc[0] += xsimd::bitwise_cast<floats>(((pair << 16) >> (M - 7)) & mask);
+        acc.acc[1] += xsimd::bitwise_cast<floats>((pair >> (M - 7)) & mask);
+      }
+    }
+  };
+  if (p.all_exact) [[likely]] {
+    add(p.unsigned_zero_product);
   } else {
-    // A normal code of F widens to fp32 bits ((code & magnitude) + (127 - bias) << M) << (23 - M).
-    constexpr int M = F::mantissa_bits;
-    const dwords pair = xsimd::bitwise_cast<dwords>(product);
-    const sdwords keep = xsimd::bitwise_cast<sdwords>(
-        detail::select_bits(p.exact, codes(S(0xFFFF)), codes(S(0))));
-    const dwords keep_low = xsimd::bitwise_cast<dwords>((keep << 16) >> 16);
-    const dwords keep_high = xsimd::bitwise_cast<dwords>(keep >> 16);
-    const dwords magnitude = dwords(std::uint32_t(F::magnitude_mask));
-    const dwords bias = dwords(std::uint32_t(127 - F::bias) << M);
-    const auto widen = [&](dwords code) {
-      // The sign bit moves from bit total_bits - 1 to bit 31.
-      return (((code & magnitude) + bias) << (23 - M)) |
-             ((code & dwords(std::uint32_t(F::sign_mask))) << (32 - F::total_bits));
-    };
-    acc.acc[0] += xsimd::bitwise_cast<floats>(widen(pair & dwords(0xFFFFu)) & keep_low);
-    acc.acc[1] += xsimd::bitwise_cast<floats>(widen(pair >> 16) & keep_high);
-  }
-  if (!xsimd::all(p.exact)) {
+    add(detail::select_bits(p.exact, p.unsigned_zero_product, codes(S(0))));
     std::array<S, codes::size> exact;
     detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
     for (std::size_t j = 0; j < codes::size; ++j) {
@@ -126,6 +130,15 @@ void dot_linear(const typename F::storage* pa, const typename F::storage* pb,
     }
   }
 }
+
+/// The factor between the fp32 that dot_linear places a 16-bit code in and the code's value:
+/// 2^(127 - bias), exact (1 for bf16's layout).
+template <class F>
+inline constexpr float wide_scale = [] {
+  float s = 1.f;
+  for (int e = F::bias; e < 127; ++e) s *= 2.f;
+  return s;
+}();
 
 /// Sum of wide L-Mul products of n codes for xsimd arch A with `path` (kernels/algorithm_choice.hpp).
 template <class F, class A,
@@ -148,6 +161,14 @@ float dot_codes(const typename F::storage* a, const typename F::storage* b, std:
   } else {
     using codes = xsimd::batch<S, A>;
     for (; i + codes::size <= n; i += codes::size) dot_linear<F, A>(a + i, b + i, acc);
+    if constexpr (sizeof(S) == 2 && wide_scale<F> != 1.f) {
+      // The vector lanes hold the products times 2^(bias - 127): every partial sum is exactly the
+      // scaled partial sum of the products (rounding is scale-invariant between fp32's normal
+      // numbers, and a sum that lands below them is exact in both), so one multiply by a power of
+      // two gives the same sum. (Not under flush-to-zero, which is not IEEE arithmetic.)
+      const float scaled = xsimd::hadd((acc.acc[0] + acc.acc[1]) + (acc.acc[2] + acc.acc[3]));
+      return (scaled * wide_scale<F> + acc.scalar) + dot_codes_scalar<F>(a + i, b + i, n - i);
+    }
   }
   return acc.total() + dot_codes_scalar<F>(a + i, b + i, n - i);
 }

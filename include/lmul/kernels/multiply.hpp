@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -196,27 +197,74 @@ template <class F, class A>
 }
 
 /// The linear kernel's fast path: the product code of each lane, and which lanes it is exact for.
+///
+/// All range tests are signed compares on the magnitudes (which lie below 2^(bits - 1) of the
+/// storage), since xsimd 8.1 compares unsigned 16- and 32-bit lanes on AVX2 per 128-bit half.
+/// A lane is exact when neither operand is NaN / inf and either an operand is zero (the product is
+/// the signed zero) or both are normal and k = |x| + |y| + (offset - bias units) is a normal code.
 template <class F, class A>
 struct linear_products {
   using S = typename F::storage;
+  using T = std::make_signed_t<S>;
   using codes = xsimd::batch<S, A>;
+  using signed_codes = xsimd::batch<T, A>;
+  /// Exact lanes: the product code. Others: don't-care values.
   codes product;
+  /// Exact lanes: the product code, except +0 where an operand is zero (what a sum needs).
+  codes unsigned_zero_product;
+  /// The lanes that the code above is exact for, and whether that is all of them.
   xsimd::batch_bool<S, A> exact;
+  bool all_exact;
 
-  linear_products(codes a, codes b) {
-    constexpr int M = F::mantissa_bits;
-    constexpr S min_normal = S(S(1) << M);
-    constexpr S normal_span = S(F::max_finite_code - min_normal);
-    constexpr S bias_units = S(S(F::bias) << M);
-    constexpr S offset = S(S(1) << (M - ::lmul::paper_offset_exponent(M)));
-    const codes magnitude_mask = codes(S(F::magnitude_mask));
+  static constexpr int M = F::mantissa_bits;
+  static constexpr int W = 8 * int(sizeof(S));
+  static constexpr bool fills_storage = F::total_bits == W;
+  static constexpr long long min_normal = 1LL << M;
+  static constexpr long long max_finite = F::max_finite_code;
+  static constexpr long long span = max_finite - min_normal;
+  /// k = |x| + |y| + add_k.
+  static constexpr long long add_k =
+      (1LL << (M - ::lmul::paper_offset_exponent(M))) - (static_cast<long long>(F::bias) << M);
+  /// The range test of k as one signed compare of w = |x| + |y| + (add_k - min_normal - 2^(W-1))
+  /// (mod 2^W): k - min_normal in [0, span] <=> w <= span - 2^(W-1). Unambiguous because every
+  /// |x| + |y| + add_k - min_normal lies in [add_k - min_normal, 2 max_finite + add_k - min_normal],
+  /// an interval that the wrap maps to itself without touching the valid part:
+  static_assert(2 * max_finite + add_k - min_normal < (1LL << W) &&
+                add_k - min_normal + (1LL << W) > span && span < (1LL << (W - 1)));
+  static constexpr long long add_w = add_k - min_normal - (1LL << (W - 1));
+  static constexpr long long w_limit = span - (1LL << (W - 1));
+
+  /// The constant c as a lane value (two's complement wrap of S).
+  static constexpr S lane(long long c) { return S(static_cast<unsigned long long>(c)); }
+
+  [[gnu::always_inline]] linear_products(codes a, codes b) {
+    const codes magnitude_mask = opaque(codes(S(F::magnitude_mask)));
     const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
-    // |x| + |y| < 2^bits: no wrap. k = sum - bias_units wraps (to huge) when the result underflows.
-    const codes k = ax + ay + codes(S(offset - bias_units));
-    // x normal <=> x - min_normal <= normal_span as unsigned (values below min_normal wrap).
-    const auto in_normal_range = [&](codes x) { return (x - codes(min_normal)) <= codes(normal_span); };
-    exact = in_normal_range(ax) & in_normal_range(ay) & in_normal_range(k);
-    product = k | ((a ^ b) & codes(S(F::sign_mask)));
+    const codes sum = ax + ay;
+    const signed_codes sx = xsimd::bitwise_cast<signed_codes>(ax), sy = xsimd::bitwise_cast<signed_codes>(ay);
+    const signed_codes largest = xsimd::max(sx, sy), smallest = xsimd::min(sx, sy);
+    // Strict compares only (a <= needs a second instruction on SSE / AVX2), each asking for a
+    // reason to take the scalar definition: a NaN / inf operand; or, where no operand is zero, a
+    // subnormal operand or k outside the normal codes.
+    const auto special = largest > opaque(signed_codes(T(max_finite)));
+    const auto zero = smallest == opaque(signed_codes(T(0)));
+    const auto subnormal = smallest < opaque(signed_codes(T(min_normal)));
+    const auto k_out_of_range = xsimd::bitwise_cast<signed_codes>(sum + opaque(codes(lane(add_w)))) >
+                                opaque(signed_codes(T(w_limit)));
+    const auto inexact = special | ((subnormal | k_out_of_range) & ~zero);
+    all_exact = !xsimd::any(inexact);
+    exact = ~xsimd::batch_bool<S, A>(inexact.data);
+    const auto zero_lanes = xsimd::batch_bool<S, A>(zero.data);
+    codes k_signed;
+    if constexpr (fills_storage) {
+      // The sign is the storage's top bit: a + b adds the signs there (their XOR; the carry leaves
+      // the word) and below them |x| + |y|, which the constant turns into k.
+      k_signed = (a + b) + opaque(codes(lane(add_k)));
+    } else {
+      k_signed = (sum + opaque(codes(lane(add_k)))) | ((a ^ b) & opaque(codes(S(F::sign_mask))));
+    }
+    unsigned_zero_product = select_bits(zero_lanes, opaque(codes(S(0))), k_signed);
+    product = select_bits(zero_lanes, (a ^ b) & opaque(codes(S(F::sign_mask))), k_signed);
   }
 };
 
@@ -238,10 +286,10 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   } else {
     static_assert(path == kernels::algorithm::linear);
     using codes = xsimd::batch<S, A>;
-    for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) {
+    for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
       const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
       const linear_products<F, A> p(va, vb);
-      if (xsimd::all(p.exact)) {
+      if (p.all_exact) [[likely]] {
         p.product.store_unaligned(po);
         return;
       }
