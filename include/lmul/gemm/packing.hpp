@@ -8,7 +8,9 @@
 // so edge tiles need no kernel of their own.
 // Each micro-panel also records its smallest nonzero and its largest magnitude code. Magnitude
 // words grow with the code, and NaN and inf are the largest codes of every format, so these two
-// numbers tell the driver whether all products of two panels are additive (fp32 normals).
+// numbers tell the driver whether all products of two panels are additive (fp32 normals); and
+// whether it holds a zero, since two panels without one need no masks (lanes of the padding may
+// then hold any value: the driver never stores them).
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -35,10 +37,11 @@ struct strided_matrix {
   }
 };
 
-/// Range of the magnitude codes in a micro-panel.
+/// Range of the magnitude codes in a micro-panel (its lines inside the matrix).
 struct panel_summary {
   std::uint32_t min_nonzero = 0;  ///< smallest nonzero magnitude code (0: the panel is all zero)
   std::uint32_t max = 0;          ///< largest magnitude code
+  bool has_zero = false;          ///< some element is +-0 (the micro-kernel must apply the masks)
 };
 
 /// True when every product between an A panel and a B panel of format F is an fp32 normal given
@@ -67,20 +70,24 @@ panel_summary code_range(const T* data, std::size_t line_stride, std::size_t dep
   constexpr std::uint32_t magnitude_mask = format_of_t<T>::magnitude_mask;
   std::uint32_t min_minus_one = 0xFFFFFFFFu;
   std::uint32_t max = 0;
+  std::uint32_t min = 0xFFFFFFFFu;
   if (line_stride == 1) {  // B: each step is W contiguous elements; keep W running values
-    std::uint32_t lane_min[W], lane_max[W];
-    std::fill(lane_min, lane_min + W, 0xFFFFFFFFu);
+    std::uint32_t lane_min_minus_one[W], lane_max[W], lane_min[W];
+    std::fill(lane_min_minus_one, lane_min_minus_one + W, 0xFFFFFFFFu);
     std::fill(lane_max, lane_max + W, 0u);
+    std::fill(lane_min, lane_min + W, 0xFFFFFFFFu);
     for (std::size_t p = 0; p < depth; ++p) {
       const T* step = data + p * depth_stride;
       for (std::size_t line = 0; line < lines; ++line) {
         const std::uint32_t magnitude = to_code(step[line]) & magnitude_mask;
-        lane_min[line] = std::min(lane_min[line], magnitude - 1u);
+        lane_min_minus_one[line] = std::min(lane_min_minus_one[line], magnitude - 1u);
         lane_max[line] = std::max(lane_max[line], magnitude);
+        lane_min[line] = std::min(lane_min[line], magnitude);
       }
     }
-    min_minus_one = *std::min_element(lane_min, lane_min + W);
+    min_minus_one = *std::min_element(lane_min_minus_one, lane_min_minus_one + W);
     max = *std::max_element(lane_max, lane_max + W);
+    min = *std::min_element(lane_min, lane_min + W);
   } else {  // rows of A or of B transposed: each line is contiguous when depth_stride == 1
     for (std::size_t line = 0; line < lines; ++line) {
       const T* row = data + line * line_stride;
@@ -88,10 +95,11 @@ panel_summary code_range(const T* data, std::size_t line_stride, std::size_t dep
         const std::uint32_t magnitude = to_code(row[p * depth_stride]) & magnitude_mask;
         min_minus_one = std::min(min_minus_one, magnitude - 1u);
         max = std::max(max, magnitude);
+        min = std::min(min, magnitude);
       }
     }
   }
-  return {min_minus_one + 1u, max};  // 0xFFFFFFFF + 1 = 0: no nonzero element
+  return {min_minus_one + 1u, max, min == 0};  // 0xFFFFFFFF + 1 = 0: no nonzero element
 }
 
 /// Pack a block of `lines` lines (rows of A, or columns of B) x `depth` steps into
