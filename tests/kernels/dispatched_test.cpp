@@ -479,8 +479,8 @@ template <class T>
 
 TYPED_TEST(Dispatched, GemmEveryEdgeIsTheExactSum) {
   using T = TypeParam;
-  // m and n around every micro-tile and panel edge of the kernels (rows 4-16, columns 8-64).
-  const std::size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33};
+  // m and n around every micro-tile and panel edge of the kernels (rows 4-18, columns 8-64).
+  const std::size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 18, 19, 31, 32, 33};
   const std::size_t ns[] = {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 49, 63, 64, 65};
   std::uint64_t seed = 1;
   for (const std::size_t k : {std::size_t{1}, std::size_t{2}, std::size_t{33}}) {
