@@ -83,8 +83,9 @@ INSTRUCTIONS_PER_64 = {
     "multiply/fp8_emulated_table_gather": ("36 + 64 gathered loads", "per 16: 2 vpmovzxbd, vpslld, "
                                            "vpternlogd, vpgatherdd, vpxord, vpternlogd, vpmovdb, store"),
     "multiply/fp32": ("12", "8 loads (4 folded into vmulps), 4 vmulps, 4 stores: the minimum"),
-    "multiply/lmul/float": ("~64", "per 16: 2 loads, 2 vpandd, 2 vpaddd, 3 x (vpsubd, vpcmpud), "
-                            "vpxord/vpandd/vpord (or vpternlogd), store; kand x2, kortest"),
+    "multiply/lmul/float": ("~64", "per 16: 2 loads, 2 vpandd, vpminsd + vpmaxsd, 3 vpaddd, 4 vpcmpd "
+                            "(into k-masks), vpternlogd (sign), 2 vmovdqa32 (one masked: zero lanes), "
+                            "store; korw, kandnw, 2 kmovw"),
 }
 
 

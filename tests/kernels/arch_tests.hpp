@@ -42,15 +42,6 @@ void multiply(const std::vector<T>& a, const std::vector<T>& b, std::vector<T>& 
   lmul::kernels::multiply<arch>(a.data(), b.data(), out.data(), a.size());
 }
 
-/// Index of the first element where out differs from the reference's L-Mul, or -1.
-template <class T>
-long first_mismatch(const T* a, const T* b, const T* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!is_product(a[i], b[i], out[i])) return long(i);
-  }
-  return -1;
-}
-
 template <class T>
 std::string describe(const T* a, const T* b, const T* out, long i) {
   if (i < 0) return "all match";

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -112,6 +113,14 @@ float wide_product(T a, T b) {
 template <class T>
 bool is_product(T a, T b, T got) {
   return core_test::is_expected(core_test::reference_products<T>::product(a, b), got);
+}
+/// Index of the first element where out differs from the reference's L-Mul of a and b, or -1.
+template <class T>
+long first_mismatch(const T* a, const T* b, const T* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!is_product(a[i], b[i], out[i])) return long(i);
+  }
+  return -1;
 }
 template <class T>
 std::string expected_product(T a, T b) {
