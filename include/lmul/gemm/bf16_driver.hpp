@@ -1,6 +1,6 @@
 // lmul/gemm/bf16_driver.hpp -- the five-loop GEMM for 8-bit formats on AVX-512 BF16.
 //
-// Same blocking as driver.hpp (Goto / BLIS) with the 16-bit words of bf16_words.hpp, packed by
+// Same blocking as driver.hpp (Goto / BLIS) with the 16-bit words of kernels/operand_words.hpp, packed by
 // step pairs (bf16_packing.hpp), and bf16_kernel.hpp as the micro-kernel. A tile whose panels hold
 // a NaN or inf runs checked_tile (the AVX-512 BW one, 32 columns at a time) instead.
 //

@@ -2,7 +2,7 @@
 //
 // Per step pair (bf16_packing.hpp) and per row i of the tile, for each of NV vectors of B:
 //     words = vpaddw{zero-masked where B's operand is zero}(A's word pair, B's word pairs)
-//           = the bf16 wide products of 32 (column, step) pairs (bf16_words.hpp)
+//           = the bf16 wide products of 32 (column, step) pairs (kernels/operand_words.hpp)
 //     acc   = vdpbf16ps(acc, words, A's filter pair)
 // HARDWARE MULTIPLIER AS ADDER: the filter is +1.0 (or 0.0 where A's operand is zero), so the
 // BF16 dot-product unit multiplies every product by one (or drops it) and adds it into fp32: a
@@ -16,7 +16,7 @@
 // two FMAs in that order, each rounded to nearest even, denormal inputs read as zero and denormal
 // results flushed to zero, MXCSR ignored. With a filter of 1.0 or 0.0 the product is exact, so
 // each step is one ordinary fp32 addition (of the product, or of a zero), and no denormal occurs
-// (bf16_words.hpp): the lane sums the step pair's products exactly as two fp32 additions would.
+// (kernels/operand_words.hpp): the lane sums the step pair's products exactly as two fp32 additions would.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -56,7 +56,7 @@ LMUL_BF16_TARGET void bf16_micro_kernel(std::size_t pairs, const std::uint32_t* 
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
   }
-  // B's zero operands are the words with magnitude part 0 (bf16_words.hpp).
+  // B's zero operands are the words with magnitude part 0 (kernels/operand_words.hpp).
   const __m512i magnitude_bits = _mm512_set1_epi16(0x7FFF);
   for (std::size_t t = 0; t < pairs; ++t) {
     __m512i b_word[NV];

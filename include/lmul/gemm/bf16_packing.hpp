@@ -28,7 +28,7 @@
 #include <immintrin.h>
 
 #include "bf16_kernel.hpp"  // LMUL_BF16_TARGET
-#include "bf16_words.hpp"
+#include "../kernels/operand_words.hpp"
 #include "packing.hpp"
 
 #define LMUL_BF16_PACK_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
