@@ -119,7 +119,7 @@ void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> 
             const panel_summary& b_panel = b_summary[jr / NR];
             if (additive_kernel_is_exact<format_of_t<T>>(a_panel, b_panel)) {
               micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2, tile,
-                                 a_panel.has_zero || b_panel.has_zero);
+                                 a_panel.has_zero, b_panel.has_zero);
             } else {  // special values or extreme exponents: the exact scalar wide product
               checked_tile<Arch>(a, b, ic + ir, jc + jr, pc, rows, cols, kc, checked_scratch, tile);
             }

@@ -4,7 +4,8 @@
 //     product = (a_word + b_word) AND (a_mask AND b_mask)     one integer add + one 3-input AND
 //     acc    += bit_cast<float>(product)                       one fp32 add
 // No multiplication anywhere: that is L-Mul (kernels/operand_words.hpp explains why the sum is the
-// product). Panels without a zero operand skip the masks: one integer add + one fp32 add. The accumulators stay in registers: MR * NV of them, sized to the register file of the
+// product). Panels without a zero operand skip their mask: with neither, one integer add + one
+// fp32 add. The accumulators stay in registers: MR * NV of them, sized to the register file of the
 // arch. With AVX-512 the masks go into mask registers instead (free), leaving one integer add and
 // one fp32 add per vector of products, the same instruction count as an FMA-based sgemm kernel.
 #pragma once
@@ -38,10 +39,10 @@ struct kernel_shape {
   static constexpr std::size_t mr = lanes >= 16 ? 8 : 6;
 };
 
-/// The portable kernel (any xsimd arch): both masks applied with one 3-input AND, or (`masked`
-/// false, for panels without a zero operand) not at all: one integer add and one fp32 add per
-/// vector of products.
-template <class Arch, bool masked>
+/// The portable kernel (any xsimd arch). Zero operands' products are masked with A's mask and/or
+/// B's (`mask_a`, `mask_b`: the panel holds a zero), one AND each; panels without a zero need
+/// neither: one integer add and one fp32 add per vector of products.
+template <class Arch, bool mask_a, bool mask_b>
 void generic_micro_kernel(std::size_t depth, const std::uint32_t* a_panel,
                           const std::uint32_t* b_panel, float* tile) {
   using shape = kernel_shape<Arch>;
@@ -64,19 +65,22 @@ void generic_micro_kernel(std::size_t depth, const std::uint32_t* a_panel,
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < NV; ++v) {
       b_word[v] = word_batch::load_unaligned(b_panel + v * L);
-      if constexpr (masked) b_mask[v] = word_batch::load_unaligned(b_panel + NR + v * L);
+      if constexpr (mask_b) b_mask[v] = word_batch::load_unaligned(b_panel + NR + v * L);
     }
 #pragma GCC unroll 16
     for (std::size_t i = 0; i < MR; ++i) {
       const word_batch a_word(a_panel[i]);
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < NV; ++v) {
-        if constexpr (masked) {
-          const word_batch product = (a_word + b_word[v]) & (word_batch(a_panel[MR + i]) & b_mask[v]);
-          acc[i][v] += xsimd::bitwise_cast<float_batch>(product);
-        } else {
-          acc[i][v] += xsimd::bitwise_cast<float_batch>(a_word + b_word[v]);
+        word_batch product = a_word + b_word[v];
+        if constexpr (mask_a && mask_b) {
+          product &= word_batch(a_panel[MR + i]) & b_mask[v];
+        } else if constexpr (mask_a) {
+          product &= word_batch(a_panel[MR + i]);
+        } else if constexpr (mask_b) {
+          product &= b_mask[v];
         }
+        acc[i][v] += xsimd::bitwise_cast<float_batch>(product);
       }
     }
     a_panel += 2 * MR;
@@ -137,10 +141,10 @@ void micro_kernel_avx512(std::size_t depth, const std::uint32_t* a_panel,
 #endif
 
 /// tile[i * NR + j] = sum over p < depth of the L-Mul products of packed row i and column j.
-/// `has_zero`: some operand of the two panels is +-0 (its product must be masked to +0).
+/// `a_has_zero`, `b_has_zero`: some operand of that panel is +-0 (its products must be masked to +0).
 template <class Arch>
 void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
-                  float* tile, bool has_zero) {
+                  float* tile, bool a_has_zero, bool b_has_zero) {
 #if defined(__AVX512F__)
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     using shape = kernel_shape<Arch>;
@@ -148,10 +152,14 @@ void micro_kernel(std::size_t depth, const std::uint32_t* a_panel, const std::ui
     return;
   }
 #endif
-  if (has_zero) {
-    generic_micro_kernel<Arch, true>(depth, a_panel, b_panel, tile);
+  if (a_has_zero && b_has_zero) {
+    generic_micro_kernel<Arch, true, true>(depth, a_panel, b_panel, tile);
+  } else if (a_has_zero) {
+    generic_micro_kernel<Arch, true, false>(depth, a_panel, b_panel, tile);
+  } else if (b_has_zero) {
+    generic_micro_kernel<Arch, false, true>(depth, a_panel, b_panel, tile);
   } else {
-    generic_micro_kernel<Arch, false>(depth, a_panel, b_panel, tile);
+    generic_micro_kernel<Arch, false, false>(depth, a_panel, b_panel, tile);
   }
 }
 

@@ -41,7 +41,7 @@ struct strided_matrix {
 struct panel_summary {
   std::uint32_t min_nonzero = 0;  ///< smallest nonzero magnitude code (0: the panel is all zero)
   std::uint32_t max = 0;          ///< largest magnitude code
-  bool has_zero = false;          ///< some element is +-0 (the micro-kernel must apply the masks)
+  bool has_zero = false;          ///< some element is +-0 (the micro-kernel must apply its masks)
 };
 
 /// True when every product between an A panel and a B panel of format F is an fp32 normal given
