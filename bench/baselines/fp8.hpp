@@ -14,6 +14,11 @@
 //   decode_fp32fma AVX-512F: arithmetic decode to fp32 (normal codes: the magnitude bits shifted
 //                 into place plus the exponent rebias; subnormal codes: integer-to-float conversion
 //                 times 2^(1 - bias - M), exact), then `vfmadd`. No fp32 denormal is formed.
+//   avx2_f16c_fp32fma  AVX2 + FMA + F16C: each code's magnitude bits moved where an fp16 keeps them
+//                 (e5m2 is the top byte of an fp16; e4m3fn one shift and mask), so the fp16 is the
+//                 value times 2^(bias - 15), subnormal codes included; `vcvtph2ps` widens it
+//                 exactly, `vfmadd` accumulates, one multiply by 2^(2 (15 - bias)) at the end. A
+//                 register of 32 pairs with a NaN or inf code takes the scalar path.
 //   table_fp32fma any instruction set: blocks decoded through a 256-entry fp32 table, then the
 //                 fp32 FMA dot of bench/baselines/fp32.hpp.
 // multiply (exact product rounded to the format, round to nearest even):
@@ -23,6 +28,7 @@
 //                 significant bits), a round-to-nearest-even encode of the magnitude (normal range
 //                 by integer rounding, subnormal range by a magic-number add), sign by XOR.
 //   decode_fp32   the same with an arithmetic decode (AVX-512F only), 16 lanes at a time.
+//   avx2_f16c     AVX2 + F16C: the dot's fp16 widening, `vmulps`, the same encode at 8 lanes.
 //
 // The tables come from the library's exact conversions and its exactly rounded fp8 operator*, and
 // bench/kernels/kernels_bench.cpp checks every method on all 256 x 256 code pairs before timing it.
@@ -37,7 +43,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#if defined(__AVX512F__)
+#if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -130,6 +136,136 @@ float dot_table_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_
   }
   return sum;
 }
+
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+
+// ---- dot: fp8 -> fp16 -> fp32 by F16C, then FMA (AVX2) --------------------------------------------
+
+/// The smallest magnitude code that is NaN or inf (e4m3fn: 0x7F, e5m2: 0x7C).
+template <class T>
+constexpr unsigned first_special_magnitude() {
+  unsigned m = 0;
+  while (m < 127 && !std::isnan(float(T::from_bits(std::uint8_t(m)))) &&
+         !std::isinf(float(T::from_bits(std::uint8_t(m)))))
+    ++m;
+  return m;
+}
+
+/// The fp32 values of the 32 codes in c times 2^(bias - 15) (e5m2: times 1), as four registers in
+/// the order (unpacklo low, unpacklo high, unpackhi low, unpackhi high): the same for both
+/// operands of a dot. A code with its magnitude moved to bit 14 (the sign kept at bit 15) is an
+/// fp16 with the same exponent field (the e5m2 code is the fp16's top byte), so its value times
+/// 2^(bias - 15), subnormal codes included (fp16 subnormals); vcvtph2ps widens it exactly.
+template <class T>
+LMUL_BENCH_FP8_INLINE void fp16_values_avx2(__m256i c, __m256* out) {
+  constexpr int M = lmul::format_of_t<T>::mantissa_bits;
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i keep = _mm256_set1_epi16(std::int16_t(0x8000u | (0x7Fu << (10 - M))));
+  const __m256i words[2] = {_mm256_unpacklo_epi8(zero, c), _mm256_unpackhi_epi8(zero, c)};  // code << 8
+  for (int h = 0; h < 2; ++h) {
+    __m256i half = words[h];
+    if constexpr (M != 2) {  // magnitude from bits 8..14 to 10 - M .. 16 - M: arithmetic shift, mask
+      half = _mm256_and_si256(_mm256_srai_epi16(half, M - 2), keep);
+    }
+    out[2 * h] = _mm256_cvtph_ps(_mm256_castsi256_si128(half));
+    out[2 * h + 1] = _mm256_cvtph_ps(_mm256_extracti128_si256(half, 1));
+  }
+}
+
+template <class T>
+float dot_avx2_f16c_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
+  using F = lmul::format_of_t<T>;
+  static_assert(F::exponent_bits + F::mantissa_bits == 7 && F::mantissa_bits >= 2 && F::bias <= 15,
+                "8-bit formats that fp16 holds with the same exponent field");
+  const __m256i magnitude = _mm256_set1_epi8(0x7F);
+  const __m256i below_special = _mm256_set1_epi8(char(first_special_magnitude<T>() - 1));
+  __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+  float scalar = 0.0f;
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
+    const __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
+    const __m256i largest = _mm256_max_epu8(_mm256_and_si256(ca, magnitude), _mm256_and_si256(cb, magnitude));
+    const __m256i special = _mm256_cmpgt_epi8(largest, below_special);  // magnitudes < 128: signed is fine
+    if (!_mm256_testz_si256(special, special)) [[unlikely]] {
+      scalar = add_exact_products<T>(scalar, a + i, b + i, 0, 32);  // a NaN or inf code
+      continue;
+    }
+    __m256 x[4], y[4];
+    fp16_values_avx2<T>(ca, x);
+    fp16_values_avx2<T>(cb, y);
+    for (int r = 0; r < 4; ++r) acc[r] = _mm256_fmadd_ps(x[r], y[r], acc[r]);
+  }
+  const __m256 total = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, total);
+  float sum = 0.0f;
+  for (float v : lanes) sum += v;
+  // Every product above was scaled by 2^(2 (bias - 15)) and stayed an fp32 normal (the smallest,
+  // 2^-18 * 2^-16 for e4m3fn), so partial sums scale exactly: one multiply undoes it.
+  return add_exact_products<T>(sum * std::ldexp(1.0f, 2 * (15 - F::bias)) + scalar, a, b, i, n);
+}
+
+/// 8 fp32 values (finite) -> codes of F in the low byte of each 32-bit lane, rounded to nearest
+/// even, overflow to inf (e5m2) or NaN (e4m3fn): the AVX2 form of encode16 below.
+template <class T>
+LMUL_BENCH_FP8_INLINE __m256i encode8_avx2(__m256 v) {
+  using F = lmul::format_of_t<T>;
+  constexpr int M = F::mantissa_bits;
+  const __m256i bits = _mm256_castps_si256(v);
+  const __m256i sign = _mm256_and_si256(_mm256_srli_epi32(bits, 24), _mm256_set1_epi32(0x80));
+  const __m256i abs = _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFFFF));
+  // Normal range: round the fp32 fraction to M bits (ties to even), rebias the exponent.
+  const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(abs, 23 - M), _mm256_set1_epi32(1));
+  const __m256i rounded = _mm256_add_epi32(_mm256_add_epi32(abs, _mm256_set1_epi32((1 << (22 - M)) - 1)), lsb);
+  const __m256i normal = _mm256_sub_epi32(_mm256_srli_epi32(rounded, 23 - M), _mm256_set1_epi32((127 - F::bias) << M));
+  // Subnormal range: adding 2^23 x (the subnormal quantum) rounds to the quantum, ties to even.
+  const __m256 magic = _mm256_set1_ps(std::ldexp(1.0f, 23 + 1 - F::bias - M));
+  const __m256i subnormal = _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(_mm256_castsi256_ps(abs), magic)),
+                                             _mm256_castps_si256(magic));
+  const __m256i small = _mm256_cmpgt_epi32(_mm256_set1_epi32((128 - F::bias) << 23), abs);  // abs < 2^31
+  __m256i code = _mm256_blendv_epi8(normal, subnormal, small);
+  const __m256i overflow = _mm256_cmpgt_epi32(code, _mm256_set1_epi32(F::max_finite_code));
+  code = _mm256_blendv_epi8(code, _mm256_set1_epi32(F::has_infinity ? F::infinity_code : F::nan_code), overflow);
+  return _mm256_or_si256(code, sign);
+}
+
+/// Exact fp8 multiply on AVX2: both operands widened as in the dot (fp16, vcvtph2ps), one multiply
+/// by 2^(2 (15 - bias)) puts x in true scale, vmulps (exact: <= 8 significant bits), encode8_avx2.
+/// A register of 32 pairs holding a NaN or inf code takes the table.
+template <class T>
+void multiply_avx2_f16c(const std::uint8_t* a, const std::uint8_t* b, std::uint8_t* out, std::size_t n) {
+  using F = lmul::format_of_t<T>;
+  const __m256i magnitude = _mm256_set1_epi8(0x7F);
+  const __m256i below_special = _mm256_set1_epi8(char(first_special_magnitude<T>() - 1));
+  const __m256 rescale = _mm256_set1_ps(std::ldexp(1.0f, 2 * (15 - F::bias)));
+  // fp16_values_avx2 yields codes 0-7, 16-23, 8-15, 24-31; the packs below interleave them by
+  // 128-bit lane, and this dword permutation restores the order.
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
+    const __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
+    const __m256i largest = _mm256_max_epu8(_mm256_and_si256(ca, magnitude), _mm256_and_si256(cb, magnitude));
+    const __m256i special = _mm256_cmpgt_epi8(largest, below_special);
+    if (!_mm256_testz_si256(special, special)) [[unlikely]] {
+      multiply_table_scalar<T>(a + i, b + i, out + i, 32);  // a NaN or inf code
+      continue;
+    }
+    __m256 x[4], y[4];
+    fp16_values_avx2<T>(ca, x);
+    fp16_values_avx2<T>(cb, y);
+    __m256i code[4];
+    for (int r = 0; r < 4; ++r) code[r] = encode8_avx2<T>(_mm256_mul_ps(_mm256_mul_ps(x[r], rescale), y[r]));
+    const __m256i low = _mm256_packus_epi32(code[0], code[2]);   // codes 0-3 8-11 | 4-7 12-15
+    const __m256i high = _mm256_packus_epi32(code[1], code[3]);  // codes 16-19 24-27 | 20-23 28-31
+    const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(low, high), order);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), bytes);
+  }
+  multiply_table_scalar<T>(a + i, b + i, out + i, n - i);
+}
+
+#endif  // __AVX2__ && __FMA__ && __F16C__
 
 #if defined(__AVX512F__)
 

@@ -10,10 +10,11 @@
 //   dot/fp32_fma              8 FMA chains   (alternatives fp32_fma_4acc, fp32_fma_12acc)
 //   multiply/fp32             4x unrolled    (alternative fp32_plain: the compiler's vectoriser)
 //   dot/fp8_emulated          the first available of bf16_dpbf16 (AVX-512 VBMI + BF16), vbmi_fp32fma,
-//                             decode_fp32fma (AVX-512F), table_fp32fma (any); bf16_shifts_dpbf16 is
-//                             measured as an alternative only
-//   multiply/fp8_emulated     the first available of vbmi_fp32, decode_fp32 (then table_gather and
-//                             table_scalar, slower on Zen 4: 2.3 and 1.2 against 5.7 G elements/s)
+//                             decode_fp32fma (AVX-512F), avx2_f16c_fp32fma (AVX2 + FMA + F16C),
+//                             table_fp32fma (any); bf16_shifts_dpbf16 is measured as an alternative only
+//   multiply/fp8_emulated     the first available of vbmi_fp32, decode_fp32, avx2_f16c (AVX2 + F16C),
+//                             then table_gather and table_scalar (slower on Zen 4: 2.3 and 1.2
+//                             against 5.7 G elements/s)
 // Every exact fp8 method is checked on all 256 x 256 code pairs against the library's exact
 // conversions and exactly rounded operator* before it is timed; a method that differs reports an
 // error instead of a rate.
@@ -234,6 +235,9 @@ std::vector<method<fp8_dot_fn>> fp8_dot_methods() {
 #if defined(__AVX512F__)
   out.push_back({"decode_fp32fma", fp8::dot_decode_fp32fma<T>});
 #endif
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+  out.push_back({"avx2_f16c_fp32fma", fp8::dot_avx2_f16c_fp32fma<T>});
+#endif
   out.push_back({"table_fp32fma", fp8::dot_table_fp32fma<T>});
   return out;
 }
@@ -249,6 +253,9 @@ std::vector<method<fp8_multiply_fn>> fp8_multiply_methods() {
 #if defined(__AVX512F__)
   out.push_back({"decode_fp32", fp8::multiply_decode_fp32<T>});
   out.push_back({"table_gather", fp8::multiply_table_gather<T>});
+#endif
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+  out.push_back({"avx2_f16c", fp8::multiply_avx2_f16c<T>});
 #endif
   out.push_back({"table_scalar", fp8::multiply_table_scalar<T>});
   return out;
