@@ -33,8 +33,9 @@ struct fp32_accumulators {
   floats acc[4] = {floats(0.f), floats(0.f), floats(0.f), floats(0.f)};
   float scalar = 0.f;
 
-  float total() const {
-    return xsimd::hadd((acc[0] + acc[1]) + (acc[2] + acc[3])) + scalar;
+  /// The sum; `vector_scale` (a power of two) multiplies the vector lanes' part only.
+  float total(float vector_scale = 1.f) const {
+    return xsimd::hadd((acc[0] + acc[1]) + (acc[2] + acc[3])) * vector_scale + scalar;
   }
 };
 
@@ -161,13 +162,12 @@ float dot_codes(const typename F::storage* a, const typename F::storage* b, std:
   } else {
     using codes = xsimd::batch<S, A>;
     for (; i + codes::size <= n; i += codes::size) dot_linear<F, A>(a + i, b + i, acc);
-    if constexpr (sizeof(S) == 2 && wide_scale<F> != 1.f) {
+    if constexpr (sizeof(S) == 2) {
       // The vector lanes hold the products times 2^(bias - 127): every partial sum is exactly the
       // scaled partial sum of the products (rounding is scale-invariant between fp32's normal
       // numbers, and a sum that lands below them is exact in both), so one multiply by a power of
       // two gives the same sum. (Not under flush-to-zero, which is not IEEE arithmetic.)
-      const float scaled = xsimd::hadd((acc.acc[0] + acc.acc[1]) + (acc.acc[2] + acc.acc[3]));
-      return (scaled * wide_scale<F> + acc.scalar) + dot_codes_scalar<F>(a + i, b + i, n - i);
+      return acc.total(wide_scale<F>) + dot_codes_scalar<F>(a + i, b + i, n - i);
     }
   }
   return acc.total() + dot_codes_scalar<F>(a + i, b + i, n - i);

@@ -255,16 +255,17 @@ struct linear_products {
     all_exact = !xsimd::any(inexact);
     exact = ~xsimd::batch_bool<S, A>(inexact.data);
     const auto zero_lanes = xsimd::batch_bool<S, A>(zero.data);
+    const codes sign = (a ^ b) & opaque(codes(S(F::sign_mask)));
     codes k_signed;
     if constexpr (fills_storage) {
       // The sign is the storage's top bit: a + b adds the signs there (their XOR; the carry leaves
       // the word) and below them |x| + |y|, which the constant turns into k.
       k_signed = (a + b) + opaque(codes(lane(add_k)));
     } else {
-      k_signed = (sum + opaque(codes(lane(add_k)))) | ((a ^ b) & opaque(codes(S(F::sign_mask))));
+      k_signed = (sum + opaque(codes(lane(add_k)))) | sign;
     }
     unsigned_zero_product = select_bits(zero_lanes, opaque(codes(S(0))), k_signed);
-    product = select_bits(zero_lanes, (a ^ b) & opaque(codes(S(F::sign_mask))), k_signed);
+    product = select_bits(zero_lanes, sign, k_signed);
   }
 };
 
