@@ -141,14 +141,16 @@ float dot_table_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::size_
 
 // ---- dot: fp8 -> fp16 -> fp32 by F16C, then FMA (AVX2) --------------------------------------------
 
-/// The smallest magnitude code that is NaN or inf (e4m3fn: 0x7F, e5m2: 0x7C).
+/// True if any of the 32 code pairs holds a NaN or inf code: the magnitudes' maximum against the
+/// smallest special magnitude (e5m2's infinity, e4m3fn's NaN), as in decode16 below.
 template <class T>
-constexpr unsigned first_special_magnitude() {
-  unsigned m = 0;
-  while (m < 127 && !std::isnan(float(T::from_bits(std::uint8_t(m)))) &&
-         !std::isinf(float(T::from_bits(std::uint8_t(m)))))
-    ++m;
-  return m;
+LMUL_BENCH_FP8_INLINE bool any_special_avx2(__m256i ca, __m256i cb) {
+  using F = lmul::format_of_t<T>;
+  const __m256i magnitude = _mm256_set1_epi8(0x7F);
+  const __m256i below_special = _mm256_set1_epi8(char((F::has_infinity ? F::infinity_code : F::nan_code) - 1));
+  const __m256i largest = _mm256_max_epu8(_mm256_and_si256(ca, magnitude), _mm256_and_si256(cb, magnitude));
+  const __m256i special = _mm256_cmpgt_epi8(largest, below_special);  // magnitudes < 128: signed is fine
+  return !_mm256_testz_si256(special, special);
 }
 
 /// The fp32 values of the 32 codes in c times 2^(bias - 15) (e5m2: times 1), as four registers in
@@ -177,17 +179,13 @@ float dot_avx2_f16c_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::s
   using F = lmul::format_of_t<T>;
   static_assert(F::exponent_bits + F::mantissa_bits == 7 && F::mantissa_bits >= 2 && F::bias <= 15,
                 "8-bit formats that fp16 holds with the same exponent field");
-  const __m256i magnitude = _mm256_set1_epi8(0x7F);
-  const __m256i below_special = _mm256_set1_epi8(char(first_special_magnitude<T>() - 1));
   __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
   float scalar = 0.0f;
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     const __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
     const __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
-    const __m256i largest = _mm256_max_epu8(_mm256_and_si256(ca, magnitude), _mm256_and_si256(cb, magnitude));
-    const __m256i special = _mm256_cmpgt_epi8(largest, below_special);  // magnitudes < 128: signed is fine
-    if (!_mm256_testz_si256(special, special)) [[unlikely]] {
+    if (any_special_avx2<T>(ca, cb)) [[unlikely]] {
       scalar = add_exact_products<T>(scalar, a + i, b + i, 0, 32);  // a NaN or inf code
       continue;
     }
@@ -196,11 +194,8 @@ float dot_avx2_f16c_fp32fma(const std::uint8_t* a, const std::uint8_t* b, std::s
     fp16_values_avx2<T>(cb, y);
     for (int r = 0; r < 4; ++r) acc[r] = _mm256_fmadd_ps(x[r], y[r], acc[r]);
   }
-  const __m256 total = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-  alignas(32) float lanes[8];
-  _mm256_store_ps(lanes, total);
-  float sum = 0.0f;
-  for (float v : lanes) sum += v;
+  const float sum = xsimd::hadd(xsimd::batch<float, xsimd::avx2>(
+      _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]))));
   // Every product above was scaled by 2^(2 (bias - 15)) and stayed an fp32 normal (the smallest,
   // 2^-18 * 2^-16 for e4m3fn), so partial sums scale exactly: one multiply undoes it.
   return add_exact_products<T>(sum * std::ldexp(1.0f, 2 * (15 - F::bias)) + scalar, a, b, i, n);
@@ -236,8 +231,6 @@ LMUL_BENCH_FP8_INLINE __m256i encode8_avx2(__m256 v) {
 template <class T>
 void multiply_avx2_f16c(const std::uint8_t* a, const std::uint8_t* b, std::uint8_t* out, std::size_t n) {
   using F = lmul::format_of_t<T>;
-  const __m256i magnitude = _mm256_set1_epi8(0x7F);
-  const __m256i below_special = _mm256_set1_epi8(char(first_special_magnitude<T>() - 1));
   const __m256 rescale = _mm256_set1_ps(std::ldexp(1.0f, 2 * (15 - F::bias)));
   // fp16_values_avx2 yields codes 0-7, 16-23, 8-15, 24-31; the packs below interleave them by
   // 128-bit lane, and this dword permutation restores the order.
@@ -246,9 +239,7 @@ void multiply_avx2_f16c(const std::uint8_t* a, const std::uint8_t* b, std::uint8
   for (; i + 32 <= n; i += 32) {
     const __m256i ca = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i));
     const __m256i cb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
-    const __m256i largest = _mm256_max_epu8(_mm256_and_si256(ca, magnitude), _mm256_and_si256(cb, magnitude));
-    const __m256i special = _mm256_cmpgt_epi8(largest, below_special);
-    if (!_mm256_testz_si256(special, special)) [[unlikely]] {
+    if (any_special_avx2<T>(ca, cb)) [[unlikely]] {
       multiply_table_scalar<T>(a + i, b + i, out + i, 32);  // a NaN or inf code
       continue;
     }
