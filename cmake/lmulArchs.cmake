@@ -18,7 +18,7 @@ endmacro()
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|i[3-6]86)$")  # best first
   set(lmul_avx512_flags -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)
   # VBMI, BF16 and BMI2 come as target attributes on the functions that use them
-  # (kernels/avx512_vbmi.hpp); the GEMM of the 8-bit formats is the bf16 one (gemm/bf16_driver.hpp).
+  # (kernels/avx512_vbmi.hpp); the GEMM of the 8-bit formats is the bf16 one (gemm/bf16_scheme.hpp).
   lmul_arch(avx512_vbmi FLAGS ${lmul_avx512_flags} KERNEL kernels::avx512_vbmi
             GEMM kernels::avx512_vbmi CPU_TEST cpu_has_avx512_vbmi)
   lmul_arch(avx512bw FLAGS ${lmul_avx512_flags} KERNEL xsimd::avx512bw GEMM xsimd::avx512bw

@@ -1,4 +1,4 @@
-// The bf16 GEMM path (8-bit formats on AVX-512 BF16: gemm/bf16_driver.hpp), called explicitly
+// The bf16 GEMM path (8-bit formats on AVX-512 BF16: gemm/bf16_scheme.hpp), called explicitly
 // through lmul_gemm_arch<lmul::kernels::avx512_vbmi>, against the scalar wide product (spec 3) and
 // against the summation order that the Intel SDM's definition of vdpbf16ps implies.
 // Skipped where the CPU lacks the arch; compiled only in units with AVX-512 BW flags.
@@ -147,16 +147,16 @@ TYPED_TEST(GemmBf16Test, OddShapesMatchTheNaiveLoop) {
 
 // vdpbf16ps per fp32 lane (Intel SDM): acc += high * 1.0, then acc += low * 1.0, each rounded to
 // nearest even. So each entry of C must be, bit for bit, this fp32 sum: per depth block of
-// bf16_depth_block steps, products in the order 1, 0, 3, 2, ...; C = first block, then
+// bf16_scheme<T>::depth_block steps, products in the order 1, 0, 3, 2, ...; C = first block, then
 // C += each later block. A single rounding per pair, or flushed partial sums, would differ.
 TYPED_TEST(GemmBf16Test, SumsInTheOrderVdpbf16psDefines) {
   using T = TypeParam;
-  const std::size_t m = 11, n = 37, k = 2 * lmul::detail::bf16_depth_block + 77;
+  const std::size_t m = 11, n = 37, k = 2 * lmul::detail::bf16_scheme<T>::depth_block + 77;
   auto a = random_codes<T>(m * k, 5);
   auto b = random_codes<T>(k * n, 6);
   std::vector<float> c(m * n);
   lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
-  const std::size_t block = lmul::detail::bf16_depth_block;
+  const std::size_t block = lmul::detail::bf16_scheme<T>::depth_block;
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       const auto product = [&](std::size_t p) {

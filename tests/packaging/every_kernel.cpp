@@ -50,7 +50,7 @@ float use_kernels() {
 #endif
 #if defined(__AVX512BW__)
   sum += use_arch<xsimd::avx512bw>(a, out, c);
-  // AVX-512 BF16 GEMM (gemm/bf16_driver.hpp for 8-bit formats, the AVX-512 BW path otherwise).
+  // AVX-512 BF16 GEMM (gemm/bf16_scheme.hpp for 8-bit formats, the AVX-512 BW path otherwise).
   lmul::lmul_gemm_arch<lmul::kernels::avx512_vbmi>(10, 10, 10, a.data(), 10, a.data(), 10,
                                                    c.data(), 10);
   lmul::lmul_gemm_bt_arch<lmul::kernels::avx512_vbmi>(10, 10, 10, a.data(), 10, a.data(), 10,

@@ -27,27 +27,19 @@
 
 #include <immintrin.h>
 
+#include "micro_kernel.hpp"  // c_tile
+
 #define LMUL_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
 namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-/// Where the micro-kernel's MR x NR sums go: rows x cols of C (row stride ldc), written (first
-/// depth block) or added to (later blocks). Rows and columns past the edge are not touched.
-struct bf16_c_tile {
-  float* c;
-  std::size_t ldc;
-  std::size_t rows;
-  std::size_t cols;
-  bool overwrite;
-};
-
 /// C tile (+)= sum over the `pairs` step pairs of the wide products of packed row i and column j
 /// (NR = 16 NV). Run only where the CPU has AVX-512 BF16.
 template <std::size_t MR, std::size_t NV>
 LMUL_BF16_TARGET void bf16_micro_kernel(std::size_t pairs, const std::uint32_t* a_panel,
-                                        const std::uint32_t* b_panel, bf16_c_tile out) {
+                                        const std::uint32_t* b_panel, c_tile out) {
   constexpr std::size_t L = 16;
   constexpr std::size_t NR = NV * L;
   __m512 acc[MR][NV];

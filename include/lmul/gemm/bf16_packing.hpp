@@ -38,6 +38,10 @@ namespace detail {
 inline namespace LMUL_ISA {  // every function: see detail/isa_namespace.hpp
 namespace bf16_pack {
 
+/// Rows of an A micro-panel: 8 rows of words + 8 rows of filters make one 16 x 16 transpose.
+inline constexpr std::size_t a_panel_rows = 8;
+
+
 /// The 128 magnitude words of one side (entry c: the word of the positive code c) in 4 registers.
 struct word_tables {
   __m512i part[4];
@@ -161,7 +165,7 @@ LMUL_BF16_PACK_TARGET void pack_a_bf16(strided_matrix<T> a, std::size_t row0, st
                                        std::size_t rows, std::size_t depth, std::uint32_t* out,
                                        bool* special) {
   using F = format_of_t<T>;
-  constexpr std::size_t MR = 8;  // 8 rows of words + 8 rows of filters: one 16 x 16 transpose
+  constexpr std::size_t MR = bf16_pack::a_panel_rows;
   const bf16_pack::word_tables tables = bf16_pack::load_word_tables<F, true>();
   const std::size_t pairs = (depth + 1) / 2;
   const std::size_t panels = (rows + MR - 1) / MR;

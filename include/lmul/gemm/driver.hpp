@@ -1,18 +1,21 @@
 // lmul/gemm/driver.hpp -- cache blocking, the exact fallback for special tiles, and threads.
 //
-// The loop nest is the classic five-loop GEMM (Goto & van de Geijn; BLIS):
+// The loop nest is the classic five-loop GEMM (Goto & van de Geijn; BLIS), one for every scheme:
 //   columns of C in blocks of NC      -> a KC x NC panel of B is packed (stays in L3)
 //     depth in blocks of KC           -> an MC x KC block of A is packed (stays in L2)
-//       micro-panels of B (NR columns) and of A (MR rows) -> micro_kernel (KC x NR of B in L1)
-// A tile whose panels could produce a NaN, an inf, or an fp32 result outside the normal range
-// (possible for fp32 operands only; never for 8-bit formats) goes to checked_tile instead, which
-// checks every product and computes the irregular ones with the scalar wide product of spec 3.
-// Arch kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats through bf16_driver.hpp instead.
+//       micro-panels of B (NR columns) and of A (MR rows) -> the scheme's micro-kernel
+// A scheme (word32_scheme.hpp, bf16_scheme.hpp) gives the blocking, the packing and the
+// micro-kernel. A tile whose panels the scheme's micro-kernel cannot compute exactly (a NaN or an
+// inf, and for fp32 operands a result that could leave the normal range) goes to checked_tile
+// instead, which checks every product and computes the irregular ones with the scalar wide
+// product of spec section 3. kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats with
+// bf16_scheme, every other arch and format with word32_scheme.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -23,109 +26,98 @@
 #include <vector>
 
 #include "../scalar.hpp"
-#include "bf16_driver.hpp"
+#include "bf16_scheme.hpp"
 #include "checked_tile.hpp"
 #include "micro_kernel.hpp"
 #include "packing.hpp"
 #include "scratch.hpp"
+#include "word32_scheme.hpp"
 
 namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-/// Depth of a packed block: a B micro-panel (KC x NR words and masks) fits the 32 KiB L1 for
-/// AVX2 (256 * 16 * 8 B) and L2 otherwise; the A block of MC rows fits L2.
-inline constexpr std::size_t depth_block = 256;
-inline constexpr std::size_t row_micro_panels_per_block = 16;     // MC = 16 * MR
-inline constexpr std::size_t column_micro_panels_per_block = 64;  // NC = 64 * NR
+/// The scheme lmul_gemm runs for elements T on Arch.
+template <class Arch, class T>
+struct scheme_of {
+  using type = word32_scheme<Arch, T>;
+};
+#if LMUL_KERNELS_X86
+/// kernels::avx512_vbmi: 8-bit formats on the bf16 kernel, the others on the 32-bit word kernel
+/// of its AVX-512 BW base.
+template <class T>
+struct scheme_of<kernels::avx512_vbmi, T> {
+  using type = std::conditional_t<bf16_kernel_serves<format_of_t<T>>(), bf16_scheme<T>,
+                                  word32_scheme<xsimd::avx512bw, T>>;
+};
+#endif
+template <class Arch, class T>
+using scheme_of_t = typename scheme_of<Arch, T>::type;
 
-/// c_row[0, cols) = tile_row (the first depth block) or += tile_row (the later ones).
-template <class Arch>
-void store_tile_row(const float* tile_row, std::size_t cols, float* c_row, bool overwrite) {
-  using float_batch = xsimd::batch<float, Arch>;
-  constexpr std::size_t L = float_batch::size;
-  std::size_t j = 0;
-  for (; j + L <= cols; j += L) {
-    float_batch sum = float_batch::load_unaligned(tile_row + j);
-    if (!overwrite) sum += float_batch::load_unaligned(c_row + j);
-    sum.store_unaligned(c_row + j);
+/// out (+)= the products of A rows [row, row + out.rows) and B columns [col, col + out.cols) over
+/// steps [p0, p0 + depth) (out.rows <= MR), every product checked (checked_tile.hpp), NR columns
+/// of CheckedArch at a time. `codes` is checked_tile's scratch space. Not inlined: the rare path
+/// stays out of the loop nest (and GCC then cannot guess at pointer ranges the checks exclude).
+template <class CheckedArch, std::size_t MR, class T>
+[[gnu::noinline]] void checked_c_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std::size_t col,
+                    std::size_t p0, std::size_t depth, c_tile out,
+                    std::vector<std::uint32_t>& codes) {
+  constexpr std::size_t NR = kernel_shape<CheckedArch>::nr;
+  alignas(64) float tile[MR * NR];
+  for (std::size_t j0 = 0; j0 < out.cols; j0 += NR) {
+    const std::size_t width = std::min(NR, out.cols - j0);
+    checked_tile<CheckedArch>(a, b, row, col + j0, p0, out.rows, width, depth, codes, tile);
+    for (std::size_t i = 0; i < out.rows; ++i) {
+      store_tile_row<CheckedArch>(tile + i * NR, width, out.c + i * out.ldc + j0, out.overwrite);
+    }
   }
-  for (; j < cols; ++j) c_row[j] = overwrite ? tile_row[j] : c_row[j] + tile_row[j];
 }
 
 /// C (m x n, row stride ldc) = A (m x k) * B (k x n) with L-Mul products, one thread.
 template <class Arch, class T>
 void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
-                 strided_matrix<T> b, float* c, std::size_t ldc);
-
-#if LMUL_KERNELS_X86
-/// The same on kernels::avx512_vbmi: 8-bit formats take the bf16 kernel, the others the 32-bit
-/// word kernel of its AVX-512 BW base.
-template <class Arch, class T>
-  requires std::is_same_v<Arch, kernels::avx512_vbmi>
-void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
                  strided_matrix<T> b, float* c, std::size_t ldc) {
-  if constexpr (bf16_kernel_serves<format_of_t<T>>()) {
-    gemm_serial_bf16<Arch, T>(m, n, k, a, b, c, ldc);
-  } else {
-    gemm_serial<xsimd::avx512bw, T>(m, n, k, a, b, c, ldc);
-  }
-}
-#endif
-
-template <class Arch, class T>
-void gemm_serial(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
-                 strided_matrix<T> b, float* c, std::size_t ldc) {
-  using shape = kernel_shape<Arch>;
-  constexpr std::size_t MR = shape::mr;
-  constexpr std::size_t NR = shape::nr;
-  constexpr std::size_t KC = depth_block;
-  constexpr std::size_t MC = MR * row_micro_panels_per_block;
-  constexpr std::size_t NC = NR * column_micro_panels_per_block;
+  using S = scheme_of_t<Arch, T>;
+  constexpr std::size_t MR = S::mr, NR = S::nr;
+  constexpr std::size_t KC = S::depth_block, MC = S::row_block, NC = S::column_block;
+  static_assert(MC % MR == 0 && NC % NR == 0, "blocks of whole micro-panels");
 
   if (m == 0 || n == 0) return;
   if (k == 0) {  // the empty sum
     for (std::size_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
     return;
   }
-  // Packed blocks: 2 words (word, mask) per element, no bigger than the matrices need.
+  // Packed blocks no bigger than the matrices need.
   const std::size_t depth = std::min(KC, k);
   std::uint32_t* const a_packed =
-      word_buffer::get(0, std::min(MC, (m + MR - 1) / MR * MR) * depth * 2);
+      word_buffer::get(0, (std::min(MC, m) + MR - 1) / MR * S::a_panel_words(depth));
   std::uint32_t* const b_packed =
-      word_buffer::get(1, std::min(NC, (n + NR - 1) / NR * NR) * depth * 2);
-  std::vector<panel_summary> a_summary(MC / MR);
-  std::vector<panel_summary> b_summary(NC / NR);
-  alignas(64) float tile[MR * NR];
-  std::vector<std::uint32_t> checked_scratch;  // used by checked_tile only
+      word_buffer::get(1, (std::min(NC, n) + NR - 1) / NR * S::b_panel_words(depth));
+  std::array<typename S::summary, MC / MR> a_summary{};
+  std::array<typename S::summary, NC / NR> b_summary{};
+  std::vector<std::uint32_t> checked_scratch;  // used by checked_c_tile only
 
   for (std::size_t jc = 0; jc < n; jc += NC) {
     const std::size_t nc = std::min(NC, n - jc);
     for (std::size_t pc = 0; pc < k; pc += KC) {
       const std::size_t kc = std::min(KC, k - pc);
       const bool first_block = pc == 0;  // C = first block's sum, later blocks add to it
-      // B(p, j) for p in [pc, pc + kc), j in [jc, jc + nc): lines are columns, depth is rows.
-      pack_block<T, false, NR>(b.address(pc, jc), b.col_stride, b.row_stride, nc, kc, b_packed,
-                               b_summary.data());
+      S::pack_b(b, pc, jc, kc, nc, b_packed, b_summary.data());
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
-        pack_block<T, true, MR>(a.address(ic, pc), a.row_stride, a.col_stride, mc, kc, a_packed,
-                                a_summary.data());
+        S::pack_a(a, ic, pc, mc, kc, a_packed, a_summary.data());
         for (std::size_t jr = 0; jr < nc; jr += NR) {
-          const std::size_t cols = std::min(NR, nc - jr);
+          const auto& b_panel = b_summary[jr / NR];
           for (std::size_t ir = 0; ir < mc; ir += MR) {
-            const std::size_t rows = std::min(MR, mc - ir);
-            const panel_summary& a_panel = a_summary[ir / MR];
-            const panel_summary& b_panel = b_summary[jr / NR];
-            if (additive_kernel_is_exact<format_of_t<T>>(a_panel, b_panel)) {
-              micro_kernel<Arch>(kc, a_packed + ir * kc * 2, b_packed + jr * kc * 2, tile,
-                                 a_panel.has_zero, b_panel.has_zero);
+            const auto& a_panel = a_summary[ir / MR];
+            const c_tile out{c + (ic + ir) * ldc + jc + jr, ldc, std::min(MR, mc - ir),
+                             std::min(NR, nc - jr), first_block};
+            if (S::exact(a_panel, b_panel)) {
+              S::run(kc, a_packed + ir / MR * S::a_panel_words(kc),
+                     b_packed + jr / NR * S::b_panel_words(kc), a_panel, b_panel, out);
             } else {  // special values or extreme exponents: the exact scalar wide product
-              checked_tile<Arch>(a, b, ic + ir, jc + jr, pc, rows, cols, kc, checked_scratch, tile);
-            }
-            for (std::size_t i = 0; i < rows; ++i) {
-              store_tile_row<Arch>(tile + i * NR, cols, c + (ic + ir + i) * ldc + jc + jr,
-                                   first_block);
+              checked_c_tile<typename S::checked_arch, MR>(a, b, ic + ir, jc + jr, pc, kc, out,
+                                                           checked_scratch);
             }
           }
         }
@@ -171,7 +163,7 @@ void run_catching(Work&& work, std::exception_ptr& failure) noexcept {
 template <class Arch, class T>
 void gemm_threaded(std::size_t m, std::size_t n, std::size_t k, strided_matrix<T> a,
                    strided_matrix<T> b, float* c, std::size_t ldc, unsigned threads) {
-  constexpr std::size_t MR = kernel_shape<Arch>::mr;
+  constexpr std::size_t MR = scheme_of_t<Arch, T>::mr;
   if (m == 0 || n == 0) return;  // nothing to write: start no thread
   const std::size_t panels = m / MR + (m % MR != 0);  // (m + MR - 1) / MR could wrap
   const std::size_t bands =

@@ -39,6 +39,30 @@ struct kernel_shape {
   static constexpr std::size_t mr = lanes >= 16 ? 8 : 6;
 };
 
+/// Where a micro-kernel's sums go: rows x cols of C (row stride ldc), written (the first depth
+/// block) or added to (the later ones). Rows and columns past the edge are not touched.
+struct c_tile {
+  float* c;
+  std::size_t ldc;
+  std::size_t rows;
+  std::size_t cols;
+  bool overwrite;
+};
+
+/// c_row[0, cols) = tile_row (overwrite) or += tile_row.
+template <class Arch>
+void store_tile_row(const float* tile_row, std::size_t cols, float* c_row, bool overwrite) {
+  using float_batch = xsimd::batch<float, Arch>;
+  constexpr std::size_t L = float_batch::size;
+  std::size_t j = 0;
+  for (; j + L <= cols; j += L) {
+    float_batch sum = float_batch::load_unaligned(tile_row + j);
+    if (!overwrite) sum += float_batch::load_unaligned(c_row + j);
+    sum.store_unaligned(c_row + j);
+  }
+  for (; j < cols; ++j) c_row[j] = overwrite ? tile_row[j] : c_row[j] + tile_row[j];
+}
+
 /// The portable kernel (any xsimd arch). Zero operands' products are masked with A's mask and/or
 /// B's (`mask_a`, `mask_b`: the panel holds a zero), one AND each; panels without a zero need
 /// neither: one integer add and one fp32 add per vector of products.
