@@ -199,6 +199,44 @@ TYPED_TEST(AllKernels, DotUnalignedStarts) {
   }
 }
 
+TYPED_TEST(WideKernels, DotOfEqualPairsIsTheirExactMultiple) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  if constexpr (F::mantissa_bits > 17) {
+    GTEST_SKIP() << "wide products of more than 18 significant bits: sums of 64 are not exact";
+  } else {
+    // 64 copies of one pair: every partial sum j * p (j <= 64, p with at most 18 significant bits)
+    // is exact, so the dot must be 64 * p bit for bit; the pair fills whole registers, so this
+    // reaches the vector paths' tests for whole registers, not only the lanes beside zeros
+    // (subnormal operands beside large ones, k at both ends of the normal range, ...).
+    constexpr std::size_t n = 64;
+    const std::vector<T> values = boundary_values<T>();
+    std::vector<std::pair<T, T>> pairs;
+    for (T x : values) {
+      for (T y : values) pairs.emplace_back(x, y);
+    }
+    code_source<T> source(0xd07 + sizeof(T));
+    for (int i = 0; i < 50000; ++i) {
+      const T x = source();
+      pairs.emplace_back(x, source());
+    }
+    for (const auto& [x, y] : pairs) {
+      const float p = wide_product(x, y);
+      if (!std::isnan(p) && !std::isinf(p) && std::fabs(double(p)) * n >= 0x1p127) {
+        continue;  // partial sums near the top of fp32's range: rounding allowed
+      }
+      const std::vector<T> a(n, x), b(n, y);
+      const float got = dot(a, b);
+      if (std::isnan(p)) {
+        ASSERT_TRUE(std::isnan(got)) << "codes " << +lmul::to_code(x) << " * " << +lmul::to_code(y);
+      } else {
+        ASSERT_EQ(got, float(double(p) * n)) << "codes " << +lmul::to_code(x) << " * " << +lmul::to_code(y);
+      }
+    }
+  }
+}
+
 TYPED_TEST(ByteKernels, DotOfOnePairIsItsWideProduct) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;

@@ -88,6 +88,62 @@ template <class F, class A>
   acc.acc[3] += xsimd::bitwise_cast<floats>(o & high_half);
 }
 
+/// Adds a register of product codes (normal codes of F or +0) as fp32 to the accumulators
+/// (16-bit formats: scaled by 2^(bias - 127), see dot_codes).
+template <class F, class A>
+[[gnu::always_inline]] inline void add_product_codes(xsimd::batch<typename F::storage, A> product,
+                                                     fp32_accumulators<A>& acc) {
+  using S = typename F::storage;
+  using floats = xsimd::batch<float, A>;
+  using sdwords = xsimd::batch<std::int32_t, A>;
+  if constexpr (sizeof(S) == 4) {
+    acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
+  } else {
+    static_assert(F::total_bits == 16 && F::mantissa_bits >= 7, "16-bit formats have E <= 8");
+    // A 16-bit code s|e|f moved to bits 31 | 30-23 | ... of an fp32 by an arithmetic shift of
+    // M - 7 (the sign copies land in the bits the mask clears) is the fp32 with the code's value
+    // times 2^(bias - 127): exact, and zero stays zero. dot_codes multiplies by 2^(127 - bias).
+    constexpr int M = F::mantissa_bits;
+    const sdwords pair = xsimd::bitwise_cast<sdwords>(product);
+    if constexpr (M == 7) {  // bf16's layout: the fp32's top half
+      acc.acc[0] += xsimd::bitwise_cast<floats>(pair << 16);
+      acc.acc[1] +=
+          xsimd::bitwise_cast<floats>(pair & detail::opaque(sdwords(std::int32_t(0xFFFF0000u))));
+    } else {
+      const sdwords mask = detail::opaque(sdwords(std::int32_t(0x80000000u | (0x7FFFu << (23 - M)))));
+      acc.acc[0] += xsimd::bitwise_cast<floats>(((pair << 16) >> (M - 7)) & mask);
+      acc.acc[1] += xsimd::bitwise_cast<floats>((pair >> (M - 7)) & mask);
+    }
+  }
+}
+
+/// The common case of 16-bit formats whose sign is the storage's top bit: every operand normal
+/// and every k a normal code, so each product is a + b + c. `irregular` marks the lanes where that
+/// fails (a zero, subnormal, NaN or inf operand, k outside the normal codes): three compares, of
+/// the larger and the smaller magnitude and of k (linear_products' wrap-arranged test).
+template <class F, class A>
+struct regular_products {
+  using P = linear_products<F, A>;
+  using codes = typename P::codes;
+  using signed_codes = typename P::signed_codes;
+  using T = typename P::T;
+  static_assert(P::fills_storage && P::W == 16);
+  codes product;
+  xsimd::batch_bool<T, A> irregular;
+
+  [[gnu::always_inline]] regular_products(codes a, codes b) {
+    const codes magnitude_mask = detail::opaque(codes(typename P::S(F::magnitude_mask)));
+    const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
+    const signed_codes sx = xsimd::bitwise_cast<signed_codes>(ax);
+    const signed_codes sy = xsimd::bitwise_cast<signed_codes>(ay);
+    irregular = (xsimd::max(sx, sy) > detail::opaque(signed_codes(T(P::max_finite)))) |
+                (xsimd::min(sx, sy) < detail::opaque(signed_codes(T(P::min_normal)))) |
+                (xsimd::bitwise_cast<signed_codes>(ax + ay + detail::opaque(codes(P::lane(P::add_w)))) >
+                 detail::opaque(signed_codes(T(P::w_limit))));
+    product = (a + b) + detail::opaque(codes(P::lane(P::add_k)));
+  }
+};
+
 /// One register of 16-bit or float operands into the accumulators (16-bit formats: scaled by
 /// 2^(bias - 127), see dot_codes).
 template <class F, class A>
@@ -95,35 +151,20 @@ template <class F, class A>
                                               fp32_accumulators<A>& acc) {
   using S = typename F::storage;
   using codes = xsimd::batch<S, A>;
-  using floats = xsimd::batch<float, A>;
-  using sdwords = xsimd::batch<std::int32_t, A>;
   const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
-  const linear_products<F, A> p(va, vb);
-  // Adds product codes (normal codes of F or +0) as fp32.
-  const auto add = [&](codes product) __attribute__((always_inline)) {
-    if constexpr (sizeof(S) == 4) {
-      acc.acc[0] += xsimd::bitwise_cast<floats>(product);  // the wide product of float is the product
-    } else {
-      static_assert(F::total_bits == 16 && F::mantissa_bits >= 7, "16-bit formats have E <= 8");
-      // A 16-bit code s|e|f moved to bits 31 | 30-23 | ... of an fp32 by an arithmetic shift of
-      // M - 7 (the sign copies land in the bits the mask clears) is the fp32 with the code's value
-      // times 2^(bias - 127): exact, and zero stays zero. dot_codes multiplies by 2^(127 - bias).
-      constexpr int M = F::mantissa_bits;
-      const sdwords pair = xsimd::bitwise_cast<sdwords>(product);
-      if constexpr (M == 7) {  // bf16's layout: the fp32's top half
-        acc.acc[0] += xsimd::bitwise_cast<floats>(pair << 16);
-        acc.acc[1] += xsimd::bitwise_cast<floats>(pair & detail::opaque(sdwords(std::int32_t(0xFFFF0000u))));
-      } else {
-        const sdwords mask = detail::opaque(sdwords(std::int32_t(0x80000000u | (0x7FFFu << (23 - M)))));
-        acc.acc[0] += xsimd::bitwise_cast<floats>(((pair << 16) >> (M - 7)) & mask);
-        acc.acc[1] += xsimd::bitwise_cast<floats>((pair >> (M - 7)) & mask);
-      }
+  if constexpr (sizeof(S) == 2 && linear_products<F, A>::fills_storage) {
+    // The common register first (fewer instructions than linear_products' full test).
+    const regular_products<F, A> regular(va, vb);
+    if (!xsimd::any(regular.irregular)) [[likely]] {
+      add_product_codes<F, A>(regular.product, acc);
+      return;
     }
-  };
+  }
+  const linear_products<F, A> p(va, vb);
   if (p.all_exact) [[likely]] {
-    add(p.unsigned_zero_product);
+    add_product_codes<F, A>(p.unsigned_zero_product, acc);
   } else {
-    add(detail::select_bits(p.exact, p.unsigned_zero_product, codes(S(0))));
+    add_product_codes<F, A>(detail::select_bits(p.exact, p.unsigned_zero_product, codes(S(0))), acc);
     std::array<S, codes::size> exact;
     detail::select_bits(p.exact, codes(S(1)), codes(S(0))).store_unaligned(exact.data());
     for (std::size_t j = 0; j < codes::size; ++j) {
