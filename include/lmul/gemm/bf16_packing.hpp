@@ -41,7 +41,6 @@ namespace bf16_pack {
 /// Rows of an A micro-panel: 8 rows of words + 8 rows of filters make one 16 x 16 transpose.
 inline constexpr std::size_t a_panel_rows = 8;
 
-
 /// The 128 magnitude words of one side (entry c: the word of the positive code c) in 4 registers.
 struct word_tables {
   __m512i part[4];

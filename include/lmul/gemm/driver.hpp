@@ -59,9 +59,9 @@ using scheme_of_t = typename scheme_of<Arch, T>::type;
 /// of CheckedArch at a time. `codes` is checked_tile's scratch space. Not inlined: the rare path
 /// stays out of the loop nest (and GCC then cannot guess at pointer ranges the checks exclude).
 template <class CheckedArch, std::size_t MR, class T>
-[[gnu::noinline]] void checked_c_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row, std::size_t col,
-                    std::size_t p0, std::size_t depth, c_tile out,
-                    std::vector<std::uint32_t>& codes) {
+[[gnu::noinline]] void checked_c_tile(strided_matrix<T> a, strided_matrix<T> b, std::size_t row,
+                                      std::size_t col, std::size_t p0, std::size_t depth,
+                                      c_tile out, std::vector<std::uint32_t>& codes) {
   constexpr std::size_t NR = kernel_shape<CheckedArch>::nr;
   alignas(64) float tile[MR * NR];
   for (std::size_t j0 = 0; j0 < out.cols; j0 += NR) {
