@@ -237,6 +237,215 @@ TYPED_TEST(GemmBf16Test, ThreadsGiveTheSameBits) {
   }
 }
 
+// ---- bfloat16 operands (lmul<7,8>): the codes are the words ----
+// Panels whose magnitude ranges keep every product a normal bf16 >= 2^-119 run the bf16 kernel;
+// the others (specials, subnormals, tiny or huge products) run the checked path.
+
+using bf16 = lmul::lmul<7, 8>;
+
+class GemmBf16CodesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!lmul::kernels::arch_available<bf16_arch>()) GTEST_SKIP() << "no AVX-512 VBMI + BF16";
+  }
+};
+
+bf16 bf16_from_code(unsigned code) { return std::bit_cast<bf16>(std::uint16_t(code)); }
+
+/// Random bf16 values: sign, exponent uniform in [emin, emax], any fraction; `zeros` of them
+/// (in 1/zeros) replaced by +-0.
+std::vector<bf16> random_bf16(std::size_t count, std::uint32_t seed, int emin, int emax,
+                              unsigned zeros = 0) {
+  std::mt19937 gen(seed);
+  std::uniform_int_distribution<int> exponent(emin, emax);
+  std::uniform_int_distribution<unsigned> fraction(0, 127), bit(0, 1), zero(0, zeros);
+  std::vector<bf16> out(count);
+  for (auto& x : out) {
+    unsigned code = (bit(gen) << 15) | (unsigned(exponent(gen) + 127) << 7) | fraction(gen);
+    if (zeros != 0 && zero(gen) == 0) code &= 0x8000;
+    x = bf16_from_code(code);
+  }
+  return out;
+}
+
+/// Codes at every boundary of the definition: zeros, subnormals, every exponent with fractions
+/// 0, 1, 0x40, 0x7F, both signs, inf and NaN.
+std::vector<bf16> boundary_bf16() {
+  std::vector<bf16> out;
+  for (const unsigned sign : {0u, 0x8000u}) {
+    for (const unsigned magnitude : {0x0u, 0x1u, 0x40u, 0x7Fu, 0x7F80u, 0x7FC0u, 0x7F81u}) {
+      out.push_back(bf16_from_code(sign | magnitude));
+    }
+    for (unsigned e = 1; e < 255; ++e) {
+      for (const unsigned f : {0x0u, 0x1u, 0x40u, 0x7Fu}) {
+        out.push_back(bf16_from_code(sign | e << 7 | f));
+      }
+    }
+  }
+  return out;
+}
+
+// Every pair of boundary codes as one product (k = 1): the bits of the scalar wide product, in
+// tiles of the kernel and of the checked path alike.
+TEST_F(GemmBf16CodesTest, EveryBoundaryPairIsTheScalarWideProduct) {
+  const auto codes = boundary_bf16();
+  const std::size_t n = codes.size();
+  std::vector<float> c(n * n);
+  lmul::lmul_gemm_arch<bf16_arch>(n, n, 1, codes.data(), 1, codes.data(), n, c.data(), n);
+  for (std::size_t x = 0; x < n; ++x) {
+    for (std::size_t y = 0; y < n; ++y) {
+      const float expected = reference_wide(codes[x], codes[y]);
+      const float got = c[x * n + y];
+      ASSERT_TRUE((std::isnan(got) && std::isnan(expected)) || got == expected)
+          << std::hex << std::bit_cast<std::uint16_t>(codes[x]) << " * "
+          << std::bit_cast<std::uint16_t>(codes[y]) << ": " << got << " vs " << expected;
+    }
+  }
+}
+
+// Products exactly at the kernel's limits. x = 2^ea, y = +-2^eb (1 + f/128): the wide product is
+// 2^(ea + eb) (1 + (f + 8)/128) (spec 3: the fraction sum plus the offset 2^-4), so
+// x y1 + x y2 with f1 = 1, y2 negative with f2 = 0 is exactly 2^(ea + eb - 7): a subnormal fp32
+// whenever ea + eb < -119. vdpbf16ps would flush it to zero; the result must be exact at every
+// exponent, on either side of the limit, and at the overflow end too.
+TEST_F(GemmBf16CodesTest, CancellationAtTheKernelsExponentLimits) {
+  for (int e = -140; e <= 129; ++e) {
+    if (e > -100 && e < 110) continue;
+    const int ea = e / 2, eb = e - e / 2;
+    const bf16 x = bf16_from_code(unsigned(ea + 127) << 7);
+    const bf16 y1 = bf16_from_code(unsigned(eb + 127) << 7 | 1);
+    const bf16 y2 = bf16_from_code(0x8000u | unsigned(eb + 127) << 7);
+    // 16 x 48 x 4 with rows and columns of ordinary values around it: the tiles hold both.
+    const std::size_t m = 16, n = 48, k = 4;
+    std::vector<bf16> a(m * k, bf16(1.0f)), b(k * n, bf16(0.5f));
+    for (std::size_t i = 0; i < m; ++i) a[i * k + 0] = a[i * k + 1] = x, a[i * k + 2] = bf16(0.0f);
+    for (std::size_t j = 0; j < n; ++j) b[0 * n + j] = y1, b[1 * n + j] = y2;
+    std::vector<float> c(m * n);
+    lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+    // Row i: x y1 + x y2 + 0 * 0.5 + 1 * 0.5 (L-Mul: 1 * 0.5 = 0.5 * (1 + 2^-4)).
+    const float tail = reference_wide(bf16(1.0f), bf16(0.5f));
+    ASSERT_EQ(tail, 0.53125f);
+    const bool finite = e <= 127;  // else both products overflow (+inf and -inf)
+    const double pair = std::ldexp(1.0, e - 7);
+    for (std::size_t i = 0; i < m * n; ++i) {
+      if (!finite) {
+        ASSERT_TRUE(std::isnan(c[i]) || std::isinf(c[i])) << e;
+        continue;
+      }
+      // Exact sum 2^(e-7) + 0.53125; in fp32 any order rounds 2^(e-7) away when it is tiny, so
+      // compare with the reference bound, and where the pair alone is the question (tail
+      // columns cancel it) check the pair directly below.
+      const lmul_gemm_test::reference_entry exact{
+          pair + 0.53125, std::ldexp(1.0, e) * (137.0 + 136.0) / 128 + 0.53125};
+      ASSERT_TRUE(matches_reference(c[i], exact, k)) << e << " at " << i;
+    }
+    // The pair alone (k = 2): exactly 2^(e - 7), subnormal or not.
+    std::vector<bf16> a2 = {x, x}, b2 = {y1, y2};
+    float c2 = -1.0f;
+    lmul::lmul_gemm_arch<bf16_arch>(1, 1, 2, a2.data(), 2, b2.data(), 1, &c2, 1);
+    if (finite) {
+      ASSERT_EQ(double(c2), pair) << e;
+    }
+    // The same pair in a full tile of such pairs, where the kernel runs if the ranges allow it.
+    std::vector<bf16> a3(8 * 2), b3(2 * 48);
+    for (std::size_t i = 0; i < 8; ++i) a3[2 * i] = a3[2 * i + 1] = x;
+    for (std::size_t j = 0; j < 48; ++j) b3[j] = y1, b3[48 + j] = y2;
+    std::vector<float> c3(8 * 48, -1.0f);
+    lmul::lmul_gemm_arch<bf16_arch>(8, 48, 2, a3.data(), 2, b3.data(), 48, c3.data(), 48);
+    for (const float v : c3) {
+      if (finite) {
+        ASSERT_EQ(double(v), pair) << e;
+      }
+    }
+  }
+}
+
+// Odd shapes, both B layouts, padded leading dimensions; data in the kernel's range with zeros,
+// B with exponents down to -126 (most tiles checked), and one subnormal in A.
+TEST_F(GemmBf16CodesTest, OddShapesMatchTheNaiveLoop) {
+  struct shape {
+    std::size_t m, n, k;
+  };
+  std::uint32_t seed = 1;
+  for (const shape s : {shape{1, 1, 1}, shape{7, 13, 5}, shape{9, 49, 255}, shape{17, 47, 257},
+                        shape{8, 48, 512}, shape{33, 97, 1025}, shape{130, 3, 2},
+                        shape{3, 3100, 3}}) {
+    for (const int range : {0, 1, 2}) {
+      for (const bool transposed : {false, true}) {
+        const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2, ldc = s.n + 3;
+        const std::size_t b_size = (transposed ? s.n : s.k) * ldb;
+        auto a = random_bf16(s.m * lda, seed++, -20, 20, 7);
+        auto b = random_bf16(b_size, seed++, -20, 20, 5);
+        // Tiny, subnormal-product exponents (sums that cannot overflow: the bound needs that).
+        if (range == 1) b = random_bf16(b_size, seed++, -126, 40, 5);
+        if (range == 2) a[(s.m / 2) * lda + s.k / 2] = bf16_from_code(0x0005);  // a subnormal
+        std::vector<float> c(s.m * ldc, 7.0f);
+        if (transposed) {
+          lmul::lmul_gemm_bt_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb,
+                                             c.data(), ldc);
+        } else {
+          lmul::lmul_gemm_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
+                                          ldc);
+        }
+        const auto expected = naive_reference<bf16>(
+            s.m, s.n, s.k, [&](std::size_t i, std::size_t p) { return a[i * lda + p]; },
+            [&](std::size_t p, std::size_t j) {
+              return transposed ? b[j * ldb + p] : b[p * ldb + j];
+            });
+        for (std::size_t i = 0; i < s.m; ++i) {
+          for (std::size_t j = 0; j < ldc; ++j) {
+            if (j >= s.n) {
+              ASSERT_EQ(c[i * ldc + j], 7.0f) << "padding of C written";
+              continue;
+            }
+            ASSERT_TRUE(matches_reference(c[i * ldc + j], expected[i * s.n + j], s.k))
+                << s.m << "x" << s.n << "x" << s.k << (transposed ? " bt" : "") << " range "
+                << range << " at (" << i << ", " << j << ")";
+          }
+        }
+      }
+    }
+  }
+}
+
+// In the kernel's range the order is vdpbf16ps's (see SumsInTheOrderVdpbf16psDefines): bit for
+// bit the fp32 sum of the exact products in the order 1, 0, 3, 2, ... per depth block.
+TEST_F(GemmBf16CodesTest, SumsInTheOrderVdpbf16psDefines) {
+  const std::size_t m = 11, n = 53, k = 2 * lmul::detail::bf16_scheme<bf16>::depth_block + 77;
+  for (const bool transposed : {false, true}) {
+    const auto a = random_bf16(m * k, 5, -30, 30, 9);
+    const auto b = random_bf16(k * n, 6, -30, 30, 9);
+    std::vector<float> c(m * n);
+    const auto b_at = [&](std::size_t p, std::size_t j) {
+      return transposed ? b[j * k + p] : b[p * n + j];
+    };
+    if (transposed) {
+      lmul::lmul_gemm_bt_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), k, c.data(), n);
+    } else {
+      lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+    }
+    const std::size_t block = lmul::detail::bf16_scheme<bf16>::depth_block;
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const auto product = [&](std::size_t p) {
+          return reference_wide(a[i * k + p], b_at(p, j));
+        };
+        float entry = 0.0f;
+        for (std::size_t p0 = 0; p0 < k; p0 += block) {
+          const std::size_t end = std::min(k, p0 + block);
+          float sum = 0.0f;
+          for (std::size_t p = p0; p < end; p += 2) {
+            sum += p + 1 < end ? product(p + 1) : 0.0f;
+            sum += product(p);
+          }
+          entry = p0 == 0 ? sum : entry + sum;
+        }
+        ASSERT_EQ(c[i * n + j], entry) << (transposed ? "bt " : "") << "(" << i << ", " << j << ")";
+      }
+    }
+  }
+}
+
 #endif  // a unit without AVX-512 BW flags has no bf16 GEMM to test
 
 }  // namespace

@@ -154,6 +154,39 @@ template <class F>
   return _mm512_cvtepu8_epi16(bytes);
 }
 
+/// Running range of the magnitudes of bf16 codes in 16-bit lanes: the minimum of (magnitude - 1),
+/// where a zero wraps to 0xFFFF and never wins, and the maximum. Zero lanes (padding) are neutral.
+struct code_range16 {
+  __m512i min_minus_one;
+  __m512i max;
+};
+LMUL_BF16_PACK_TARGET inline code_range16 empty_range16() {
+  return {_mm512_set1_epi16(-1), _mm512_setzero_si512()};
+}
+[[gnu::always_inline]] LMUL_BF16_PACK_TARGET inline void widen_range16(code_range16& r,
+                                                                         __m512i codes) {
+  const __m512i magnitude = _mm512_and_si512(codes, _mm512_set1_epi16(0x7FFF));
+  r.min_minus_one =
+      _mm512_min_epu16(r.min_minus_one, _mm512_sub_epi16(magnitude, _mm512_set1_epi16(1)));
+  r.max = _mm512_max_epu16(r.max, magnitude);
+}
+LMUL_BF16_PACK_TARGET inline panel_summary summary_of(const code_range16& r) {
+  alignas(64) std::uint16_t low[32], high[32];
+  _mm512_store_si512(low, r.min_minus_one);
+  _mm512_store_si512(high, r.max);
+  const std::uint16_t min_minus_one = *std::min_element(low, low + 32);
+  const std::uint16_t max = *std::max_element(high, high + 32);
+  return {std::uint32_t(std::uint16_t(min_minus_one + 1)), max, false};  // 0xFFFF + 1: all zero
+}
+
+/// Up to 32 bf16 codes (16 step pairs) of a line contiguous along the depth; steps past
+/// `remaining` are zero codes. In memory the codes already lie as step pairs (low half first).
+[[gnu::always_inline]] LMUL_BF16_PACK_TARGET inline __m512i line_codes16(const std::uint16_t* line,
+                                                                          std::size_t remaining) {
+  const __mmask32 lanes = __mmask32(first_lanes(std::min<std::size_t>(remaining, 32)));
+  return _mm512_maskz_loadu_epi16(lanes, line);
+}
+
 }  // namespace bf16_pack
 
 /// Pack `rows` rows x `depth` steps of A (element (i, p) = a(row0 + i, p0 + p); A's rows are
@@ -259,6 +292,109 @@ LMUL_BF16_PACK_TARGET void pack_b_bf16(strided_matrix<T> b, std::size_t p0, std:
       }
     }
     special[q] = any_special;
+  }
+}
+
+/// pack_a_bf16 for bfloat16 operands (operand_words.hpp, "16-bit words of bfloat16 operands"):
+/// A's word is code + bf16_code_constant (0 for a zero), its filter 1.0 (0.0 for a zero).
+/// summaries[q] receives panel q's magnitude range.
+template <class T>
+LMUL_BF16_PACK_TARGET void pack_a_bf16_codes(strided_matrix<T> a, std::size_t row0, std::size_t p0,
+                                             std::size_t rows, std::size_t depth,
+                                             std::uint32_t* out, panel_summary* summaries) {
+  using F = format_of_t<T>;
+  constexpr std::size_t MR = bf16_pack::a_panel_rows;
+  const __m512i constant = _mm512_set1_epi16(short(bf16_code_constant<F>));
+  const __m512i magnitude_bits = _mm512_set1_epi16(0x7FFF);
+  const std::size_t pairs = (depth + 1) / 2;
+  const std::size_t panels = (rows + MR - 1) / MR;
+  for (std::size_t q = 0; q < panels; ++q) {
+    std::uint32_t* panel = out + q * pairs * 2 * MR;
+    const std::size_t height = std::min(MR, rows - q * MR);
+    bf16_pack::code_range16 range = bf16_pack::empty_range16();
+    for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
+      __m512i lines[16];
+      for (std::size_t r = 0; r < MR; ++r) {
+        if (r < height) {
+          const auto* line =
+              reinterpret_cast<const std::uint16_t*>(a.address(row0 + q * MR + r, p0 + 2 * t0));
+          const __m512i codes = bf16_pack::line_codes16(line, depth - 2 * t0);
+          bf16_pack::widen_range16(range, codes);
+          const __mmask32 nonzero = _mm512_test_epi16_mask(codes, magnitude_bits);
+          lines[r] = _mm512_maskz_add_epi16(nonzero, codes, constant);
+          lines[MR + r] = _mm512_maskz_mov_epi16(nonzero, _mm512_set1_epi16(short(bf16_one)));
+        } else {  // rows past the edge: zero operands
+          lines[r] = lines[MR + r] = _mm512_setzero_si512();
+        }
+      }
+      bf16_pack::store_transposed(lines, panel + t0 * 2 * MR, 2 * MR,
+                                  std::min<std::size_t>(16, pairs - t0));
+    }
+    summaries[q] = bf16_pack::summary_of(range);
+  }
+}
+
+/// pack_b_bf16 for bfloat16 operands: B's word is its code. summaries[q] receives panel q's
+/// magnitude range.
+template <class T, std::size_t NR>
+LMUL_BF16_PACK_TARGET void pack_b_bf16_codes(strided_matrix<T> b, std::size_t p0, std::size_t col0,
+                                             std::size_t depth, std::size_t cols,
+                                             std::uint32_t* out, panel_summary* summaries) {
+  static_assert(NR % 16 == 0, "whole vectors");
+  constexpr std::size_t NV = NR / 16;
+  const std::size_t pairs = (depth + 1) / 2;
+  const std::size_t panels = (cols + NR - 1) / NR;
+  for (std::size_t q = 0; q < panels; ++q) {
+    std::uint32_t* panel = out + q * pairs * NR;
+    const std::size_t width = std::min(NR, cols - q * NR);
+    bf16_pack::code_range16 range = bf16_pack::empty_range16();
+    if (b.col_stride == 1) {
+      // Row-major B: vector v of pair t holds (row 2t [16v + l], row 2t + 1 [16v + l]) in lane l.
+      __mmask16 columns[NV];
+      for (std::size_t v = 0; v < NV; ++v) {
+        const std::size_t first = 16 * v;
+        const std::size_t count = width > first ? std::min<std::size_t>(16, width - first) : 0;
+        columns[v] = __mmask16(bf16_pack::first_lanes(count));
+      }
+      for (std::size_t t = 0; t < pairs; ++t) {
+        const auto* low =
+            reinterpret_cast<const std::uint16_t*>(b.address(p0 + 2 * t, col0 + q * NR));
+        const bool has_high = 2 * t + 1 < depth;
+        for (std::size_t v = 0; v < NV; ++v) {
+          const __m256i low_codes = _mm256_maskz_loadu_epi16(columns[v], low + 16 * v);
+          const __m256i high_codes =
+              has_high ? _mm256_maskz_loadu_epi16(columns[v], low + b.row_stride + 16 * v)
+                       : _mm256_setzero_si256();
+          // The full-mask forms: see the note on GCC bug 105593 above.
+          const __m512i words = _mm512_or_si512(
+              _mm512_maskz_cvtepu16_epi32(0xFFFF, low_codes),
+              _mm512_maskz_slli_epi32(0xFFFF, _mm512_maskz_cvtepu16_epi32(0xFFFF, high_codes), 16));
+          bf16_pack::widen_range16(range, words);
+          _mm512_storeu_si512(panel + t * NR + 16 * v, words);
+        }
+      }
+    } else {
+      // B transposed: column j is contiguous along the depth; 16 columns at a time transposed.
+      for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
+        for (std::size_t v = 0; v < NV; ++v) {
+          __m512i lines[16];
+          for (std::size_t l = 0; l < 16; ++l) {
+            const std::size_t j = 16 * v + l;
+            if (j < width) {
+              const auto* line =
+                  reinterpret_cast<const std::uint16_t*>(b.address(p0 + 2 * t0, col0 + q * NR + j));
+              lines[l] = bf16_pack::line_codes16(line, depth - 2 * t0);
+              bf16_pack::widen_range16(range, lines[l]);
+            } else {  // columns past the edge: zero operands
+              lines[l] = _mm512_setzero_si512();
+            }
+          }
+          bf16_pack::store_transposed(lines, panel + t0 * NR + 16 * v, NR,
+                                      std::min<std::size_t>(16, pairs - t0));
+        }
+      }
+    }
+    summaries[q] = bf16_pack::summary_of(range);
   }
 }
 

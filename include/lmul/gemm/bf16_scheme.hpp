@@ -1,8 +1,11 @@
-// lmul/gemm/bf16_scheme.hpp -- the scheme of 8-bit formats on AVX-512 BF16 (kernels::avx512_vbmi).
+// lmul/gemm/bf16_scheme.hpp -- the scheme of 8-bit formats and bfloat16 on AVX-512 BF16
+// (kernels::avx512_vbmi).
 //
 // driver.hpp's loop nest with the 16-bit words of kernels/operand_words.hpp, packed by step pairs
 // (bf16_packing.hpp), and bf16_kernel.hpp as the micro-kernel, which writes C itself. A tile whose
-// panels hold a NaN or inf runs checked_tile (the AVX-512 BW one, 32 columns at a time) instead.
+// panels hold a NaN or inf runs checked_tile (the AVX-512 BW one, 32 columns at a time) instead;
+// for bfloat16 operands also one whose products could be subnormal, below 2^-119 or overflow
+// (operand_words.hpp, bf16_code_sums_are_exact).
 //
 // Summation order of one entry of C (fixed for a given shape; threads do not change it): per
 // depth block of KC steps, one fp32 accumulator adds the products of steps 1, 0, 3, 2, 5, 4, ...
@@ -15,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../kernels/arch.hpp"
 #if LMUL_KERNELS_X86
@@ -25,12 +29,22 @@ namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-/// Run only where the CPU has AVX-512 BW and BF16; T is an 8-bit format (bf16_kernel_serves).
+/// Run only where the CPU has AVX-512 BW and BF16; T is a format bf16_kernel_serves.
 template <class T>
 struct bf16_scheme {
-  static_assert(bf16_words_are_exact<format_of_t<T>>(), "bf16 words must give every product exactly");
-  static_assert(sizeof(T) == 1, "the packing reads the codes as bytes");
-  using summary = bool;  ///< the micro-panel holds a NaN or inf
+  using F = format_of_t<T>;
+  /// bfloat16 operands: their codes are the words (the other formats' come from byte tables).
+  static constexpr bool codes_are_words = bf16_codes_are_words<F>();
+  static constexpr bool words_are_exact() {
+    if constexpr (codes_are_words) {
+      return sizeof(T) == 2;
+    } else {
+      return sizeof(T) == 1 && bf16_words_are_exact<F>();
+    }
+  }
+  static_assert(words_are_exact(), "bf16 words must give every product exactly");
+  /// 8-bit: the micro-panel holds a NaN or inf; bfloat16: its range of magnitude codes.
+  using summary = std::conditional_t<codes_are_words, panel_summary, bool>;
   using checked_arch = xsimd::avx512bw;
   /// The tile is MR x NR = 8 x 48: 24 accumulators + 3 B vectors + A's word and filter + one sum
   /// + one constant fit the 32 vector registers. (12 x 32 and 6 x 64 ran as fast; MR = 8 is what
@@ -52,19 +66,34 @@ struct bf16_scheme {
   static constexpr std::size_t b_panel_words(std::size_t depth) { return (depth + 1) / 2 * nr; }
 
   static void pack_a(strided_matrix<T> a, std::size_t row0, std::size_t p0, std::size_t rows,
-                     std::size_t depth, std::uint32_t* out, summary* special) {
-    pack_a_bf16<T>(a, row0, p0, rows, depth, out, special);
+                     std::size_t depth, std::uint32_t* out, summary* summaries) {
+    if constexpr (codes_are_words) {
+      pack_a_bf16_codes<T>(a, row0, p0, rows, depth, out, summaries);
+    } else {
+      pack_a_bf16<T>(a, row0, p0, rows, depth, out, summaries);
+    }
   }
   static void pack_b(strided_matrix<T> b, std::size_t p0, std::size_t col0, std::size_t depth,
-                     std::size_t cols, std::uint32_t* out, summary* special) {
-    pack_b_bf16<T, nr>(b, p0, col0, depth, cols, out, special);
+                     std::size_t cols, std::uint32_t* out, summary* summaries) {
+    if constexpr (codes_are_words) {
+      pack_b_bf16_codes<T, nr>(b, p0, col0, depth, cols, out, summaries);
+    } else {
+      pack_b_bf16<T, nr>(b, p0, col0, depth, cols, out, summaries);
+    }
   }
 
-  /// Without NaN and inf every product is a bf16 word sum (kernels/operand_words.hpp).
-  static bool exact(summary a_special, summary b_special) { return !a_special && !b_special; }
+  /// 8-bit: without NaN and inf every product is a bf16 word sum; bfloat16: where the magnitude
+  /// ranges keep every product a normal bf16 >= 2^-119 (kernels/operand_words.hpp).
+  static bool exact(const summary& a, const summary& b) {
+    if constexpr (codes_are_words) {
+      return bf16_code_sums_are_exact<F>(a.min_nonzero, a.max, b.min_nonzero, b.max);
+    } else {
+      return !a && !b;
+    }
+  }
 
   static void run(std::size_t depth, const std::uint32_t* a_panel, const std::uint32_t* b_panel,
-                  summary, summary, c_tile out) {
+                  const summary&, const summary&, c_tile out) {
     bf16_micro_kernel<mr, vectors_per_row>((depth + 1) / 2, a_panel, b_panel, out);
   }
 };

@@ -8,8 +8,8 @@
 // micro-kernel. A tile whose panels the scheme's micro-kernel cannot compute exactly (a NaN or an
 // inf, and for fp32 operands a result that could leave the normal range) goes to checked_tile
 // instead, which checks every product and computes the irregular ones with the scalar wide
-// product of spec section 3. kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats with
-// bf16_scheme, every other arch and format with word32_scheme.
+// product of spec section 3. kernels::avx512_vbmi (AVX-512 BW + BF16) runs 8-bit formats and
+// bfloat16 with bf16_scheme, every other arch and format with word32_scheme.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -43,8 +43,8 @@ struct scheme_of {
   using type = word32_scheme<Arch, T>;
 };
 #if LMUL_KERNELS_X86
-/// kernels::avx512_vbmi: 8-bit formats on the bf16 kernel, the others on the 32-bit word kernel
-/// of its AVX-512 BW base.
+/// kernels::avx512_vbmi: 8-bit formats and bfloat16 on the bf16 kernel, the others on the 32-bit
+/// word kernel of its AVX-512 BW base.
 template <class T>
 struct scheme_of<kernels::avx512_vbmi, T> {
   using type = std::conditional_t<bf16_kernel_serves<format_of_t<T>>(), bf16_scheme<T>,

@@ -3,9 +3,10 @@
 //   lmul::lmul_gemm_arch<Arch>(m, n, k, a, lda, b, ldb, c, ldc [, options])
 //   lmul::lmul_gemm_bt_arch<Arch>(m, n, k, a, lda, bt, ldbt, c, ldc [, options])
 // Arch is an xsimd arch (xsimd::sse2, xsimd::avx2, xsimd::avx512bw, xsimd::neon64, ...) or
-// lmul::kernels::avx512_vbmi (8-bit formats on the bf16 kernel, the rest on AVX-512 BW). Same
-// semantics and checks as lmul_gemm / lmul_gemm_bt (gemm.hpp), but the kernels are instantiated in
-// the calling unit: compile it with Arch's flags and call these only where the CPU has Arch.
+// lmul::kernels::avx512_vbmi (8-bit formats and bfloat16 on the bf16 kernel, the rest on AVX-512
+// BW). Same semantics and checks as lmul_gemm / lmul_gemm_bt (gemm.hpp), but the kernels are
+// instantiated in the calling unit: compile it with Arch's flags and call these only where the
+// CPU has Arch.
 #pragma once
 
 #include <cstddef>

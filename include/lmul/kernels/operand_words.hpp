@@ -1,7 +1,8 @@
 // lmul/kernels/operand_words.hpp -- L-Mul as one integer addition of per-operand words: the one
 // home of that derivation, in two widths. 32-bit words (any format with M <= 23) are lmul_gemm's
 // packed operands (gemm/packing.hpp) and the table-word block sums (table_word_sum.hpp); 16-bit
-// words giving a bfloat16 (8-bit formats) are the AVX-512 BF16 GEMM's (gemm/bf16_packing.hpp).
+// words giving a bfloat16 (8-bit formats, and bfloat16 operands themselves) are the AVX-512 BF16
+// GEMM's (gemm/bf16_packing.hpp).
 //
 // ---- 32-bit words ----
 //
@@ -125,14 +126,59 @@ inline std::uint32_t word_of(std::uint32_t code) {
 // value (docs/gemm.md). NaN and inf operands have no word: tiles holding them take
 // gemm/checked_tile.hpp.
 
+// ---- 16-bit words of bfloat16 operands (lmul<7,8>) ----
+//
+// For bfloat16 operands the 32-bit words above are code << 16 plus a_constant on A's side, and
+// a_constant = (8 - 127 * 2^7) * 2^16 is a multiple of 2^16: the upper halves alone add up to the
+// product's bf16 bits. So B's word is its code itself and A's is its code + bf16_code_constant
+// (modulo 2^16): one vpaddw gives (sign(x) + sign(y)) << 15 + (|x| + |y| + bf16_code_constant)
+// modulo 2^16, which is the product's bf16 code whenever the magnitude sum lies in [0, 2^15) --
+// no carry reaches bit 15, and the two sign bits there add to their XOR -- and both operands are
+// normal (a subnormal's code is not its K). A's words need not be meaningful alone (they wrap);
+// only the sum matters. Zero operands: B's are told by their magnitude 0 (the kernel masks their
+// products), A's get word 0 and filter 0.0, so their lanes add B's finite code times zero.
+// Denormals (vdpbf16ps flushes them) are kept out as for the 8-bit words: the smallest product
+// must have biased exponent >= 8 (>= 2^-119), so that every partial sum is a multiple of 2^-126.
+// bf16_code_sums_are_exact checks all of this per pair of panels from their magnitude ranges;
+// panels that fail it (specials, subnormals, extreme exponents) take gemm/checked_tile.hpp.
+
+/// True for the bfloat16 layout (lmul<7,8>): its codes are the bf16 kernel's words.
+template <class F>
+constexpr bool bf16_codes_are_words() {
+  return F::total_bits == 16 && F::mantissa_bits == 7 && F::bias == 127 && F::has_infinity;
+}
+
+/// The constant A's words carry: the upper half of word_codec's a_constant.
+template <class F>
+inline constexpr std::int32_t bf16_code_constant = std::int32_t(word_codec<F>::a_constant / 65536);
+static_assert(word_codec<format_traits<7, 8>>::a_constant % 65536 == 0);
+static_assert(bf16_code_constant<format_traits<7, 8>> == 8 - 127 * 128);
+
+/// True when every product of two bf16 operands with nonzero magnitude codes in [a_min, a_max]
+/// and [b_min, b_max] is the vpaddw of their words, a normal bf16 >= 2^-119 (see above). An
+/// all-zero side (min 0) leaves only zero products, exact whatever the other side holds
+/// (NaN and inf excepted).
+template <class F>
+constexpr bool bf16_code_sums_are_exact(std::uint32_t a_min, std::uint32_t a_max,
+                                        std::uint32_t b_min, std::uint32_t b_max) {
+  if (a_max > F::max_finite_code || b_max > F::max_finite_code) return false;  // NaN or inf
+  if (a_min == 0 || b_min == 0) return true;
+  constexpr std::uint32_t min_normal = std::uint32_t{1} << F::mantissa_bits;
+  constexpr std::int64_t smallest_product = std::int64_t{8} << F::mantissa_bits;  // 2^-119
+  const std::int64_t c = bf16_code_constant<F>;
+  return a_min >= min_normal && b_min >= min_normal &&
+         std::int64_t(a_min) + b_min + c >= smallest_product &&
+         std::int64_t(a_max) + b_max + c <= std::int64_t(F::max_finite_code);
+}
+
 /// True for the formats the bf16 kernel serves: every 8-bit format whose wide products the byte
-/// tables give (all 8-bit formats the library compiles; the tables check it).
+/// tables give (all 8-bit formats the library compiles; the tables check it), and bfloat16.
 template <class F>
 constexpr bool bf16_kernel_serves() {
   if constexpr (F::total_bits == 8) {
     return detail::byte_tables_v<F>.wide_by_index;
   } else {
-    return false;
+    return bf16_codes_are_words<F>();
   }
 }
 
