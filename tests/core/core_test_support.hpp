@@ -93,14 +93,16 @@ struct reference_products {
       // A small direct-mapped cache: GEMM and dot tests sum the products of a few values millions
       // of times, and the reference's decoding (ldexp) is slow.
       struct entry {
-        std::uint64_t key = ~std::uint64_t{0};
+        std::uint64_t key = 0;
+        bool filled = false;  // (no sentinel key: every key is a pair of 32-bit codes, ~0 included)
         float wide = 0;
       };
       thread_local std::vector<entry> cache(4096);
       const std::uint64_t key = (std::uint64_t(code_of(x)) << 32) | code_of(y);
       entry& e = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
-      if (e.key != key) {
+      if (!e.filled || e.key != key) {
         e.key = key;
+        e.filled = true;
         e.wide = lmul_ref::round_to_float(lmul_ref::lmul_value(desc<T>(), code_of(x), code_of(y)));
       }
       return e.wide;

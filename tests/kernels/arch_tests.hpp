@@ -237,6 +237,64 @@ TYPED_TEST(WideKernels, DotOfEqualPairsIsTheirExactMultiple) {
   }
 }
 
+TYPED_TEST(WideKernels, DotOfOneIrregularPairAmongRegularOnes) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  // Long vectors of regular pairs (every operand normal, every product a normal code: the
+  // 16-bit dot checks such data a block of registers at a time) with one boundary pair among
+  // them, at a position that moves through blocks and lanes. The regular pairs' products are
+  // +-2^e0 exactly (x0 = 2^a, y0 = 2^b (1 + f) with f + the offset = 1: spec 3), alternating in
+  // sign so that they cancel; e0 lies 30 binades below the boundary product where the format
+  // allows, so the bound (gamma_n * sum |p_i|) is dominated by that product and a wrong product
+  // (a boundary operand taken as regular) fails it.
+  constexpr int M = F::mantissa_bits;
+  constexpr std::size_t n = 2048 + 37;
+  const int min_e = F::min_exponent, max_e = F::max_exponent;
+  const std::vector<T> values = boundary_values<T>();
+  std::size_t case_index = 0;
+  for (T x : values) {
+    for (T y : values) {
+      const float p = wide_product(x, y);
+      int e_p = 0;  // for NaN, inf and zero products any background does
+      if (p != 0.0f && std::isfinite(p)) std::frexp(p, &e_p);
+      // Background product exponent e0 = a + b + 1, a and b normal, e0 a normal product exponent.
+      const int e0 = std::clamp(e_p - 30, min_e, max_e - 2);
+      for (const bool small_a : {true, false}) {
+        // One side of the background as small as the format allows, the other as large as e0 then
+        // needs: a block test that misses a zero, subnormal, inf or NaN operand can be hidden by
+        // its k test only where the partner side is small (or large).
+        const int a = small_a ? min_e : std::min(max_e, e0 - 1 - min_e), b = e0 - 1 - a;
+        if (b < min_e || b > max_e) continue;
+        const double one_minus_offset =
+            1.0 - std::ldexp(1.0, -::lmul::paper_offset_exponent(M));  // f: 1 + f + offset = 2
+        const T x0 = T(float(std::ldexp(1.0, a)));
+        const T y0 = T(float(std::ldexp(1.0 + one_minus_offset, b)));
+        const T y0_negative = T(-float(std::ldexp(1.0 + one_minus_offset, b)));
+        ASSERT_EQ(double(wide_product(x0, y0)), std::ldexp(1.0, e0)) << "background " << e0;
+        std::vector<T> va(n, x0), vb(n);
+        for (std::size_t i = 0; i < n; ++i) vb[i] = i % 2 ? y0_negative : y0;
+        const std::size_t at = (case_index * 97 + 5) % n;
+        ++case_index;
+        va[at] = x, vb[at] = y;
+        long double sum, sum_abs;
+        reference_sum(va, vb, sum, sum_abs);
+        const float got = dot(va, vb);
+        if (std::isnan(p)) {
+          ASSERT_TRUE(std::isnan(got))
+              << "codes " << +lmul::to_code(x) << " * " << +lmul::to_code(y);
+        } else if (std::isinf(p)) {
+          ASSERT_EQ(got, p) << "codes " << +lmul::to_code(x) << " * " << +lmul::to_code(y);
+        } else {
+          ASSERT_LE(std::fabs(got - sum), dot_tolerance(n, sum_abs))
+              << "codes " << +lmul::to_code(x) << " * " << +lmul::to_code(y) << " at " << at
+              << ": dot " << got << ", exact " << double(sum);
+        }
+      }
+    }
+  }
+}
+
 TYPED_TEST(ByteKernels, DotOfOnePairIsItsWideProduct) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;
