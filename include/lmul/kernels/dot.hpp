@@ -141,10 +141,8 @@ struct regular_products {
     const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
     const signed_codes sx = xsimd::bitwise_cast<signed_codes>(ax);
     const signed_codes sy = xsimd::bitwise_cast<signed_codes>(ay);
-    irregular = (xsimd::max(sx, sy) > detail::opaque(signed_codes(T(P::max_finite)))) |
-                (xsimd::min(sx, sy) < detail::opaque(signed_codes(T(P::min_normal)))) |
-                (xsimd::bitwise_cast<signed_codes>(ax + ay + detail::opaque(codes(P::lane(P::add_w)))) >
-                 detail::opaque(signed_codes(T(P::w_limit))));
+    irregular = P::special(xsimd::max(sx, sy)) | P::below_normal(xsimd::min(sx, sy)) |
+                P::k_out_of_range(ax + ay);
     product = (a + b) + detail::opaque(codes(P::lane(P::add_k)));
   }
 };
@@ -181,16 +179,13 @@ template <class F, class A, std::size_t R>
     min_b = xsimd::min(min_b, ay), max_b = xsimd::max(max_b, ay);
     add_product_codes<F, A>((a + b) + detail::opaque(codes(P::lane(P::add_k))), acc, r % 2);
   }
-  // k of the smallest and of the largest magnitudes, by linear_products' wrap-arranged compare.
-  const auto k_out_of_range = [](signed_codes x, signed_codes y) {
-    return xsimd::bitwise_cast<signed_codes>(xsimd::bitwise_cast<codes>(x + y) +
-                                             detail::opaque(codes(P::lane(P::add_w)))) >
-           detail::opaque(signed_codes(T(P::w_limit)));
-  };
-  const auto irregular =
-      (xsimd::min(min_a, min_b) < detail::opaque(signed_codes(T(P::min_normal)))) |
-      (xsimd::max(max_a, max_b) > detail::opaque(signed_codes(T(P::max_finite)))) |
-      k_out_of_range(min_a, min_b) | k_out_of_range(max_a, max_b);
+  // Per lane: every operand normal and finite, k of the smallest and of the largest magnitudes
+  // normal (linear_products' range tests).
+  const auto sum = [](signed_codes x, signed_codes y) { return xsimd::bitwise_cast<codes>(x + y); };
+  const auto irregular = P::below_normal(xsimd::min(min_a, min_b)) |
+                         P::special(xsimd::max(max_a, max_b)) |
+                         P::k_out_of_range(sum(min_a, min_b)) |
+                         P::k_out_of_range(sum(max_a, max_b));
   return !xsimd::any(irregular);
 }
 

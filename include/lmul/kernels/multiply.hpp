@@ -237,21 +237,35 @@ struct linear_products {
   /// The constant c as a lane value (two's complement wrap of S).
   static constexpr S lane(long long c) { return S(static_cast<unsigned long long>(c)); }
 
+  // The range tests of the linear path, one home for the multiply and the dot (kernels/dot.hpp):
+  // each is true in the lanes that give a reason to take the scalar definition. Strict compares
+  // only (a <= needs a second instruction on SSE / AVX2); magnitudes are below 2^(W-1), so signed
+  // compares order them (xsimd 8.1 compares unsigned 16-bit lanes on AVX2 per 128-bit half).
+  /// The largest magnitude is a NaN or inf code.
+  [[gnu::always_inline]] static auto special(signed_codes largest) {
+    return largest > opaque(signed_codes(T(max_finite)));
+  }
+  /// The smallest magnitude is below the normal codes (zero or subnormal).
+  [[gnu::always_inline]] static auto below_normal(signed_codes smallest) {
+    return smallest < opaque(signed_codes(T(min_normal)));
+  }
+  /// k = magnitude_sum + add_k is not a normal code (the wrap-arranged compare above).
+  [[gnu::always_inline]] static auto k_out_of_range(codes magnitude_sum) {
+    return xsimd::bitwise_cast<signed_codes>(magnitude_sum + opaque(codes(lane(add_w)))) >
+           opaque(signed_codes(T(w_limit)));
+  }
+
   [[gnu::always_inline]] linear_products(codes a, codes b) {
     const codes magnitude_mask = opaque(codes(S(F::magnitude_mask)));
     const codes ax = a & magnitude_mask, ay = b & magnitude_mask;
     const codes sum = ax + ay;
     const signed_codes sx = xsimd::bitwise_cast<signed_codes>(ax), sy = xsimd::bitwise_cast<signed_codes>(ay);
     const signed_codes largest = xsimd::max(sx, sy), smallest = xsimd::min(sx, sy);
-    // Strict compares only (a <= needs a second instruction on SSE / AVX2), each asking for a
-    // reason to take the scalar definition: a NaN / inf operand; or, where no operand is zero, a
-    // subnormal operand or k outside the normal codes.
-    const auto special = largest > opaque(signed_codes(T(max_finite)));
+    // A NaN / inf operand; or, where no operand is zero, a subnormal operand or k outside the
+    // normal codes.
     const auto zero = smallest == opaque(signed_codes(T(0)));
-    const auto subnormal = smallest < opaque(signed_codes(T(min_normal)));
-    const auto k_out_of_range = xsimd::bitwise_cast<signed_codes>(sum + opaque(codes(lane(add_w)))) >
-                                opaque(signed_codes(T(w_limit)));
-    const auto inexact = special | ((subnormal | k_out_of_range) & ~zero);
+    const auto inexact =
+        special(largest) | ((below_normal(smallest) | k_out_of_range(sum)) & ~zero);
     all_exact = !xsimd::any(inexact);
     exact = ~xsimd::batch_bool<S, A>(inexact.data);
     const auto zero_lanes = xsimd::batch_bool<S, A>(zero.data);
