@@ -103,6 +103,42 @@ TYPED_TEST(GemmBf16Test, EveryCodePairIsTheScalarWideProduct) {
   }
 }
 
+/// Runs the bf16 GEMM (B row-major, or transposed: `bt`) into a C with row stride n + 3 whose
+/// padding holds 7.0, and checks every entry of the m x n block against the naive loop within the
+/// bound, and the padding untouched.
+template <class T>
+::testing::AssertionResult matches_naive_loop(std::size_t m, std::size_t n, std::size_t k,
+                                              bool bt, const std::vector<T>& a, std::size_t lda,
+                                              const std::vector<T>& b, std::size_t ldb) {
+  const std::size_t ldc = n + 3;
+  std::vector<float> c(m * ldc, 7.0f);
+  if (bt) {
+    lmul::lmul_gemm_bt_arch<bf16_arch>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc);
+  } else {
+    lmul::lmul_gemm_arch<bf16_arch>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc);
+  }
+  const auto expected = naive_reference<T>(
+      m, n, k, [&](std::size_t i, std::size_t p) { return a[i * lda + p]; },
+      [&](std::size_t p, std::size_t j) { return bt ? b[j * ldb + p] : b[p * ldb + j]; });
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < ldc; ++j) {
+      const auto where = [&] {
+        return ::testing::Message() << m << "x" << n << "x" << k << (bt ? " bt" : "") << " at ("
+                                    << i << ", " << j << ")";
+      };
+      if (j >= n) {
+        if (c[i * ldc + j] != 7.0f) {
+          return ::testing::AssertionFailure() << "padding of C written, " << where();
+        }
+        continue;
+      }
+      const auto entry = matches_reference(c[i * ldc + j], expected[i * n + j], k);
+      if (!entry) return ::testing::AssertionFailure() << entry.message() << ", " << where();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // Odd shapes (depth not a multiple of the pair or the block, edge tiles in both directions),
 // row-major and transposed B, padded leading dimensions, zeros, -0 and subnormals in the data.
 TYPED_TEST(GemmBf16Test, OddShapesMatchTheNaiveLoop) {
@@ -114,33 +150,10 @@ TYPED_TEST(GemmBf16Test, OddShapesMatchTheNaiveLoop) {
   for (const shape s : {shape{1, 1, 1}, shape{7, 13, 5}, shape{9, 49, 255}, shape{17, 47, 257},
                         shape{8, 48, 256}, shape{33, 97, 513}, shape{130, 3, 2}, shape{3, 3100, 3}}) {
     for (const bool transposed : {false, true}) {
-      const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2, ldc = s.n + 3;
+      const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2;
       const auto a = random_codes<T>(s.m * lda, seed++);
       const auto b = random_codes<T>((transposed ? s.n : s.k) * ldb, seed++);
-      std::vector<float> c(s.m * ldc, 7.0f);
-      if (transposed) {
-        lmul::lmul_gemm_bt_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
-                                           ldc);
-      } else {
-        lmul::lmul_gemm_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
-                                        ldc);
-      }
-      const auto expected = naive_reference<T>(
-          s.m, s.n, s.k, [&](std::size_t i, std::size_t p) { return a[i * lda + p]; },
-          [&](std::size_t p, std::size_t j) {
-            return transposed ? b[j * ldb + p] : b[p * ldb + j];
-          });
-      for (std::size_t i = 0; i < s.m; ++i) {
-        for (std::size_t j = 0; j < ldc; ++j) {
-          if (j >= s.n) {
-            ASSERT_EQ(c[i * ldc + j], 7.0f) << "padding of C written";
-            continue;
-          }
-          ASSERT_TRUE(matches_reference(c[i * ldc + j], expected[i * s.n + j], s.k))
-              << s.m << "x" << s.n << "x" << s.k << (transposed ? " bt" : "") << " at (" << i
-              << ", " << j << ")";
-        }
-      }
+      ASSERT_TRUE(matches_naive_loop(s.m, s.n, s.k, transposed, a, lda, b, ldb));
     }
   }
 }
@@ -372,37 +385,15 @@ TEST_F(GemmBf16CodesTest, OddShapesMatchTheNaiveLoop) {
                         shape{3, 3100, 3}}) {
     for (const int range : {0, 1, 2}) {
       for (const bool transposed : {false, true}) {
-        const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2, ldc = s.n + 3;
+        const std::size_t lda = s.k + 1, ldb = (transposed ? s.k : s.n) + 2;
         const std::size_t b_size = (transposed ? s.n : s.k) * ldb;
         auto a = random_bf16(s.m * lda, seed++, -20, 20, 7);
         auto b = random_bf16(b_size, seed++, -20, 20, 5);
         // Tiny, subnormal-product exponents (sums that cannot overflow: the bound needs that).
         if (range == 1) b = random_bf16(b_size, seed++, -126, 40, 5);
         if (range == 2) a[(s.m / 2) * lda + s.k / 2] = bf16_from_code(0x0005);  // a subnormal
-        std::vector<float> c(s.m * ldc, 7.0f);
-        if (transposed) {
-          lmul::lmul_gemm_bt_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb,
-                                             c.data(), ldc);
-        } else {
-          lmul::lmul_gemm_arch<bf16_arch>(s.m, s.n, s.k, a.data(), lda, b.data(), ldb, c.data(),
-                                          ldc);
-        }
-        const auto expected = naive_reference<bf16>(
-            s.m, s.n, s.k, [&](std::size_t i, std::size_t p) { return a[i * lda + p]; },
-            [&](std::size_t p, std::size_t j) {
-              return transposed ? b[j * ldb + p] : b[p * ldb + j];
-            });
-        for (std::size_t i = 0; i < s.m; ++i) {
-          for (std::size_t j = 0; j < ldc; ++j) {
-            if (j >= s.n) {
-              ASSERT_EQ(c[i * ldc + j], 7.0f) << "padding of C written";
-              continue;
-            }
-            ASSERT_TRUE(matches_reference(c[i * ldc + j], expected[i * s.n + j], s.k))
-                << s.m << "x" << s.n << "x" << s.k << (transposed ? " bt" : "") << " range "
-                << range << " at (" << i << ", " << j << ")";
-          }
-        }
+        ASSERT_TRUE(matches_naive_loop(s.m, s.n, s.k, transposed, a, lda, b, ldb))
+            << "range " << range;
       }
     }
   }
