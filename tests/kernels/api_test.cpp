@@ -194,7 +194,7 @@ TEST(KernelApi, DotAndGemmBoundHoldWhenNothingOverflows) {
                       __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
                       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
   if (avx512 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bf16") &&
-      __builtin_cpu_supports("bmi2")) {
+      __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("bmi2")) {
     expected = "avx512_vbmi";
   } else if (avx512) {
     expected = "avx512bw";
@@ -211,7 +211,8 @@ TEST(KernelApi, DotAndGemmBoundHoldWhenNothingOverflows) {
 
 /// The kernels a header-only unit with these flags runs (the compiler's feature macros).
 [[maybe_unused]] std::string best_arch_of_these_flags() {
-#if defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__) && defined(__AVX512BW__)
+#if defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__AVX512VNNI__) && defined(__BMI2__) && \
+    defined(__AVX512BW__)
   return "avx512_vbmi";
 #elif defined(__AVX512BW__) && defined(__AVX512DQ__) && defined(__AVX512VL__) && defined(__AVX512CD__)
   return "avx512bw";

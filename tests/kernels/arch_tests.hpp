@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <utility>
 #include <random>
@@ -582,6 +583,29 @@ TYPED_TEST(ByteKernels, ExactDotLargestProductsAroundFlushLengths) {
     b.push_back(smallest);
     EXPECT_TRUE(matches_exact_reference(a, b)) << "cancelling, n=" << n;
     EXPECT_EQ(exact_dot(a, b), wide_product(smallest, smallest)) << "n=" << n;
+  }
+}
+
+TYPED_TEST(ByteKernels, ExactDotOfOneProductRepeated) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  // Every finite nonzero wide product magnitude (one pair each), n times with one sign: every lane
+  // of a kernel sums copies of the same product, the largest partial sums its lanes can reach for
+  // that product, over more than one flush group (groups of up to 512 blocks of 64). n * p is
+  // exact in double (p has at most 6 significant bits), so float(n * p) is the correctly rounded
+  // sum (inf where it overflows).
+  constexpr std::size_t n = 64 * 512 + 65;
+  std::map<float, std::pair<T, T>> pairs;  // by magnitude: one representative pair each
+  for (std::uint64_t x = 1; x < 128; ++x) {
+    for (std::uint64_t y = 1; y < 128; ++y) {
+      const float p = wide_product(from_code<T>(x), from_code<T>(y));
+      if (std::isfinite(p) && p != 0) pairs.try_emplace(p, from_code<T>(x), from_code<T>(y));
+    }
+  }
+  for (const auto& [p, pair] : pairs) {
+    const std::vector<T> a(n, pair.first), b(n, pair.second);
+    ASSERT_EQ(exact_dot(a, b), float(double(p) * double(n)))
+        << "codes " << +lmul::to_code(pair.first) << " * " << +lmul::to_code(pair.second);
   }
 }
 

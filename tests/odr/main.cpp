@@ -15,11 +15,13 @@ int main(int argc, char** argv) {
   std::printf("baseline %016llx\n", static_cast<unsigned long long>(baseline_results()));
   std::printf("dispatched %016llx\n", static_cast<unsigned long long>(dispatched_results()));
   if (argc > 1 && std::strcmp(argv[1], "--with-avx512") == 0) {
-    // The native AVX-512 unit's own flags: AVX-512 F/CD/DQ/BW/VL, VBMI, BF16 and BMI2 (plus the build CPU's).
+    // The native AVX-512 unit's own flags: AVX-512 F/CD/DQ/BW/VL, VBMI, BF16, VNNI and BMI2 (plus the
+    // build CPU's).
     const bool runs = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
                       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
                       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
-                      __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+                      __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vnni") &&
+                      __builtin_cpu_supports("bmi2");
     if (runs) {
       std::printf("native_avx512 %016llx\n", static_cast<unsigned long long>(native_avx512_results()));
     } else {

@@ -28,7 +28,7 @@ enum class algorithm {
   float_avx512,       ///< fp32 dot: raw-bit addition checked by vfpclassps (AVX-512 DQ)
   class_histogram,    ///< exact dot of 8-bit codes: integer counts per class, one rounding
   exact_windows,      ///< exact dot of 8-bit codes: fp32 lanes per exponent window that never round
-  exact_windows_vbmi, ///< the same with 128-byte lookups (vpermi2b) and vdpbf16ps as fp32 adder
+  exact_windows_vbmi, ///< the same in int32 lanes filled by vpdpwssd, with 128-byte lookups (vpermi2b)
 };
 
 /// What an instruction set offers the kernels.

@@ -6,7 +6,8 @@
 //                                fma3<avx2>): xsimd batches, byte tables looked up with pshufb;
 //   xsimd::neon64                (aarch64) xsimd batches, byte tables looked up with tbl;
 //   lmul::kernels::avx512_vbmi   AVX-512 with VBMI (vpermi2b: 128-byte tables), BF16 (vdpbf16ps
-//                                as an fp32 adder) and BMI2 (pext), which xsimd 8.1 does not wrap.
+//                                as an fp32 adder), VNNI (vpdpwssd: the exact dot's integer
+//                                lanes) and BMI2 (pext), which xsimd 8.1 does not wrap.
 // kernels::default_arch is the best of these that the compiler flags allow: the public API runs it
 // header-only; with runtime dispatch the compiled library picks the best arch of the running CPU
 // instead (dispatch/kernel_calls.hpp).
@@ -89,8 +90,8 @@ inline constexpr bool is_kernel_arch =
     detail::is_supported_xsimd_arch<Arch>;
 
 /// The best arch the compile flags allow.
-#if LMUL_KERNELS_X86 && defined(__AVX512VBMI__) && defined(__AVX512BF16__) && defined(__BMI2__) && \
-    defined(__AVX512BW__)
+#if LMUL_KERNELS_X86 && defined(__AVX512VBMI__) && defined(__AVX512BF16__) && \
+    defined(__AVX512VNNI__) && defined(__BMI2__) && defined(__AVX512BW__)
 using default_arch = avx512_vbmi;
 #else
 using default_arch =

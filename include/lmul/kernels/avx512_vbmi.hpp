@@ -1,4 +1,5 @@
-// lmul/kernels/avx512_vbmi.hpp -- 8-bit kernels with AVX-512 VBMI and BF16 intrinsics.
+// lmul/kernels/avx512_vbmi.hpp -- 8-bit kernels with AVX-512 VBMI and BF16 intrinsics (and the
+// target attribute that every avx512_vbmi kernel carries: AVX-512 BW, VBMI, BF16, VNNI, BMI2).
 //
 // xsimd 8.1 wraps none of these, so the kernels use intrinsics on __m512i and carry target
 // attributes: they compile in any AVX-512 translation unit and must run only where
@@ -31,7 +32,7 @@
 #include "byte_tables.hpp"
 #include "dot.hpp"
 
-#define LMUL_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512bf16,bmi2")))
+#define LMUL_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512bf16,avx512vnni,bmi2")))
 
 namespace lmul {
 namespace detail {

@@ -21,10 +21,11 @@ inline bool cpu_has_avx512bw() {
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl");
 }
-/// AVX-512 BW plus VBMI, BF16 and BMI2: kernels::avx512_vbmi.
+/// AVX-512 BW plus VBMI, BF16, VNNI and BMI2: kernels::avx512_vbmi.
 inline bool cpu_has_avx512_vbmi() {
   return cpu_has_avx512bw() && __builtin_cpu_supports("avx512vbmi") &&
-         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("bmi2");
+         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vnni") &&
+         __builtin_cpu_supports("bmi2");
 }
 #elif defined(__aarch64__)
 inline bool cpu_has_neon64() { return true; }  // NEON is part of every aarch64 CPU

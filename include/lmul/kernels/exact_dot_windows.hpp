@@ -1,5 +1,7 @@
-// lmul/kernels/exact_dot_windows.hpp -- the plan of the vectorised exact dot: the wide products of
-// an 8-bit format split into exponent windows, each summed in lanes that provably never round.
+// lmul/kernels/exact_dot_windows.hpp -- the plan of the xsimd exact dot (exact_dot_xsimd.hpp): the
+// wide products of an 8-bit format split into exponent windows, each summed in fp32 lanes that
+// provably never round. (The VBMI kernel sums in int32 lanes with a plan of its own,
+// exact_dot_vbmi.hpp; it takes max_shift from here.)
 //
 // The exact sum is unique, so any lane layout, order or instruction set that adds without rounding
 // gives the same bits after the one final rounding (wide_integer::to_float), as the counting path.
@@ -16,8 +18,8 @@
 // 2^(M + 1) * 2^(width - 1) = 2^(M + width).
 //
 // FLUSH BOUND (no rounding). An fp32 lane holds every integer up to 2^24 exactly, and a sum of
-// integers stays exact while every partial sum does. A lane receives two products per vdpbf16ps
-// (or per pair of adds); after `flush_steps` such steps its partial sums are below
+// integers stays exact while every partial sum does. A lane receives two products per step (a
+// pair of adds); after `flush_steps` such steps its partial sums are below
 // 2 * flush_steps * 2^(M + width) <= 2^24 when flush_steps <= 2^(23 - M - width). The kernel then
 // converts the lanes (exact integers) to int64 and clears them. width is chosen so that
 // flush_steps >= 2^min_flush_log2 = 8 (measured: flushing every 4 blocks costs more than a third

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include <xsimd/xsimd.hpp>
 
@@ -130,7 +131,8 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr std::size_t step = bytes::size;
   exact_sum<F> sum;
-  class_histogram<F> rare;  // registers with NaN / inf operands
+  // registers with NaN / inf operands: built on demand (4 KB of counters that most calls never use)
+  std::optional<class_histogram<F>> rare;
   exact_windows_xsimd<F, A> acc;
   // Up to chunk_elements elements per flush of `units`, up to flush_steps registers per flush of
   // the fp32 lanes (a register with a NaN or inf operand counts too: conservative).
@@ -143,7 +145,8 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
         for (; i < flush_end; i += step) {
           const bytes va = bytes::load_unaligned(pa + i), vb = bytes::load_unaligned(pb + i);
           if (any_special_byte<F, A>(va, vb)) {
-            for (std::size_t j = i; j < i + step; ++j) rare.add(pa[j], pb[j]);
+            if (!rare) rare.emplace();
+            for (std::size_t j = i; j < i + step; ++j) rare->add(pa[j], pb[j]);
           } else {
             acc.add(va, vb);
           }
@@ -161,8 +164,9 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
     std::memcpy(tb, b + whole, n - whole);
     registers(ta, tb, step);
   }
-  rare.add_to(sum);
-  return rare.finish(sum);
+  if (!rare) return sum.to_float(exact_lsb_exponent<F>);
+  rare->add_to(sum);
+  return rare->finish(sum);
 }
 
 }  // inline namespace LMUL_ISA
