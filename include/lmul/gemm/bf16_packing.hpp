@@ -187,6 +187,46 @@ LMUL_BF16_PACK_TARGET inline panel_summary summary_of(const code_range16& r) {
   return _mm512_maskz_loadu_epi16(lanes, line);
 }
 
+/// The A packers' transposition: per 16 pairs from t0, row(r, t0, words, filters) fills the lines
+/// of the panel's rows r < height (rows past the edge: zero operands), stored transposed as pairs
+/// of 2 * MR dwords (8 word rows, then 8 filter rows).
+template <class Row>
+[[gnu::always_inline]] LMUL_BF16_PACK_TARGET inline void pack_rows_transposed(std::uint32_t* panel,
+                                                                             std::size_t pairs,
+                                                                             std::size_t height,
+                                                                             Row&& row) {
+  constexpr std::size_t MR = a_panel_rows;
+  for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
+    __m512i lines[16];
+    for (std::size_t r = 0; r < MR; ++r) {
+      if (r < height) {
+        row(r, t0, lines[r], lines[MR + r]);
+      } else {
+        lines[r] = lines[MR + r] = _mm512_setzero_si512();
+      }
+    }
+    store_transposed(lines, panel + t0 * 2 * MR, 2 * MR, std::min<std::size_t>(16, pairs - t0));
+  }
+}
+
+/// The B packers' transposition for B transposed (column j contiguous along the depth): per 16
+/// pairs from t0 and 16 columns at a time, column(j, t0) gives the words of the panel's columns
+/// j < width (columns past the edge: zero operands), stored transposed as pairs of NR dwords.
+template <std::size_t NR, class Column>
+[[gnu::always_inline]] LMUL_BF16_PACK_TARGET inline void pack_columns_transposed(
+    std::uint32_t* panel, std::size_t pairs, std::size_t width, Column&& column) {
+  for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
+    for (std::size_t v = 0; v < NR / 16; ++v) {
+      __m512i lines[16];
+      for (std::size_t l = 0; l < 16; ++l) {
+        const std::size_t j = 16 * v + l;
+        lines[l] = j < width ? column(j, t0) : _mm512_setzero_si512();
+      }
+      store_transposed(lines, panel + t0 * NR + 16 * v, NR, std::min<std::size_t>(16, pairs - t0));
+    }
+  }
+}
+
 }  // namespace bf16_pack
 
 /// Pack `rows` rows x `depth` steps of A (element (i, p) = a(row0 + i, p0 + p); A's rows are
@@ -205,22 +245,15 @@ LMUL_BF16_PACK_TARGET void pack_a_bf16(strided_matrix<T> a, std::size_t row0, st
     std::uint32_t* panel = out + q * pairs * 2 * MR;
     const std::size_t height = std::min(MR, rows - q * MR);
     bool any_special = false;
-    for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
-      __m512i lines[16];
-      for (std::size_t r = 0; r < MR; ++r) {
-        if (r < height) {
+    bf16_pack::pack_rows_transposed(
+        panel, pairs, height,
+        [&](std::size_t r, std::size_t t0, __m512i& words, __m512i& filters) LMUL_BF16_PACK_TARGET {
           const auto* line =
               reinterpret_cast<const std::uint8_t*>(a.address(row0 + q * MR + r, p0 + 2 * t0));
           const __m512i codes = bf16_pack::line_codes<F>(line, depth - 2 * t0, any_special);
-          lines[r] = bf16_pack::words_of(codes, tables);
-          lines[MR + r] = bf16_pack::filters_of(codes);
-        } else {  // rows past the edge: zero operands
-          lines[r] = lines[MR + r] = _mm512_setzero_si512();
-        }
-      }
-      bf16_pack::store_transposed(lines, panel + t0 * 2 * MR, 2 * MR,
-                                  std::min<std::size_t>(16, pairs - t0));
-    }
+          words = bf16_pack::words_of(codes, tables);
+          filters = bf16_pack::filters_of(codes);
+        });
     special[q] = any_special;
   }
 }
@@ -270,26 +303,14 @@ LMUL_BF16_PACK_TARGET void pack_b_bf16(strided_matrix<T> b, std::size_t p0, std:
           _mm512_storeu_si512(panel + t * NR + 16 * v, bf16_pack::words_of(codes, tables));
         }
       }
-    } else {
-      // B transposed: column j is contiguous along the depth; 16 columns at a time transposed.
-      for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
-        for (std::size_t v = 0; v < NV; ++v) {
-          __m512i lines[16];
-          for (std::size_t l = 0; l < 16; ++l) {
-            const std::size_t j = 16 * v + l;
-            if (j < width) {
-              const auto* line =
-                  reinterpret_cast<const std::uint8_t*>(b.address(p0 + 2 * t0, col0 + q * NR + j));
-              lines[l] = bf16_pack::words_of(
-                  bf16_pack::line_codes<F>(line, depth - 2 * t0, any_special), tables);
-            } else {  // columns past the edge: zero operands
-              lines[l] = _mm512_setzero_si512();
-            }
-          }
-          bf16_pack::store_transposed(lines, panel + t0 * NR + 16 * v, NR,
-                                      std::min<std::size_t>(16, pairs - t0));
-        }
-      }
+    } else {  // B transposed: column j is contiguous along the depth
+      bf16_pack::pack_columns_transposed<NR>(
+          panel, pairs, width, [&](std::size_t j, std::size_t t0) LMUL_BF16_PACK_TARGET {
+            const auto* line =
+                reinterpret_cast<const std::uint8_t*>(b.address(p0 + 2 * t0, col0 + q * NR + j));
+            return bf16_pack::words_of(bf16_pack::line_codes<F>(line, depth - 2 * t0, any_special),
+                                       tables);
+          });
     }
     special[q] = any_special;
   }
@@ -312,24 +333,17 @@ LMUL_BF16_PACK_TARGET void pack_a_bf16_codes(strided_matrix<T> a, std::size_t ro
     std::uint32_t* panel = out + q * pairs * 2 * MR;
     const std::size_t height = std::min(MR, rows - q * MR);
     bf16_pack::code_range16 range = bf16_pack::empty_range16();
-    for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
-      __m512i lines[16];
-      for (std::size_t r = 0; r < MR; ++r) {
-        if (r < height) {
+    bf16_pack::pack_rows_transposed(
+        panel, pairs, height,
+        [&](std::size_t r, std::size_t t0, __m512i& words, __m512i& filters) LMUL_BF16_PACK_TARGET {
           const auto* line =
               reinterpret_cast<const std::uint16_t*>(a.address(row0 + q * MR + r, p0 + 2 * t0));
           const __m512i codes = bf16_pack::line_codes16(line, depth - 2 * t0);
           bf16_pack::widen_range16(range, codes);
           const __mmask32 nonzero = _mm512_test_epi16_mask(codes, magnitude_bits);
-          lines[r] = _mm512_maskz_add_epi16(nonzero, codes, constant);
-          lines[MR + r] = _mm512_maskz_mov_epi16(nonzero, _mm512_set1_epi16(short(bf16_one)));
-        } else {  // rows past the edge: zero operands
-          lines[r] = lines[MR + r] = _mm512_setzero_si512();
-        }
-      }
-      bf16_pack::store_transposed(lines, panel + t0 * 2 * MR, 2 * MR,
-                                  std::min<std::size_t>(16, pairs - t0));
-    }
+          words = _mm512_maskz_add_epi16(nonzero, codes, constant);
+          filters = _mm512_maskz_mov_epi16(nonzero, _mm512_set1_epi16(short(bf16_one)));
+        });
     summaries[q] = bf16_pack::summary_of(range);
   }
 }
@@ -373,26 +387,15 @@ LMUL_BF16_PACK_TARGET void pack_b_bf16_codes(strided_matrix<T> b, std::size_t p0
           _mm512_storeu_si512(panel + t * NR + 16 * v, words);
         }
       }
-    } else {
-      // B transposed: column j is contiguous along the depth; 16 columns at a time transposed.
-      for (std::size_t t0 = 0; t0 < pairs; t0 += 16) {
-        for (std::size_t v = 0; v < NV; ++v) {
-          __m512i lines[16];
-          for (std::size_t l = 0; l < 16; ++l) {
-            const std::size_t j = 16 * v + l;
-            if (j < width) {
-              const auto* line =
-                  reinterpret_cast<const std::uint16_t*>(b.address(p0 + 2 * t0, col0 + q * NR + j));
-              lines[l] = bf16_pack::line_codes16(line, depth - 2 * t0);
-              bf16_pack::widen_range16(range, lines[l]);
-            } else {  // columns past the edge: zero operands
-              lines[l] = _mm512_setzero_si512();
-            }
-          }
-          bf16_pack::store_transposed(lines, panel + t0 * NR + 16 * v, NR,
-                                      std::min<std::size_t>(16, pairs - t0));
-        }
-      }
+    } else {  // B transposed: column j is contiguous along the depth
+      bf16_pack::pack_columns_transposed<NR>(
+          panel, pairs, width, [&](std::size_t j, std::size_t t0) LMUL_BF16_PACK_TARGET {
+            const auto* line =
+                reinterpret_cast<const std::uint16_t*>(b.address(p0 + 2 * t0, col0 + q * NR + j));
+            const __m512i codes = bf16_pack::line_codes16(line, depth - 2 * t0);
+            bf16_pack::widen_range16(range, codes);
+            return codes;
+          });
     }
     summaries[q] = bf16_pack::summary_of(range);
   }

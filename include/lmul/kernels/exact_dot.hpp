@@ -15,7 +15,9 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <optional>
 
 #include "../convert.hpp"
 #include "../format_traits.hpp"
@@ -172,6 +174,31 @@ struct class_histogram {
     return finish(sum);
   }
 };
+
+/// Runs blocks(a, b, count) over the whole blocks of Step elements, then over the rest copied into
+/// a zero-padded block (zero pairs add nothing to an exact sum).
+template <std::size_t Step, class Blocks>
+void exact_blocks_and_tail(const std::uint8_t* a, const std::uint8_t* b, std::size_t n,
+                           Blocks&& blocks) {
+  const std::size_t whole = n / Step * Step;
+  blocks(a, b, whole);
+  if (whole < n) {
+    alignas(64) std::uint8_t ta[Step] = {}, tb[Step] = {};
+    std::memcpy(ta, a + whole, n - whole);
+    std::memcpy(tb, b + whole, n - whole);
+    blocks(ta, tb, Step);
+  }
+}
+
+/// The vector kernels' result: the exact sum of the finite terms rounded once, combined with the
+/// NaN / inf flags of `rare` (the terms of registers with a NaN or inf operand, counted; absent
+/// when there were none).
+template <class F>
+float finish_exact_sum(exact_sum<F>& sum, const std::optional<class_histogram<F>>& rare) {
+  if (!rare) return sum.to_float(exact_lsb_exponent<F>);
+  rare->add_to(sum);
+  return rare->finish(sum);
+}
 
 /// The exact, order-independent dot product of n 8-bit codes (any arch: integer counting).
 template <class F>

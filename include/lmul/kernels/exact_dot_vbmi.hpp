@@ -42,7 +42,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 #include <immintrin.h>
@@ -256,17 +255,8 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
       }
     }
   };
-  const std::size_t whole = n / 64 * 64;
-  blocks(a, b, whole);
-  if (whole < n) {  // the tail, zero-padded: zero pairs add nothing
-    alignas(64) std::uint8_t ta[64] = {}, tb[64] = {};
-    std::memcpy(ta, a + whole, n - whole);
-    std::memcpy(tb, b + whole, n - whole);
-    blocks(ta, tb, 64);
-  }
-  if (!rare) return sum.to_float(exact_lsb_exponent<F>);
-  rare->add_to(sum);
-  return rare->finish(sum);
+  exact_blocks_and_tail<64>(a, b, n, blocks);
+  return finish_exact_sum(sum, rare);
 }
 
 }  // inline namespace LMUL_ISA

@@ -16,7 +16,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 
 #include <xsimd/xsimd.hpp>
@@ -156,17 +155,8 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
       acc.flush_units(sum);
     }
   };
-  const std::size_t whole = n / step * step;
-  registers(a, b, whole);
-  if (whole < n) {  // the tail, zero-padded: zero pairs add nothing
-    alignas(64) std::uint8_t ta[step] = {}, tb[step] = {};
-    std::memcpy(ta, a + whole, n - whole);
-    std::memcpy(tb, b + whole, n - whole);
-    registers(ta, tb, step);
-  }
-  if (!rare) return sum.to_float(exact_lsb_exponent<F>);
-  rare->add_to(sum);
-  return rare->finish(sum);
+  exact_blocks_and_tail<step>(a, b, n, registers);
+  return finish_exact_sum(sum, rare);
 }
 
 }  // inline namespace LMUL_ISA
