@@ -76,6 +76,18 @@ MUTANTS = [
      "return special ? dot_codes_vbmi_pass<F, true>(a, b, n, special) : sum;",
      "return sum;",
      "avx512_vbmi", "AVX-512 VBMI dot: the NaN/inf re-sum skipped"),
+    ("exact-flush-vbmi", "include/lmul/kernels/exact_dot_vbmi.hpp",
+     "std::size_t{1} << (steps_log2 - 1);",
+     "std::size_t{1} << steps_log2;",
+     "avx512_vbmi", "AVX-512 VBMI exact dot: int32 lanes flushed half as often as the bound allows"),
+    ("exact-zero-vbmi", "include/lmul/kernels/exact_dot_vbmi.hpp",
+     "_mm512_maskz_mov_epi8(nonzero, _mm512_mask_mov_epi8(c.ones, negative, c.minus_ones))",
+     "_mm512_mask_mov_epi8(c.ones, negative, c.minus_ones)",
+     "avx512_vbmi", "AVX-512 VBMI exact dot: products with a zero operand not dropped"),
+    ("exact-nan-vbmi", "include/lmul/kernels/exact_dot_vbmi.hpp",
+     "if (_mm512_cmpeq_epi8_mask(largest, c.marker) != 0) {",
+     "if (false) {",
+     "avx512_vbmi", "AVX-512 VBMI exact dot: a flush group with NaN / inf not redone"),
 ]
 
 

@@ -386,6 +386,26 @@ TYPED_TEST(DispatchedBytes, DotExactNanAndInfAtEveryPosition) {
   }
 }
 
+// Every finite nonzero wide product magnitude (one pair each), n times with one sign: each lane of the
+// table's kernel sums copies of one product, its largest partial sums for that product, over more
+// than one flush group (the kernels flush every 8 to 512 blocks of 64). n * p is exact in double.
+TYPED_TEST(DispatchedBytes, DotExactOfOneProductRepeated) {
+  using T = TypeParam;
+  constexpr std::size_t n = 64 * 512 + 65;
+  std::map<float, std::pair<T, T>> pairs;
+  for (unsigned x = 1; x < 128; ++x) {
+    for (unsigned y = 1; y < 128; ++y) {
+      const T tx = from_code<T>(x), ty = from_code<T>(y);
+      const float p = wide_product(tx, ty);
+      if (std::isfinite(p) && p != 0) pairs.try_emplace(p, tx, ty);
+    }
+  }
+  for (const auto& [p, pair] : pairs) {
+    const std::vector<T> a(n, pair.first), b(n, pair.second);
+    ASSERT_EQ(lmul::lmul_dot_exact(a, b), float(double(p) * double(n))) << "product " << p;
+  }
+}
+
 // A tie decided by a far-away term: P1 + P2 + P3 where P2 is half an fp32 ulp of P1 and P3 lies more
 // than 62 binades below P1. The exact sum lies just above the tie, so the correctly rounded result
 // is P1 + ulp; a kernel that loses P3 (the sticky bit) before rounding returns P1 (ties to even).
