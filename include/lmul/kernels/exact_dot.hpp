@@ -175,6 +175,15 @@ struct class_histogram {
   }
 };
 
+/// Adds `count` int64 lanes, each counting units of 2^(exact_lsb_exponent + shift) (a window's
+/// unit), to the exact sum.
+template <class F>
+void add_lanes_shifted(exact_sum<F>& sum, const std::int64_t* lanes, std::size_t count, int shift) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (lanes[i] != 0) sum.add_shifted(lanes[i], shift);
+  }
+}
+
 /// Runs blocks(a, b, count) over the whole blocks of Step elements, then over the rest copied into
 /// a zero-padded block (zero pairs add nothing to an exact sum).
 template <std::size_t Step, class Blocks>

@@ -249,9 +249,7 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
       for (int j = 0; j < plan::windows; ++j) {
         alignas(64) std::int64_t lanes[8];
         _mm512_store_si512(lanes, wide[j]);
-        for (const std::int64_t lane : lanes) {
-          if (lane != 0) sum.add_shifted(lane, 2 * j * plan::m);
-        }
+        add_lanes_shifted<F>(sum, lanes, 8, 2 * j * plan::m);
       }
     }
   };

@@ -93,14 +93,6 @@ struct exact_window_plan {
   static_assert(window_floor(windows - 1) < 0x8000, "window floors are bf16 magnitudes");
 };
 
-/// Adds `count` int64 lanes of window `window` to the exact sum.
-template <class F>
-void add_window_lanes(exact_sum<F>& sum, const std::int64_t* lanes, std::size_t count, int window) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (lanes[i] != 0) sum.add_shifted(lanes[i], window * exact_window_plan<F>::width);
-  }
-}
-
 }  // inline namespace LMUL_ISA
 }  // namespace detail
 }  // namespace lmul

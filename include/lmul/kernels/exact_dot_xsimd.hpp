@@ -117,7 +117,7 @@ struct exact_windows_xsimd {
   /// units -> the exact sum; clears them.
   void flush_units(exact_sum<F>& sum) {
     for (int j = 0; j < windows; ++j) {
-      add_window_lanes<F>(sum, &units[j], 1, j);
+      add_lanes_shifted<F>(sum, &units[j], 1, j * plan::width);
       units[j] = 0;
     }
   }
