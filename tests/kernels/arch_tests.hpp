@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <utility>
 #include <random>
@@ -595,14 +594,7 @@ TYPED_TEST(ByteKernels, ExactDotOfOneProductRepeated) {
   // exact in double (p has at most 6 significant bits), so float(n * p) is the correctly rounded
   // sum (inf where it overflows).
   constexpr std::size_t n = 64 * 512 + 65;
-  std::map<float, std::pair<T, T>> pairs;  // by magnitude: one representative pair each
-  for (std::uint64_t x = 1; x < 128; ++x) {
-    for (std::uint64_t y = 1; y < 128; ++y) {
-      const float p = wide_product(from_code<T>(x), from_code<T>(y));
-      if (std::isfinite(p) && p != 0) pairs.try_emplace(p, from_code<T>(x), from_code<T>(y));
-    }
-  }
-  for (const auto& [p, pair] : pairs) {
+  for (const auto& [p, pair] : one_pair_per_product<T>()) {
     const std::vector<T> a(n, pair.first), b(n, pair.second);
     ASSERT_EQ(exact_dot(a, b), float(double(p) * double(n)))
         << "codes " << +lmul::to_code(pair.first) << " * " << +lmul::to_code(pair.second);

@@ -392,15 +392,7 @@ TYPED_TEST(DispatchedBytes, DotExactNanAndInfAtEveryPosition) {
 TYPED_TEST(DispatchedBytes, DotExactOfOneProductRepeated) {
   using T = TypeParam;
   constexpr std::size_t n = 64 * 512 + 65;
-  std::map<float, std::pair<T, T>> pairs;
-  for (unsigned x = 1; x < 128; ++x) {
-    for (unsigned y = 1; y < 128; ++y) {
-      const T tx = from_code<T>(x), ty = from_code<T>(y);
-      const float p = wide_product(tx, ty);
-      if (std::isfinite(p) && p != 0) pairs.try_emplace(p, tx, ty);
-    }
-  }
-  for (const auto& [p, pair] : pairs) {
+  for (const auto& [p, pair] : one_pair_per_product<T>()) {
     const std::vector<T> a(n, pair.first), b(n, pair.second);
     ASSERT_EQ(lmul::lmul_dot_exact(a, b), float(double(p) * double(n))) << "product " << p;
   }

@@ -11,8 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <lmul/lmul.hpp>
@@ -107,6 +109,20 @@ std::vector<T> finite_values(std::size_t n, std::uint64_t seed) {
 template <class T>
 float wide_product(T a, T b) {
   return core_test::reference_products<T>::wide(a, b);
+}
+
+/// One pair of positive operands for every finite nonzero wide product magnitude of T (the
+/// reference's), keyed by that magnitude.
+template <class T>
+std::map<float, std::pair<T, T>> one_pair_per_product() {
+  std::map<float, std::pair<T, T>> pairs;
+  for (std::uint64_t x = 1; x < 128; ++x) {
+    for (std::uint64_t y = 1; y < 128; ++y) {
+      const float p = wide_product(from_code<T>(x), from_code<T>(y));
+      if (std::isfinite(p) && p != 0) pairs.try_emplace(p, from_code<T>(x), from_code<T>(y));
+    }
+  }
+  return pairs;
 }
 
 /// Whether `got` is the reference's L-Mul product of a and b (NaN: any NaN), and its description.
