@@ -134,6 +134,16 @@ TYPED_TEST(WideKernels, MultiplyAllBoundaryPairsBitIdentical) {
   EXPECT_EQ(bad, -1) << describe(a.data(), b.data(), out.data(), bad);
 }
 
+TYPED_TEST(WideKernels, MultiplyOnePairAtEveryExponent) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  // n: two blocks of the widest block test (16 registers of 32) and a tail.
+  const auto multiply_of = [](const T* a, const T* b, T* out, std::size_t n) {
+    lmul::kernels::multiply<arch>(a, b, out, n);
+  };
+  EXPECT_EQ(multiply_of_one_pair_at_every_exponent<T>(multiply_of, 2 * 16 * 32 + 37), "");
+}
+
 TYPED_TEST(AllKernels, MultiplyEveryLengthOffsetAndInPlace) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;
@@ -260,11 +270,16 @@ TYPED_TEST(WideKernels, DotOfOneIrregularPairAmongRegularOnes) {
       if (p != 0.0f && std::isfinite(p)) std::frexp(p, &e_p);
       // Background product exponent e0 = a + b + 1, a and b normal, e0 a normal product exponent.
       const int e0 = std::clamp(e_p - 30, min_e, max_e - 2);
-      for (const bool small_a : {true, false}) {
-        // One side of the background as small as the format allows, the other as large as e0 then
-        // needs: a block test that misses a zero, subnormal, inf or NaN operand can be hidden by
-        // its k test only where the partner side is small (or large).
-        const int a = small_a ? min_e : std::min(max_e, e0 - 1 - min_e), b = e0 - 1 - a;
+      for (const int side : {0, 1, 2}) {
+        // 0, 1: one side of the background as small as the format allows, the other as large as
+        // e0 then needs: a block test that misses a zero, subnormal, inf or NaN operand can be
+        // hidden by its k test only where the partner side is small (or large). 2: both sides
+        // near the square root of 2^e0, inside a narrow exponent window around 1 where e0 is
+        // moderate (the bf16 dot's cheapest block test).
+        const int a = side == 0   ? min_e
+                      : side == 1 ? std::min(max_e, e0 - 1 - min_e)
+                                  : (e0 - 1) / 2;
+        const int b = e0 - 1 - a;
         if (b < min_e || b > max_e) continue;
         const double one_minus_offset =
             1.0 - std::ldexp(1.0, -::lmul::paper_offset_exponent(M));  // f: 1 + f + offset = 2
@@ -293,6 +308,14 @@ TYPED_TEST(WideKernels, DotOfOneIrregularPairAmongRegularOnes) {
       }
     }
   }
+}
+
+TYPED_TEST(WideKernels, DotOfOnePairAtEveryExponent) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  // n: two blocks of the widest block test (16 registers of 32) and a tail.
+  const auto dot_of = [](const std::vector<T>& a, const std::vector<T>& b) { return dot(a, b); };
+  EXPECT_EQ(dot_of_one_pair_at_every_exponent<T>(dot_of, 2 * 16 * 32 + 37), "");
 }
 
 TYPED_TEST(ByteKernels, DotOfOnePairIsItsWideProduct) {

@@ -207,6 +207,15 @@ TYPED_TEST(Dispatched, MultiplySpecialsAtEveryLanePosition) {
   }
 }
 
+TYPED_TEST(Dispatched, MultiplyOnePairAtEveryExponent) {
+  using T = TypeParam;
+  // n: two blocks of the widest block test (16 registers of 32) and a tail.
+  const auto multiply_of = [](const T* a, const T* b, T* out, std::size_t n) {
+    lmul::lmul_multiply(std::span<const T>(a, n), std::span<const T>(b, n), std::span<T>(out, n));
+  };
+  EXPECT_EQ(multiply_of_one_pair_at_every_exponent<T>(multiply_of, 2 * 16 * 32 + 37), "");
+}
+
 TYPED_TEST(Dispatched, MultiplyEveryLengthAndInPlace) {
   using T = TypeParam;
   code_source<T> source(23);  // all classes: specials, over- and underflows, values near one
@@ -350,6 +359,15 @@ TYPED_TEST(Dispatched, DotNanAndInfAtEveryPositionAndLength) {
       }
     }
   }
+}
+
+TYPED_TEST(Dispatched, DotOfOnePairAtEveryExponent) {
+  using T = TypeParam;
+  // n: two blocks of the widest block test (16 registers of 32) and a tail.
+  const auto dot_of = [](const std::vector<T>& a, const std::vector<T>& b) {
+    return lmul::lmul_dot(a, b);
+  };
+  EXPECT_EQ(dot_of_one_pair_at_every_exponent<T>(dot_of, 2 * 16 * 32 + 37), "");
 }
 
 // ---- lmul_dot_exact (8-bit) -------------------------------------------------------------------

@@ -169,6 +169,120 @@ inline long double dot_tolerance(std::size_t n, long double sum_abs) {
   return (gamma + n * std::ldexp(1.0L, -63)) * sum_abs;
 }
 
+/// Calls visit(x, y, index) for x of every exponent field of T with significand zero and y of every
+/// exponent field with significand all ones, both signs (zeros, subnormals, inf and NaN among
+/// them); index counts the pairs. Stops at and returns visit's first non-empty answer, else "".
+template <class T, class Visit>
+std::string for_each_exponent_pair(Visit visit) {
+  using F = lmul::format_of_t<T>;
+  using code = typename F::storage;
+  constexpr int M = F::mantissa_bits, E = F::exponent_bits;
+  const code all_ones = code((code(1) << M) - 1);
+  std::size_t index = 0;
+  for (long ex = 0; ex < (1L << E); ++ex) {
+    for (long ey = 0; ey < (1L << E); ++ey) {
+      for (const bool negative_y : {false, true}) {
+        const T x = from_code<T>(code(ex << M));
+        const T y = from_code<T>(code((ey << M) | all_ones | (negative_y ? F::sign_mask : 0)));
+        const std::string failure = visit(x, y, index++);
+        if (!failure.empty()) return failure;
+      }
+    }
+  }
+  return "";
+}
+
+/// A multiply (a callable (const T* a, const T* b, T* out, std::size_t n)) on one pair (x, y) among
+/// n - 1 pairs of values in [1, 2) (random significands and signs: every block test passes on
+/// them), for every exponent field of x (significand zero) and of y (significand all ones, both
+/// signs): zeros, subnormals, inf and NaN included, and operands at, inside and outside each
+/// block test's range (the bf16 kernels' exponent window [2^-31, 2^33) among them). The pair's
+/// place moves through blocks and lanes; every 7th case runs in place (out = a, then out = b).
+/// Every result must be the reference's product. Returns "" or the first failure.
+template <class T, class Multiply>
+std::string multiply_of_one_pair_at_every_exponent(Multiply multiply, std::size_t n) {
+  using F = lmul::format_of_t<T>;
+  using code = typename F::storage;
+  constexpr int M = F::mantissa_bits;
+  std::mt19937_64 rng(0x3e11 + sizeof(T) + M);
+  const auto background = [&] {
+    return from_code<T>(code((code(F::bias) << M) | (rng() % (std::uint64_t(1) << M)) |
+                             (rng() % 2 ? F::sign_mask : 0)));
+  };
+  std::vector<T> a(n), b(n), out(n);
+  for (std::size_t i = 0; i < n; ++i) a[i] = background(), b[i] = background();
+  const std::vector<T> a0 = a, b0 = b;
+  std::vector<T> expected(n);  // the background's products (checked against the reference once)
+  multiply(a.data(), b.data(), expected.data(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!is_product(a[i], b[i], expected[i])) return "background element " + std::to_string(i);
+  }
+  return for_each_exponent_pair<T>([&](T x, T y, std::size_t case_index) -> std::string {
+    const std::size_t at = (case_index * 97 + 5) % n;
+    const int mode = case_index % 7 == 0 ? int(case_index / 7 % 2) + 1 : 0;  // 1: out = a, 2: b
+    a[at] = x, b[at] = y;
+    T* const dest = mode == 1 ? a.data() : mode == 2 ? b.data() : out.data();
+    multiply(a.data(), b.data(), dest, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool ok = i == at ? is_product(x, y, dest[i])
+                              : lmul::to_code(dest[i]) == lmul::to_code(expected[i]);
+      if (!ok) {
+        return "codes " + std::to_string(+lmul::to_code(x)) + " * " +
+               std::to_string(+lmul::to_code(y)) + " at " + std::to_string(at) + " of " +
+               std::to_string(n) + (mode ? " (in place)" : "") + ": element " + std::to_string(i) +
+               " is " + std::to_string(+lmul::to_code(dest[i]));
+      }
+    }
+    if (mode == 1) a = a0;  // undo in place
+    if (mode == 2) b = b0;
+    a[at] = a0[at], b[at] = b0[at];
+    return "";
+  });
+}
+
+/// A dot (a callable on two std::vector<T>) on one pair (x, y) among products of exactly +-p0
+/// (x0 = 1, y0 = (1 + f) / 2 with f + the offset = 1, spec 3: p0 = 1; or y0 = 1 where that is no
+/// code; + at even and - at odd indices, so with n odd the background sums to p0), for every
+/// exponent field of x (significand zero) and of y (significand all ones, both signs): zeros,
+/// subnormals, inf and NaN included, and operands at, inside and outside each block test's range
+/// (the bf16 dot's exponent window [2^-31, 2^33) among them). The pair's place moves through
+/// blocks and lanes. A NaN / inf product must give NaN / that inf, any other the exact sum within
+/// the spec's bound (gamma_n * ((n - 1) p0 + |p|)): a product taken from a fast path where the
+/// definition gives inf, NaN or a wrap is far outside it. Returns "" or the first failure.
+template <class T, class Dot>
+std::string dot_of_one_pair_at_every_exponent(Dot dot, std::size_t n) {
+  constexpr int M = lmul::format_of_t<T>::mantissa_bits;
+  // y0: L-Mul gives 1 * 2^-1 * (1 + f + offset) = 1 where (1 + f) / 2 is a code; else y0 = 1 and
+  // the background's products are +-p0 = +-(1 + offset) (partial sums: small multiples of p0,
+  // exact in fp32).
+  const double one_minus_offset = 1.0 - std::ldexp(1.0, -::lmul::paper_offset_exponent(M));
+  const T x0 = T(1.0f);
+  float y0_value = float((1.0 + one_minus_offset) / 2);
+  if (float(T(y0_value)) != y0_value) y0_value = 1.0f;
+  const T y0 = T(y0_value), y0_negative = T(-y0_value);
+  const long double p0 = wide_product(x0, y0);
+  if (!(p0 > 0 && p0 < 2) || n % 2 == 0) return "bad background";
+  std::vector<T> a(n, x0), b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = i % 2 ? y0_negative : y0;
+  return for_each_exponent_pair<T>([&](T x, T y, std::size_t case_index) -> std::string {
+    const std::size_t at = (case_index * 97 + 5) % n;
+    const T saved_a = a[at], saved_b = b[at];
+    a[at] = x, b[at] = y;
+    const float got = dot(a, b);
+    a[at] = saved_a, b[at] = saved_b;
+    const float p = wide_product(x, y);
+    const long double exact = p + p0 * (1 - (at % 2 ? -1 : 1));  // the pair replaced one
+    const bool ok = std::isnan(p)   ? std::isnan(got)
+                    : std::isinf(p) ? got == p
+                                    : std::fabs(got - exact) <=
+                                          dot_tolerance(n, (n - 1) * p0 + std::fabs((long double)p));
+    if (ok) return "";
+    return "codes " + std::to_string(+lmul::to_code(x)) + " * " + std::to_string(+lmul::to_code(y)) +
+           " at " + std::to_string(at) + " of " + std::to_string(n) + ": dot " +
+           std::to_string(got) + ", exact " + std::to_string(double(exact));
+  });
+}
+
 /// Correctly rounded exact sum of the wide products (false when a product is inf or NaN): an
 /// independent reference for lmul_dot_exact. Every finite float is an integer multiple of 2^-149;
 /// the sum is kept as a 512-bit two's complement integer in units of 2^-160 (below 2^-149), which

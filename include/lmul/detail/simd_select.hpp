@@ -96,6 +96,16 @@ template <class B>
   return x;
 }
 
+/// x, computed where this call stands: GCC may not sink the work that produced x into a later branch
+/// (it does so with sums that a failed block test throws away, keeping every input alive across the
+/// test: spills). A volatile asm is never moved into a branch or dropped.
+template <class B>
+[[gnu::always_inline]] inline void computed_here(B& x) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm volatile("" : "+x"(x.data));
+#endif
+}
+
 /// a < b for unsigned lanes that all lie below 2^(bits - 1) (7-bit magnitudes, bf16 magnitude
 /// words): one signed compare. xsimd 8.1 compares unsigned 8- and 16-bit lanes on SSE with two
 /// sign flips and on AVX2 per 128-bit half (extract, 3 instructions per half, insert).

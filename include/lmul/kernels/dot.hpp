@@ -113,7 +113,7 @@ template <class F, class A>
     if constexpr (M == 7) {  // bf16's layout: the fp32's top half
       low += xsimd::bitwise_cast<floats>(words << 16);
       high +=
-          xsimd::bitwise_cast<floats>(words & detail::opaque(sdwords(std::int32_t(0xFFFF0000u))));
+          xsimd::bitwise_cast<floats>(words & sdwords(std::int32_t(0xFFFF0000u)));
     } else {
       const sdwords mask = detail::opaque(sdwords(std::int32_t(0x80000000u | (0x7FFFu << (23 - M)))));
       low += xsimd::bitwise_cast<floats>(((words << 16) >> (M - 7)) & mask);
@@ -178,6 +178,8 @@ template <class F, class A, std::size_t R>
     min_a = xsimd::min(min_a, ax), max_a = xsimd::max(max_a, ax);
     min_b = xsimd::min(min_b, ay), max_b = xsimd::max(max_b, ay);
     add_product_codes<F, A>((a + b) + detail::opaque(codes(P::lane(P::add_k))), acc, r % 2);
+    detail::computed_here(acc.acc[2 * (r % 2)]);
+    detail::computed_here(acc.acc[2 * (r % 2) + 1]);
   }
   // Per lane: every operand normal and finite, k of the smallest and of the largest magnitudes
   // normal (linear_products' range tests).
@@ -187,6 +189,39 @@ template <class F, class A, std::size_t R>
                          P::k_out_of_range(sum(min_a, min_b)) |
                          P::k_out_of_range(sum(max_a, max_b));
   return !xsimd::any(irregular);
+}
+
+/// Blocks of R registers of bf16-range operands inside exponent_window: per register two
+/// subtractions (the shifted codes), their OR into a running word, one add for the products (the
+/// shifted codes' sum plus a constant is a + b + c) and the shifts and adds into fp32; one test at
+/// the end of the block. Cheaper than dot_regular_block (which covers every normal exponent); the
+/// caller restores `acc` where it fails and tries dot_regular_block.
+template <class F, class A, std::size_t R>
+[[gnu::always_inline]] inline bool dot_window_block(const typename F::storage* pa,
+                                                    const typename F::storage* pb,
+                                                    fp32_accumulators<A>& acc) {
+  using P = linear_products<F, A>;
+  using codes = typename P::codes;
+  using window = exponent_window<F>;
+  const codes shift = detail::opaque(codes(P::lane(window::shift)));
+  const codes add = detail::opaque(codes(P::lane(P::add_k + 2 * window::shift)));
+  const codes test_bits = detail::opaque(codes(typename P::S(window::test_bits)));
+  const auto outside = [&](codes seen) __attribute__((always_inline)) {
+    return window::any_outside(seen, test_bits);
+  };
+  codes seen(typename P::S(0));
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < R; ++r) {
+    const codes da = codes::load_unaligned(pa + r * codes::size) - shift;
+    const codes db = codes::load_unaligned(pb + r * codes::size) - shift;
+    add_product_codes<F, A>((da + db) + add, acc, r % 2);
+    seen = detail::opaque(seen | da | db);
+    detail::computed_here(acc.acc[2 * (r % 2)]);
+    detail::computed_here(acc.acc[2 * (r % 2) + 1]);
+    // Data outside the window fails at its first register, not after the whole block.
+    if (r == 0 && outside(seen)) return false;
+  }
+  return !outside(seen);
 }
 
 /// One register of 16-bit or float operands into the accumulators (16-bit formats: scaled by
@@ -249,27 +284,25 @@ float dot_codes(const typename F::storage* a, const typename F::storage* b, std:
     using codes = xsimd::batch<S, A>;
     if constexpr (sizeof(S) == 2 && linear_products<F, A>::fills_storage &&
                   F::exponent_bits == 8) {
-      // Blocks of R registers checked once (dot_regular_block), for bf16's exponent range only:
-      // narrower formats (fp16) leave the normal range too often for whole blocks (N(0, 1) data
-      // in fp16 has products below 2^-14 in many blocks of 512; measured slower than the
-      // per-register test). A block that fails (a zero, subnormal, NaN or inf operand, or a k
-      // outside the normal codes) is redone register by register, and so are the next `skip`
-      // blocks, a number that doubles (up to 64) with each failure in a row: data full of zeros
-      // does not pay for a block twice.
+      // Blocks of R registers checked once, for bf16's exponent range only: first by the exponent
+      // window (dot_window_block, the cheapest), then by running minima and maxima
+      // (dot_regular_block, every normal exponent); narrower formats (fp16) leave the normal
+      // range too often for whole blocks (N(0, 1) data in fp16 has products below 2^-14 in many
+      // blocks of 512; measured slower than the per-register test). A block that fails both (a
+      // zero, subnormal, NaN or inf operand, or a k outside the normal codes) is redone register
+      // by register. Each test that fails is skipped for the next 1, 2, 4, ... 64 blocks while
+      // failures continue: data outside the window, or full of zeros, pays for few blocks twice.
       constexpr std::size_t R = 16, block = R * codes::size;
-      std::size_t skip = 0, backoff = 1;
+      retry_backoff window_test, block_test;
       for (; i + block <= n; i += block) {
-        if (skip == 0) {
-          const fp32_accumulators<A> saved = acc;  // registers: the copy costs nothing
-          if (dot_regular_block<F, A, R>(a + i, b + i, acc)) [[likely]] {
-            backoff = 1;
-            continue;
-          }
+        const fp32_accumulators<A> saved = acc;  // registers: the copy costs nothing
+        if (window_test.due()) {
+          if (window_test.passed(dot_window_block<F, A, R>(a + i, b + i, acc))) [[likely]] continue;
           acc = saved;  // drop the block's sums
-          skip = backoff;
-          backoff = std::min<std::size_t>(2 * backoff, 64);
-        } else {
-          --skip;
+        }
+        if (block_test.due()) {
+          if (block_test.passed(dot_regular_block<F, A, R>(a + i, b + i, acc))) continue;
+          acc = saved;
         }
         for (std::size_t r = 0; r < R; ++r) {
           dot_linear<F, A>(a + i + r * codes::size, b + i + r * codes::size, acc);

@@ -30,6 +30,7 @@
 #include "byte_lookup.hpp"
 #include "byte_tables.hpp"
 #include "algorithm_choice.hpp"
+#include "block_tests.hpp"
 
 namespace lmul {
 namespace detail {
@@ -301,7 +302,7 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
   } else {
     static_assert(path == kernels::algorithm::linear);
     using codes = xsimd::batch<S, A>;
-    for_each_block<codes::size>(a, b, out, n, [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
+    const auto one_register = [](const S* pa, const S* pb, S* po) __attribute__((always_inline)) {
       const codes va = codes::load_unaligned(pa), vb = codes::load_unaligned(pb);
       const linear_products<F, A> p(va, vb);
       if (p.all_exact) [[likely]] {
@@ -317,7 +318,52 @@ void multiply_codes(const typename F::storage* a, const typename F::storage* b,
       for (std::size_t j = 0; j < codes::size; ++j) {
         if (!exact[j]) po[j] = detail::lmul_codes<F>(xa[j], xb[j]);
       }
-    });
+    };
+    std::size_t i = 0;
+    if constexpr (sizeof(S) == 2 && linear_products<F, A>::fills_storage && F::exponent_bits == 8) {
+      // bf16's exponent range: blocks of R registers whose operands all lie inside the exponent
+      // window (block_tests.hpp) need no test per register: each result is a + b + c. The test
+      // reads the block once (loads, two subtractions and an OR per register), then the products
+      // are computed and stored: out may be a or b (in place), and each register is read before
+      // it is written. A block that fails goes register by register.
+      using window = exponent_window<F>;
+      using P = linear_products<F, A>;
+      constexpr std::size_t R = 16, block = R * codes::size;
+      const codes shift = detail::opaque(codes(P::lane(window::shift)));
+      const codes test_bits = detail::opaque(codes(S(window::test_bits)));
+      const codes add_k = detail::opaque(codes(P::lane(P::add_k)));
+      retry_backoff window_test;
+      for (; i + block <= n; i += block) {
+        const auto inside = [&]() __attribute__((always_inline)) {
+          codes seen(S(0));
+#pragma GCC unroll 16
+          for (std::size_t r = 0; r < R; ++r) {
+            const codes va = codes::load_unaligned(a + i + r * codes::size);
+            const codes vb = codes::load_unaligned(b + i + r * codes::size);
+            seen = detail::opaque(seen | (va - shift) | (vb - shift));  // a chain, in order
+            // Data outside the window fails at its first register, not after the whole block.
+            if (r == 0 && window::any_outside(seen, test_bits)) return false;
+          }
+          return !window::any_outside(seen, test_bits);
+        };
+        if (window_test.due()) {
+          if (window_test.passed(inside())) [[likely]] {
+#pragma GCC unroll 16
+            for (std::size_t r = 0; r < R; ++r) {
+              const std::size_t at = i + r * codes::size;
+              ((codes::load_unaligned(a + at) + codes::load_unaligned(b + at)) + add_k)
+                  .store_unaligned(out + at);
+            }
+            continue;
+          }
+        }
+        for (std::size_t r = 0; r < R; ++r) {
+          const std::size_t at = i + r * codes::size;
+          one_register(a + at, b + at, out + at);
+        }
+      }
+    }
+    for_each_block<codes::size>(a + i, b + i, out + i, n - i, one_register);
   }
 }
 
