@@ -475,6 +475,11 @@ std::vector<half_method> bf16_dot_methods() {
   if (__builtin_cpu_supports("avx512bf16")) out.push_back({"dpbf16", nullptr, half::dot_bf16_dpbf16, true});
 #endif
   out.push_back({lmul_bench::half::have_fp16 ? "fma" : "scalar", nullptr, half::dot_bf16, false});
+#if defined(LMUL_BENCH_HALF_DPBF16)
+  if (__builtin_cpu_supports("avx512bf16")) {
+    out.push_back({"dpbf16_no_prefetch", nullptr, half::dot_bf16_dpbf16_no_prefetch, true});
+  }
+#endif
   return out;
 }
 std::vector<half_method> bf16_multiply_methods() {
