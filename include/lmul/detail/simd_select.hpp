@@ -103,6 +103,8 @@ template <class B>
 [[gnu::always_inline]] inline void computed_here(B& x) {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   asm volatile("" : "+x"(x.data));
+#else
+  (void)x;
 #endif
 }
 

@@ -113,7 +113,7 @@ template <class F, class A>
     if constexpr (M == 7) {  // bf16's layout: the fp32's top half
       low += xsimd::bitwise_cast<floats>(words << 16);
       high +=
-          xsimd::bitwise_cast<floats>(words & sdwords(std::int32_t(0xFFFF0000u)));
+          xsimd::bitwise_cast<floats>(words & detail::opaque(sdwords(std::int32_t(0xFFFF0000u))));
     } else {
       const sdwords mask = detail::opaque(sdwords(std::int32_t(0x80000000u | (0x7FFFu << (23 - M)))));
       low += xsimd::bitwise_cast<floats>(((words << 16) >> (M - 7)) & mask);
