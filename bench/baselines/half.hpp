@@ -237,11 +237,12 @@ inline void multiply_fp16_avx512(const std::uint16_t* a, const std::uint16_t* b,
 #if defined(LMUL_BENCH_HALF_AVX512) && defined(__AVX512BF16__)
 #define LMUL_BENCH_HALF_DPBF16 1
 /// AVX-512 BF16: vdpbf16ps multiplies 32 bf16 pairs exactly and adds them into 16 fp32 lanes; 4
-/// accumulators cover its latency; software prefetch 4 KiB ahead, once per 64-byte line (faster
-/// beyond L2 on the Intel Xeon measured: the library's bf16 dot does the same).
+/// accumulators cover its latency; with `Prefetch`, software prefetch 4 KiB ahead, once per 64-byte
+/// line (faster beyond L2 on the Intel Xeon measured: the library's bf16 dot does the same).
 /// It flushes fp32-subnormal products and sums to zero (DAZ/FTZ by definition), so its exactness
 /// check accepts a zero where the fp32 product is below 2^-126.
-inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+template <bool Prefetch>
+float dot_bf16_dpbf16_loop(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
   constexpr int chains = 4;
   __m512 acc[chains];
   for (auto& x : acc) x = _mm512_setzero_ps();
@@ -249,8 +250,10 @@ inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std
   for (; i + 32 * chains <= n; i += 32 * chains) {
     #pragma GCC unroll 4
     for (int k = 0; k < chains; ++k) {
-      __builtin_prefetch(a + i + 32 * k + 2048);
-      __builtin_prefetch(b + i + 32 * k + 2048);
+      if constexpr (Prefetch) {
+        __builtin_prefetch(a + i + 32 * k + 2048);
+        __builtin_prefetch(b + i + 32 * k + 2048);
+      }
       acc[k] = _mm512_dpbf16_ps(acc[k], (__m512bh)_mm512_loadu_si512(a + i + 32 * k),
                                 (__m512bh)_mm512_loadu_si512(b + i + 32 * k));
     }
@@ -258,26 +261,19 @@ inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std
   for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
   return _mm512_reduce_add_ps(acc[0]) + dot_bf16(a + i, b + i, n - i);
 }
-#endif
 
-#if defined(LMUL_BENCH_HALF_DPBF16)
-/// The same without software prefetch: an extra row, for the choice above (Intel Xeon, two runs:
-/// 2-10% faster at 4096, 2-4% slower at 65536, 1.2-1.36x slower from L3 at 2^25).
+/// The bf16 dot baseline: with prefetch.
+inline float dot_bf16_dpbf16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+  return dot_bf16_dpbf16_loop<true>(a, b, n);
+}
+
+/// Without software prefetch: an extra row, for the choice above (Intel Xeon, two runs: 2-10%
+/// faster at 4096, 2-4% slower at 65536, 1.2-1.36x slower from L3 at 2^25).
 inline float dot_bf16_dpbf16_no_prefetch(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
-  constexpr int chains = 4;
-  __m512 acc[chains];
-  for (auto& x : acc) x = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 * chains <= n; i += 32 * chains) {
-    #pragma GCC unroll 4
-    for (int k = 0; k < chains; ++k)
-      acc[k] = _mm512_dpbf16_ps(acc[k], (__m512bh)_mm512_loadu_si512(a + i + 32 * k),
-                                (__m512bh)_mm512_loadu_si512(b + i + 32 * k));
-  }
-  for (int k = 1; k < chains; ++k) acc[0] = _mm512_add_ps(acc[0], acc[k]);
-  return _mm512_reduce_add_ps(acc[0]) + dot_bf16(a + i, b + i, n - i);
+  return dot_bf16_dpbf16_loop<false>(a, b, n);
 }
 #endif
+
 #if defined(LMUL_BENCH_HALF_AVX512) && defined(__AVX512FP16__)
 #define LMUL_BENCH_HALF_AVX512FP16 1
 /// AVX512-FP16: vmulph, 32 products per instruction, rounded once to fp16 (nearest even; FP16
