@@ -24,6 +24,8 @@
 //                             boundary and random partners, bit for bit against the fp32 product
 //                             rounded by the library's conversion. The 16-bit operands are
 //                             N(0, 1)-like values (8-bit ones: uniform finite codes).
+//   dot/lmul_normal/<type>, dot/lmul_exact_normal/<type>   the 8-bit dots on N(0, 1)-like values
+//                             (uniform codes span every exponent: the exact dot's worst case)
 // Counters: items_per_second (elements), bytes_per_second (operand and result bytes), and
 // model_pJ_per_elem: a MODEL ESTIMATE of the arithmetic energy per element from spec section 5
 // (Horowitz, 45 nm), not a measurement. bench/kernels/summarize.py prints ratios and limits.
@@ -39,6 +41,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -69,12 +72,16 @@ std::uint64_t next_random(std::uint64_t& state) {  // xorshift64*: fast enough f
 
 using lmul_bench::placed_buffer;
 
-/// Finite values of T (no NaN/inf codes: those take the kernels' slow paths), fixed per (T, n, seed);
-/// seed is also the buffer's slot (operands use 1 and 2, results 3).
+/// How operands are drawn: uniform over every finite code (8-bit formats; every exponent alike),
+/// or N(0, 1)-like values (the 16-bit formats always; the 8-bit formats' `_normal` rows).
+enum class values { codes, normal };
+
+/// Finite values of T (no NaN/inf codes: those take the kernels' slow paths), fixed per (T, n, seed,
+/// kind); seed is also the buffer's slot (operands use 1 and 2, results 3).
 template <class T>
-const placed_buffer<T>& data(std::size_t n, int seed) {
-  static std::map<std::pair<std::size_t, int>, std::unique_ptr<placed_buffer<T>>> cache;
-  auto& slot = cache[{n, seed}];
+const placed_buffer<T>& data(std::size_t n, int seed, values kind = values::codes) {
+  static std::map<std::tuple<std::size_t, int, values>, std::unique_ptr<placed_buffer<T>>> cache;
+  auto& slot = cache[{n, seed, kind}];
   if (slot) return *slot;
   slot = std::make_unique<placed_buffer<T>>(n, seed);
   std::uint64_t state = 0x9E3779B97F4A7C15ull * std::uint64_t(seed + 1);
@@ -83,9 +90,9 @@ const placed_buffer<T>& data(std::size_t n, int seed) {
     const std::uint64_t r = next_random(state);
     if constexpr (std::is_same_v<T, float>) {
       x = float(std::int64_t(r >> 40) - (std::int64_t{1} << 23)) * 0x1p-22f;  // uniform in [-2, 2)
-    } else if constexpr (sizeof(T) == 2) {
-      // 16-bit formats: N(0, 1)-like values (the sum of 4 uniforms, as common/normal_like_data.hpp),
-      // the paper's setting; uniform codes would make most bf16 products overflow or underflow.
+    } else if (sizeof(T) == 2 || kind == values::normal) {
+      // N(0, 1)-like values (the sum of 4 uniforms, as common/normal_like_data.hpp), the paper's
+      // setting; uniform codes would make most bf16 products overflow or underflow.
       float sum = 0.0f;
       for (int k = 0; k < 4; ++k) sum += float((r >> (16 * k)) & 0xFFFF) * 0x1p-16f;
       x = T((sum - 2.0f) * 1.7320508f);
@@ -133,9 +140,9 @@ void time_multiply(benchmark::State& state, double model_pj, Multiply multiply) 
 
 /// Times dot(a, b, n) on the cached operands of n elements of T and sets the counters.
 template <class T, class Dot>
-void time_dot(benchmark::State& state, double model_pj, Dot dot) {
+void time_dot(benchmark::State& state, double model_pj, Dot dot, values kind = values::codes) {
   const std::size_t n = std::size_t(state.range(0));
-  const auto &a = data<T>(n, 1), &b = data<T>(n, 2);
+  const auto &a = data<T>(n, 1, kind), &b = data<T>(n, 2, kind);
   for (auto _ : state) benchmark::DoNotOptimize(dot(a.data(), b.data(), n));
   set_counters(state, n, 2 * sizeof(T), model_pj);
 }
@@ -194,19 +201,19 @@ void lmul_multiply(benchmark::State& state) {
   });
 }
 
-template <class T>
+template <class T, values Kind = values::codes>
 void lmul_dot(benchmark::State& state) {
   time_dot<T>(state, int_add_energy<T>() + fp32_add, [](const T* a, const T* b, std::size_t n) {
     return lmul::lmul_dot(operand(a, n), operand(b, n));
-  });
+  }, Kind);
 }
 
-template <class T>
+template <class T, values Kind = values::codes>
 void lmul_dot_exact(benchmark::State& state) {
   // The operand add, then one integer add into a class counter.
   time_dot<T>(state, int8_add + int32_add, [](const T* a, const T* b, std::size_t n) {
     return lmul::lmul_dot_exact(operand(a, n), operand(b, n));
-  });
+  }, Kind);
 }
 
 // ---- exact fp8 baselines (bench/baselines/fp8.hpp) -------------------------------------------
@@ -446,9 +453,9 @@ void half_dot(benchmark::State& state, half_dot_fn dot, bool flushes_subnormals)
 const std::vector<std::int64_t> sizes = {4096, 65536, 1 << 20, 1 << 25};
 
 template <class Fn>
-void add(const std::string& name, Fn fn) {
+void add(const std::string& name, Fn fn, std::size_t size_count = sizes.size()) {
   auto* b = benchmark::RegisterBenchmark(name.c_str(), fn);
-  for (auto n : sizes) b->Arg(n);
+  for (std::size_t k = 0; k < size_count; ++k) b->Arg(sizes[k]);
   b->Unit(benchmark::kMicrosecond);
 }
 
@@ -457,6 +464,10 @@ void add_byte_type(const std::string& type) {
   add("multiply/lmul/" + type, lmul_multiply<T>);
   add("dot/lmul/" + type, lmul_dot<T>);
   add("dot/lmul_exact/" + type, lmul_dot_exact<T>);
+  // The two dots on N(0, 1)-like operands: the exact dot's cost follows the exponent span of the
+  // data (exact_dot_vbmi.hpp). Up to 2^20 (at 2^25 both dots wait for memory).
+  add("dot/lmul_normal/" + type, lmul_dot<T, values::normal>, 3);
+  add("dot/lmul_exact_normal/" + type, lmul_dot_exact<T, values::normal>, 3);
 }
 
 /// An exact 16-bit method: its name, function, and whether it flushes fp32 subnormals (vdpbf16ps).

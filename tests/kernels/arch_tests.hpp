@@ -624,6 +624,16 @@ TYPED_TEST(ByteKernels, ExactDotOfOneProductRepeated) {
   }
 }
 
+TYPED_TEST(ByteKernels, ExactDotOfDataWhoseExponentsChange) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    EXPECT_EQ(exact_dot_of_banded_data<T>(
+                  [](const std::vector<T>& a, const std::vector<T>& b) { return exact_dot(a, b); }, seed),
+              "");
+  }
+}
+
 TYPED_TEST(ByteKernels, ExactDotNanAndInfAnywhere) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;

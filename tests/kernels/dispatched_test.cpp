@@ -407,6 +407,16 @@ TYPED_TEST(DispatchedBytes, DotExactNanAndInfAtEveryPosition) {
 // Every finite nonzero wide product magnitude (one pair each), n times with one sign: each lane of the
 // table's kernel sums copies of one product, its largest partial sums for that product, over more
 // than one flush group (the kernels flush every 8 to 512 blocks of 64). n * p is exact in double.
+TYPED_TEST(DispatchedBytes, DotExactOfDataWhoseExponentsChange) {
+  using T = TypeParam;
+  for (std::uint64_t seed = 11; seed <= 16; ++seed) {
+    EXPECT_EQ(exact_dot_of_banded_data<T>(
+                  [](const std::vector<T>& a, const std::vector<T>& b) { return lmul::lmul_dot_exact(a, b); },
+                  seed),
+              "");
+  }
+}
+
 TYPED_TEST(DispatchedBytes, DotExactOfOneProductRepeated) {
   using T = TypeParam;
   constexpr std::size_t n = 64 * 512 + 65;

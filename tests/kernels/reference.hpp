@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -353,6 +354,78 @@ bool exact_reference(const std::vector<T>& a, const std::vector<T>& b, float& re
   const long double value = std::ldexp(static_cast<long double>(kept), unit_exponent + drop - 1);
   result = static_cast<float>(negative ? -value : value);
   return true;
+}
+
+/// Exact dots of data whose exponents change along the vector, for kernels that choose exponent
+/// windows from the data they see (exact_dot_vbmi.hpp: per flush group of 2048 to 16384 elements).
+/// Segments of 1 to 9000 pairs draw each operand from a random band of 1 to 24 magnitude codes
+/// (random signs), with zero operands now and then and, rarely, one code from the whole finite range
+/// (a product far outside the segment's band). Then every pair again, negated and shuffled (those
+/// groups span every band at once), and one smallest product: the exact sum is that product, and a
+/// kernel that drops or rounds any product of the banded part returns something else. Also a NaN,
+/// and (formats with infinities) an inf, placed late in the banded part. `dot(a, b)` computes the
+/// exact dot of two vectors; returns "" or what went wrong.
+template <class T, class Dot>
+std::string exact_dot_of_banded_data(Dot dot, std::uint64_t seed) {
+  using F = format_t<T>;
+  std::mt19937_64 rng(seed);
+  const unsigned top = F::max_finite_code;
+  const auto signed_code = [&](unsigned magnitude) {
+    return from_code<T>(magnitude | ((rng() & 1) ? F::sign_mask : 0u));
+  };
+  const auto band = [&] {
+    const unsigned width = 1 + unsigned(rng() % 24), lo = 1 + unsigned(rng() % top);
+    return std::pair<unsigned, unsigned>{lo, std::min(top, lo + width - 1)};
+  };
+  std::vector<T> a, b;
+  const std::size_t banded = 20000 + rng() % 40000;
+  while (a.size() < banded) {
+    const std::size_t length = 1 + rng() % 9000;
+    const auto [a_lo, a_hi] = band();
+    const auto [b_lo, b_hi] = band();
+    for (std::size_t i = 0; i < length; ++i) {
+      const std::uint64_t r = rng();
+      unsigned x = a_lo + unsigned(r % (a_hi - a_lo + 1)), y = b_lo + unsigned((r >> 20) % (b_hi - b_lo + 1));
+      if ((r >> 40) % 50 == 0) ((r >> 46) & 1 ? x : y) = 0;
+      if ((r >> 48) % 3000 == 0) ((r >> 60) & 1 ? x : y) = 1 + unsigned(rng() % top);
+      a.push_back(signed_code(x));
+      b.push_back(signed_code(y));
+    }
+  }
+  std::vector<std::size_t> order(a.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  for (const std::size_t i : order) {
+    a.push_back(from_code<T>(code_t<T>(lmul::to_code(a[i]) ^ F::sign_mask)));
+    b.push_back(b[i]);
+  }
+  a.push_back(from_code<T>(1));
+  b.push_back(from_code<T>(1));
+  const auto describe = [&](const char* what, float got, float expected) {
+    return std::string(what) + ", seed " + std::to_string(seed) + ", n " + std::to_string(a.size()) +
+           ": got " + std::to_string(got) + ", expected " + std::to_string(expected);
+  };
+  float expected;
+  if (!exact_reference(a, b, expected)) return "the banded data is not finite";
+  const float smallest = wide_product(from_code<T>(1), from_code<T>(1));
+  if (expected != smallest) return describe("the reference is not the one uncancelled product", expected, smallest);
+  const float got = dot(a, b);
+  if (std::bit_cast<std::uint32_t>(got) != std::bit_cast<std::uint32_t>(expected)) {
+    return describe("banded data", got, expected);
+  }
+  const std::size_t at = banded / 2 + rng() % (banded / 2);
+  const T saved_a = a[at], saved_b = b[at];
+  a[at] = from_code<T>(F::nan_code);
+  if (const float nan = dot(a, b); !std::isnan(nan)) return describe("a NaN operand", nan, NAN);
+  if constexpr (F::has_infinity) {
+    a[at] = from_code<T>(F::infinity_code);
+    b[at] = T(1.0f);
+    const float inf = dot(a, b);
+    if (inf != std::numeric_limits<float>::infinity()) return describe("an inf operand", inf, INFINITY);
+  }
+  a[at] = saved_a;
+  b[at] = saved_b;
+  return "";
 }
 
 }  // namespace lmul_test

@@ -30,6 +30,17 @@
 // and adds; the other multiplies are by +-1 / 0 and by constants. No product of two data values is
 // computed by a hardware multiplier.
 //
+// DATA-DRIVEN WINDOWS. A window's vpermw + vpdpwssd pair is most of the cost, and real data seldom
+// spans the format's whole range (N(0, 1)-like e5m2 operands need 2 of the 3 windows, lmul<1,6>
+// ones 2 or 3 of 6). Each group of blocks between flushes therefore runs with a span of windows and
+// records bounds on its u bytes: the largest u of each operand and the smallest over the pairs of
+// nonzero operands (zero pairs add nothing, whatever their window). Every nonzero product of the
+// group has q within the sums of those bounds, hence a window the bounds name. A group that needs a
+// window outside the span is thrown away and redone with the span that holds both (so a product
+// outside the span, which its B_j tables turn into 0, never reaches the sum); a call starts with
+// every window and narrows once, to what its first group needs. Extra cost per 64 elements: two
+// masked vpminub (none when every window is in use for good).
+//
 // NaN and inf operands: u = 255 (the special marker) on either side. Each group of blocks between
 // flushes runs unchecked while a running maximum of the u bytes records whether 255 occurred; if it
 // did, the group is cleared and redone block by block, up to the first block with a NaN or inf,
@@ -43,6 +54,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include <immintrin.h>
 
@@ -53,6 +65,16 @@
 namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
+
+/// Windows lo .. lo + count - 1 of a plan.
+struct window_span {
+  int lo = 0, count = 0;
+  constexpr bool holds(window_span o) const { return o.lo >= lo && o.lo + o.count <= lo + count; }
+  constexpr window_span joined(window_span o) const {
+    const int first = std::min(lo, o.lo), last = std::max(lo + count, o.lo + o.count);
+    return {first, last - first};
+  }
+};
 
 /// The exponent windows of the VBMI exact dot (derivation above).
 template <class F>
@@ -91,6 +113,16 @@ struct exact_word_plan {
   static_assert(division_is_exact());
   static_assert(max_q / (m << M) < 32, "t indexes a 32-word table");
 
+  /// Whether a call may use fewer windows than all (DATA-DRIVEN WINDOWS above).
+  static constexpr bool tracks_windows = windows > 1;
+  /// The windows of every product with q in [q_low, q_high]: t = q / (m 2^M) is in window t / 2.
+  static constexpr window_span windows_of(int q_low, int q_high) {
+    const int first = q_low / (m << M) / 2, last = q_high / (m << M) / 2;
+    return {first, last - first + 1};
+  }
+  static_assert(windows_of(0, max_q).lo == 0 && windows_of(0, max_q).count <= windows,
+                "every q has a window");
+
   /// B_j by t: 1 at t = 2j, 2^m at t = 2j + 1, else 0.
   using b_table = std::array<std::int16_t, 32>;
   static constexpr std::array<b_table, std::size_t(windows)> b_tables() {
@@ -116,12 +148,11 @@ struct exact_word_plan {
   static constexpr auto first_index_v = first_index();
 };
 
-/// The constant registers of the VBMI exact dot.
+/// The constant registers of the VBMI exact dot (the B_j tables are loaded per window span).
 template <class F>
 struct exact_words_vbmi {
   using plan = exact_word_plan<F>;
   __m512i first_lo, first_hi, second_lo, second_hi;  // the u tables (vpermi2b halves)
-  __m512i b[plan::windows];                          // the B_j tables (vpermw)
   __m512i ones, minus_ones, div_mult, m, sig_low, sig_one, marker, magnitude;
 
   LMUL_VBMI_TARGET void load() {
@@ -130,7 +161,6 @@ struct exact_words_vbmi {
     first_hi = _mm512_loadu_si512(plan::first_index_v.data() + 64);
     second_lo = _mm512_loadu_si512(t.index.data());
     second_hi = _mm512_loadu_si512(t.index.data() + 64);
-    for (int j = 0; j < plan::windows; ++j) b[j] = _mm512_loadu_si512(plan::b_tables_v[std::size_t(j)].data());
     ones = _mm512_set1_epi8(1);
     minus_ones = _mm512_set1_epi8(-1);
     div_mult = _mm512_set1_epi16(short(plan::div_mult));
@@ -146,23 +176,79 @@ struct exact_words_vbmi {
   }
 };
 
-/// 64 elements into the window lanes. Checked: false (and nothing added) when a NaN or inf operand
-/// is among them. Unchecked: adds whatever the codes give and records max(u) in `largest`.
-template <class F, bool Checked>
+/// Running bounds on the u bytes of a group of blocks: the largest of each operand over every
+/// element (the NaN / inf marker 255 included), the smallest over the pairs of nonzero operands.
+/// u(x) + u(y) of every nonzero pair, i.e. its q, then lies in [low_a + low_b, high_a + high_b].
+struct u_bounds {
+  __m512i low_a, low_b, high_a, high_b;
+
+  LMUL_VBMI_TARGET void reset() {
+    low_a = low_b = _mm512_set1_epi8(-1);
+    high_a = high_b = _mm512_setzero_si512();
+  }
+};
+
+/// The largest byte of v (Largest) or the smallest.
+template <bool Largest>
+LMUL_VBMI_TARGET inline int reduce_epu8(__m512i v) {
+  const auto pick = [](__m128i x, __m128i y) {
+    return Largest ? _mm_max_epu8(x, y) : _mm_min_epu8(x, y);
+  };
+  const __m256i lo = _mm512_castsi512_si256(v), hi = _mm512_extracti64x4_epi64(v, 1);
+  const __m256i h = Largest ? _mm256_max_epu8(lo, hi) : _mm256_min_epu8(lo, hi);
+  __m128i x = pick(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  x = pick(x, _mm_srli_si128(x, 8));
+  x = pick(x, _mm_srli_si128(x, 4));
+  x = pick(x, _mm_srli_si128(x, 2));
+  x = pick(x, _mm_srli_si128(x, 1));
+  return _mm_cvtsi128_si32(x) & 0xFF;
+}
+
+/// What a group's bounds say: a NaN / inf operand occurred, or the windows its nonzero products
+/// need (none when it has no nonzero pair).
+struct group_summary {
+  bool special = false, any_nonzero = false;
+  window_span need;
+};
+
+template <class F>
+LMUL_VBMI_TARGET inline group_summary summarize(const u_bounds& b) {
+  using plan = exact_word_plan<F>;
+  group_summary s;
+  const int high_a = reduce_epu8<true>(b.high_a), high_b = reduce_epu8<true>(b.high_b);
+  s.special = high_a == byte_tables<F>::special_index || high_b == byte_tables<F>::special_index;
+  if (s.special || !plan::tracks_windows) return s;
+  const int low_a = reduce_epu8<false>(b.low_a), low_b = reduce_epu8<false>(b.low_b);
+  s.any_nonzero = low_a != 255;  // the reset value stays only where no pair was nonzero
+  if (s.any_nonzero) s.need = plan::windows_of(low_a + low_b, high_a + high_b);
+  return s;
+}
+
+/// 64 elements into the lanes of the Active windows whose B_j tables are `b_tables`. Checked: false
+/// (and nothing added) when a NaN or inf operand is among them. Unchecked: adds whatever the codes
+/// give (products outside the Active windows add 0: the group's bounds then reject it) and
+/// updates `bounds` (without Track only the largest u bytes: enough to find a NaN or inf).
+template <class F, int Active, bool Checked, bool Track = true>
 [[gnu::always_inline]] LMUL_VBMI_TARGET inline bool exact_block_vbmi(
     const std::uint8_t* pa, const std::uint8_t* pb, const exact_words_vbmi<F>& c,
-    __m512i (&lanes)[exact_word_plan<F>::windows], __m512i& largest) {
-  using plan = exact_word_plan<F>;
+    const __m512i (&b_tables)[std::size_t(Active)], __m512i (&lanes)[std::size_t(Active)],
+    u_bounds& bounds) {
   const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
   const __m512i ua = _mm512_permutex2var_epi8(c.first_lo, a, c.first_hi);
   const __m512i ub = _mm512_permutex2var_epi8(c.second_lo, b, c.second_hi);
   if constexpr (Checked) {
     if (_mm512_cmpeq_epi8_mask(_mm512_max_epu8(ua, ub), c.marker) != 0) return false;
-  } else {
-    largest = _mm512_max_epu8(largest, _mm512_max_epu8(ua, ub));
   }
   const __mmask64 nonzero =
       _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, c.magnitude), b, c.magnitude);
+  if constexpr (!Checked) {
+    bounds.high_a = _mm512_max_epu8(bounds.high_a, ua);
+    bounds.high_b = _mm512_max_epu8(bounds.high_b, ub);
+    if constexpr (Track && exact_word_plan<F>::tracks_windows) {
+      bounds.low_a = _mm512_mask_min_epu8(bounds.low_a, nonzero, bounds.low_a, ua);
+      bounds.low_b = _mm512_mask_min_epu8(bounds.low_b, nonzero, bounds.low_b, ub);
+    }
+  }
   const __mmask64 negative =
       _mm512_mask_cmplt_epi8_mask(nonzero, _mm512_xor_si512(a, b), _mm512_setzero_si512());
   // w = +1, -1 or 0 per element, and its sign-extension byte.
@@ -180,70 +266,126 @@ template <class F, bool Checked>
     const __m512i sig = _mm512_ternarylogic_epi32(q, c.sig_low, c.sig_one, 0xEA);
     const __m512i A = _mm512_sllv_epi16(_mm512_mullo_epi16(sig, signs[half]), rem);
 #pragma GCC unroll 8
-    for (int j = 0; j < plan::windows; ++j) {
-      lanes[j] = _mm512_dpwssd_epi32(lanes[j], A, _mm512_permutexvar_epi16(t, c.b[j]));
+    for (int j = 0; j < Active; ++j) {
+      lanes[j] = _mm512_dpwssd_epi32(lanes[j], A, _mm512_permutexvar_epi16(t, b_tables[j]));
     }
   }
   return true;
 }
 
-/// Blocks of 64 from `begin` up to `end` while none holds a NaN or inf operand; returns where it
-/// stopped. The int32 lanes flush into `wide` (int64 lanes per window) every plan::flush_blocks.
-/// A function without calls, so that the lanes and tables stay in registers.
-template <class F>
-[[gnu::noinline]] LMUL_VBMI_TARGET std::size_t exact_blocks_vbmi(
-    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end,
-    __m512i (&wide)[exact_word_plan<F>::windows]) {
+/// Why exact_blocks_vbmi returned.
+enum class exact_stop {
+  end,       // every block up to `end` is in `wide`
+  special,   // the block at `next` has a NaN or inf operand; the blocks before it are in `wide`
+  rewindow,  // continue at `next` with the windows `need`
+};
+struct exact_progress {
+  std::size_t next;
+  exact_stop stop;
+  window_span need;
+};
+
+/// Groups of plan::flush_blocks blocks of 64 from `begin` up to `end`, each summed in the int32
+/// lanes of the Active windows from `lo` on, then widened into `wide` (int64 lanes per window).
+/// A group whose bounds need a window outside them is dropped and returned with the span that holds
+/// both (`rewindow`, to redo it). With `narrow` (`Active` is then every window) the first group
+/// with a nonzero pair is kept and returned with the windows it needs (`rewindow`, to go on with
+/// them). A function without calls, so that the lanes and tables stay in registers.
+template <class F, int Active>
+[[gnu::noinline]] LMUL_VBMI_TARGET exact_progress exact_blocks_vbmi(
+    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end, int lo,
+    bool narrow, __m512i (&wide)[exact_word_plan<F>::windows]) {
   using plan = exact_word_plan<F>;
+  const window_span active{lo, Active};
+  // Every window and no narrowing to come: the lower bounds are not needed.
+  const bool track = Active < plan::windows || narrow;
   exact_words_vbmi<F> c;
   c.load();
-  __m512i lanes[plan::windows];
+  __m512i b_tables[std::size_t(Active)];
+  for (int j = 0; j < Active; ++j) {
+    b_tables[j] = _mm512_loadu_si512(plan::b_tables_v[std::size_t(lo + j)].data());
+  }
+  __m512i lanes[std::size_t(Active)];
+  u_bounds bounds;
   std::size_t i = begin;
-  bool special = false;
-  while (i < end && !special) {
+  while (i < end) {
     for (auto& l : lanes) l = _mm512_setzero_si512();
+    bounds.reset();
     const std::size_t group_begin = i;
     const std::size_t group_end = i + std::min(end - i, 64 * plan::flush_blocks);
-    __m512i largest = _mm512_setzero_si512();
-    for (; i < group_end; i += 64) exact_block_vbmi<F, false>(a + i, b + i, c, lanes, largest);
-    if (_mm512_cmpeq_epi8_mask(largest, c.marker) != 0) {  // a NaN or inf: redo, block by block
+    if (track) {
+      for (; i < group_end; i += 64) {
+        exact_block_vbmi<F, Active, false, true>(a + i, b + i, c, b_tables, lanes, bounds);
+      }
+    } else {
+      for (; i < group_end; i += 64) {
+        exact_block_vbmi<F, Active, false, false>(a + i, b + i, c, b_tables, lanes, bounds);
+      }
+    }
+    const group_summary seen = summarize<F>(bounds);
+    bool special = false;
+    if (seen.special) {
+      // Redo block by block up to the one with a NaN or inf. The span is not checked: the result
+      // is then NaN or +-inf whatever the finite terms add up to (8-bit wide products cannot sum
+      // to an fp32 overflow), so products outside the span may go uncounted.
       for (auto& l : lanes) l = _mm512_setzero_si512();
       for (i = group_begin; i < group_end; i += 64) {
-        if (!exact_block_vbmi<F, true>(a + i, b + i, c, lanes, largest)) {
+        if (!exact_block_vbmi<F, Active, true>(a + i, b + i, c, b_tables, lanes, bounds)) {
           special = true;
           break;
         }
       }
+    } else if (seen.any_nonzero && !active.holds(seen.need)) {
+      return {group_begin, exact_stop::rewindow, active.joined(seen.need)};
     }
-    for (int j = 0; j < plan::windows; ++j) {
-      wide[j] = _mm512_add_epi64(
-          wide[j], _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(lanes[j])),
-                                    _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(lanes[j], 1))));
+    for (int j = 0; j < Active; ++j) {
+      wide[lo + j] = _mm512_add_epi64(
+          wide[lo + j], _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(lanes[j])),
+                                         _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(lanes[j], 1))));
     }
+    if (special) return {i, exact_stop::special, {}};
+    if (narrow && seen.any_nonzero) return {i, exact_stop::rewindow, seen.need};
   }
-  return i;
+  return {i, exact_stop::end, {}};
+}
+
+/// exact_blocks_vbmi for 1, 2, .. plan::windows windows, indexed by count - 1.
+template <class F, std::size_t... Count>
+constexpr auto exact_blocks_by_count(std::index_sequence<Count...>) {
+  return std::array{&exact_blocks_vbmi<F, int(Count) + 1>...};
 }
 
 /// The exact dot of n 8-bit codes: the same bits as dot_exact_codes (the counting path).
+/// Data-driven windows: the first group runs with every window; the calls go on with the windows
+/// its products need and widen (redoing the group) when a group needs more. So normal-like data
+/// pays for the 2 or 3 windows its exponents span, not for the 3 to 6 of the format's full range.
 template <class F>
 LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
                                             std::size_t n) {
   using plan = exact_word_plan<F>;
+  static constexpr auto run = exact_blocks_by_count<F>(std::make_index_sequence<plan::windows>());
   exact_sum<F> sum;
   // blocks with NaN / inf operands: built on demand (4 KB of counters that most calls never use)
   std::optional<class_histogram<F>> rare;
   __m512i wide[plan::windows];
+  window_span active{0, plan::windows};
+  bool narrow = plan::tracks_windows;  // until the first group's span is known; then it only widens
   const auto blocks = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
     std::size_t i = 0;
     while (i < count) {
       const std::size_t chunk_end = i + std::min(count - i, plan::chunk_elements);
       for (auto& w : wide) w = _mm512_setzero_si512();
       while (i < chunk_end) {
-        i = exact_blocks_vbmi<F>(pa, pb, i, chunk_end, wide);
-        if (i < chunk_end) {  // a NaN or inf operand: the counting path for these 64
+        const exact_progress p =
+            run[std::size_t(active.count - 1)](pa, pb, i, chunk_end, active.lo, narrow, wide);
+        i = p.next;
+        if (p.stop == exact_stop::special) {  // the counting path for these 64
           if (!rare) rare.emplace();
           for (std::size_t j = i; j < i + 64; ++j) rare->add(pa[j], pb[j]);
           i += 64;
+        } else if (p.stop == exact_stop::rewindow) {
+          narrow = false;
+          active = p.need;
         }
       }
       for (int j = 0; j < plan::windows; ++j) {
