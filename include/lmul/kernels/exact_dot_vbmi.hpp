@@ -66,16 +66,6 @@ namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
-/// Windows lo .. lo + count - 1 of a plan.
-struct window_span {
-  int lo = 0, count = 0;
-  constexpr bool holds(window_span o) const { return o.lo >= lo && o.lo + o.count <= lo + count; }
-  constexpr window_span joined(window_span o) const {
-    const int first = std::min(lo, o.lo), last = std::max(lo + count, o.lo + o.count);
-    return {first, last - first};
-  }
-};
-
 /// The exponent windows of the VBMI exact dot (derivation above).
 template <class F>
 struct exact_word_plan {
@@ -272,18 +262,6 @@ template <class F, int Active, bool Checked, bool Track = true>
   }
   return true;
 }
-
-/// Why exact_blocks_vbmi returned.
-enum class exact_stop {
-  end,       // every block up to `end` is in `wide`
-  special,   // the block at `next` has a NaN or inf operand; the blocks before it are in `wide`
-  rewindow,  // continue at `next` with the windows `need`
-};
-struct exact_progress {
-  std::size_t next;
-  exact_stop stop;
-  window_span need;
-};
 
 /// Groups of plan::flush_blocks blocks of 64 from `begin` up to `end`, each summed in the int32
 /// lanes of the Active windows from `lo` on, then widened into `wide` (int64 lanes per window).

@@ -45,6 +45,30 @@ namespace lmul {
 namespace detail {
 inline namespace LMUL_ISA {
 
+/// Windows lo .. lo + count - 1 of a plan: the span a vector kernel sums a flush group in when the
+/// group's products need only those (exact_dot_vbmi.hpp, exact_dot_xsimd.hpp).
+struct window_span {
+  int lo = 0, count = 0;
+  constexpr bool holds(window_span o) const { return o.lo >= lo && o.lo + o.count <= lo + count; }
+  constexpr window_span joined(window_span o) const {
+    const int first = o.lo < lo ? o.lo : lo;
+    const int last = o.lo + o.count > lo + count ? o.lo + o.count : lo + count;
+    return {first, last - first};
+  }
+};
+
+/// Why a kernel's run over flush groups returned.
+enum class exact_stop {
+  end,       // every element up to `end` is summed
+  special,   // the block at `next` has a NaN or inf operand; the elements before it are summed
+  rewindow,  // continue at `next` with the windows `need`
+};
+struct exact_progress {
+  std::size_t next;
+  exact_stop stop;
+  window_span need;
+};
+
 template <class F>
 struct exact_window_plan {
   static constexpr int M = F::mantissa_bits;
@@ -91,6 +115,10 @@ struct exact_window_plan {
   static_assert(-(exact_lsb_exponent<F> + (windows - 1) * width) > -127 &&
                 -exact_lsb_exponent<F> < 128, "unit scales must be normal fp32 powers of two");
   static_assert(window_floor(windows - 1) < 0x8000, "window floors are bf16 magnitudes");
+  /// The window of a nonzero product from its bf16 magnitude word (exponent field E = word >> 7).
+  static constexpr int window_of_word(int magnitude) { return ((magnitude >> 7) - E0) / width; }
+  static_assert(window_of_word(window_floor(windows - 1)) == windows - 1 &&
+                window_of_word(((max_shift + E0) << 7) | 0x7F) == windows - 1);
 };
 
 }  // inline namespace LMUL_ISA
