@@ -390,23 +390,6 @@ TYPED_TEST(NanKernels, DotPropagatesNanAndInf) {
 
 // ---- lmul_dot_exact (8-bit) -----------------------------------------------------------------
 
-/// The pairs (a[i], b[i]) in a random order: the same permutation of both (the exact dot must not
-/// depend on the order of the pairs).
-template <class T>
-std::pair<std::vector<T>, std::vector<T>> shuffled_pairs(const std::vector<T>& a,
-                                                         const std::vector<T>& b,
-                                                         std::mt19937_64& rng) {
-  std::vector<std::size_t> order(a.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::shuffle(order.begin(), order.end(), rng);
-  std::vector<T> pa(a.size()), pb(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    pa[i] = a[order[i]];
-    pb[i] = b[order[i]];
-  }
-  return {std::move(pa), std::move(pb)};
-}
-
 TYPED_TEST(ByteKernels, ExactDotIsCorrectlyRoundedAndOrderFree) {
   LMUL_REQUIRE_ARCH();
   using T = TypeParam;
@@ -555,7 +538,7 @@ TYPED_TEST(ByteKernels, ExactDotRandomLongVectorsWithCancellation) {
     // Cancel a random part exactly (the negated pairs), so the small terms decide the result.
     const std::size_t cancelled = rng() % (n + 1);
     for (std::size_t i = 0; i < cancelled; ++i) {
-      a.push_back(lmul::from_code<T>(code_t<T>(lmul::to_code(a[i]) ^ format_t<T>::sign_mask)));
+      a.push_back(negated(a[i]));
       b.push_back(b[i]);
     }
     const auto [pa, pb] = shuffled_pairs(a, b, rng);
@@ -568,7 +551,6 @@ TYPED_TEST(ByteKernels, ExactDotLargestProductsAroundFlushLengths) {
   using T = TypeParam;
   using F = format_t<T>;
   const T largest = from_code<T>(F::max_finite_code), smallest = from_code<T>(1);
-  const auto negated = [](T x) { return lmul::from_code<T>(code_t<T>(lmul::to_code(x) ^ F::sign_mask)); };
   // Lengths around every multiple of 64 elements a kernel may flush its lanes at (8 .. 512
   // blocks), and around 2^20 elements.
   std::vector<std::size_t> lengths;

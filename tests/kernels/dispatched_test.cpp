@@ -83,11 +83,6 @@ bool is_special(T x) {
   }
 }
 
-template <class T>
-T negated(T x) {
-  return lmul::from_code<T>(code_t<T>(lmul::to_code(x) ^ format_t<T>::sign_mask));
-}
-
 /// The special codes of T (NaN codes of both signs, +-inf where the format has them).
 template <class T>
 std::vector<T> special_values() {

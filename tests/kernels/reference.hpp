@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <random>
 #include <string>
 #include <utility>
@@ -104,6 +105,29 @@ std::vector<T> finite_values(std::size_t n, std::uint64_t seed) {
     x = from_code<T>(magnitude | ((rng() & 1) ? F::sign_mask : 0));
   }
   return out;
+}
+
+/// x with its sign flipped (its code XOR the sign bit).
+template <class T>
+T negated(T x) {
+  return lmul::from_code<T>(code_t<T>(lmul::to_code(x) ^ format_t<T>::sign_mask));
+}
+
+/// The pairs (a[i], b[i]) in a random order: the same permutation of both (the exact dot must not
+/// depend on the order of the pairs).
+template <class T>
+std::pair<std::vector<T>, std::vector<T>> shuffled_pairs(const std::vector<T>& a,
+                                                         const std::vector<T>& b,
+                                                         std::mt19937_64& rng) {
+  std::vector<std::size_t> order(a.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<T> pa(a.size()), pb(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    pa[i] = a[order[i]];
+    pb[i] = b[order[i]];
+  }
+  return {std::move(pa), std::move(pb)};
 }
 
 /// The reference's wide product of a pair (spec section 3's V(k) rounded to fp32).
@@ -392,12 +416,10 @@ std::string exact_dot_of_banded_data(Dot dot, std::uint64_t seed) {
       b.push_back(signed_code(y));
     }
   }
-  std::vector<std::size_t> order(a.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), rng);
-  for (const std::size_t i : order) {
-    a.push_back(from_code<T>(code_t<T>(lmul::to_code(a[i]) ^ F::sign_mask)));
-    b.push_back(b[i]);
+  const auto [shuffled_a, shuffled_b] = shuffled_pairs(a, b, rng);
+  for (std::size_t i = 0; i < shuffled_a.size(); ++i) {
+    a.push_back(negated(shuffled_a[i]));
+    b.push_back(shuffled_b[i]);
   }
   a.push_back(from_code<T>(1));
   b.push_back(from_code<T>(1));

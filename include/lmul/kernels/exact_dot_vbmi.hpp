@@ -195,9 +195,9 @@ LMUL_VBMI_TARGET inline int reduce_epu8(__m512i v) {
 }
 
 /// What a group's bounds say: a NaN / inf operand occurred, or the windows its nonzero products
-/// need (none when it has no nonzero pair).
+/// need (empty when it has no nonzero pair).
 struct group_summary {
-  bool special = false, any_nonzero = false;
+  bool special = false;
   window_span need;
 };
 
@@ -209,8 +209,8 @@ LMUL_VBMI_TARGET inline group_summary summarize(const u_bounds& b) {
   s.special = high_a == byte_tables<F>::special_index || high_b == byte_tables<F>::special_index;
   if (s.special || !plan::tracks_windows) return s;
   const int low_a = reduce_epu8<false>(b.low_a), low_b = reduce_epu8<false>(b.low_b);
-  s.any_nonzero = low_a != 255;  // the reset value stays only where no pair was nonzero
-  if (s.any_nonzero) s.need = plan::windows_of(low_a + low_b, high_a + high_b);
+  // The reset value 255 stays only where no pair was nonzero (no u reaches it: plan).
+  if (low_a != 255) s.need = plan::windows_of(low_a + low_b, high_a + high_b);
   return s;
 }
 
@@ -265,18 +265,19 @@ template <class F, int Active, bool Checked, bool Track = true>
 
 /// Groups of plan::flush_blocks blocks of 64 from `begin` up to `end`, each summed in the int32
 /// lanes of the Active windows from `lo` on, then widened into `wide` (int64 lanes per window).
-/// A group whose bounds need a window outside them is dropped and returned with the span that holds
-/// both (`rewindow`, to redo it). With `narrow` (`Active` is then every window) the first group
-/// with a nonzero pair is kept and returned with the windows it needs (`rewindow`, to go on with
-/// them). A function without calls, so that the lanes and tables stay in registers.
+/// `Active` = choice.active.count windows from lo = choice.active.lo on. A group whose bounds need
+/// a window outside them is dropped and returned with the span that holds both (`rewindow`, to redo
+/// it). While choice.narrowing (`Active` is then every window) the first group with a nonzero pair
+/// is kept and returned with the windows it needs (`rewindow`, to go on with them). A function
+/// without calls, so that the lanes and tables stay in registers.
 template <class F, int Active>
 [[gnu::noinline]] LMUL_VBMI_TARGET exact_progress exact_blocks_vbmi(
-    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end, int lo,
-    bool narrow, __m512i (&wide)[exact_word_plan<F>::windows]) {
+    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end,
+    window_choice choice, __m512i (&wide)[exact_word_plan<F>::windows]) {
   using plan = exact_word_plan<F>;
-  const window_span active{lo, Active};
-  // Every window and no narrowing to come: the lower bounds are not needed.
-  const bool track = Active < plan::windows || narrow;
+  const window_span active = choice.active;
+  const int lo = active.lo;
+  const bool track = choice.tracks(plan::windows);  // else only the largest u bytes (NaN / inf)
   exact_words_vbmi<F> c;
   c.load();
   __m512i b_tables[std::size_t(Active)];
@@ -313,7 +314,7 @@ template <class F, int Active>
           break;
         }
       }
-    } else if (seen.any_nonzero && !active.holds(seen.need)) {
+    } else if (!active.holds(seen.need)) {
       return {group_begin, exact_stop::rewindow, active.joined(seen.need)};
     }
     for (int j = 0; j < Active; ++j) {
@@ -322,7 +323,7 @@ template <class F, int Active>
                                          _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(lanes[j], 1))));
     }
     if (special) return {i, exact_stop::special, {}};
-    if (narrow && seen.any_nonzero) return {i, exact_stop::rewindow, seen.need};
+    if (choice.narrowing && !seen.need.empty()) return {i, exact_stop::rewindow, seen.need};
   }
   return {i, exact_stop::end, {}};
 }
@@ -346,8 +347,7 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
   // blocks with NaN / inf operands: built on demand (4 KB of counters that most calls never use)
   std::optional<class_histogram<F>> rare;
   __m512i wide[plan::windows];
-  window_span active{0, plan::windows};
-  bool narrow = plan::tracks_windows;  // until the first group's span is known; then it only widens
+  window_choice choice(plan::windows);
   const auto blocks = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
     std::size_t i = 0;
     while (i < count) {
@@ -355,15 +355,14 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
       for (auto& w : wide) w = _mm512_setzero_si512();
       while (i < chunk_end) {
         const exact_progress p =
-            run[std::size_t(active.count - 1)](pa, pb, i, chunk_end, active.lo, narrow, wide);
+            run[std::size_t(choice.active.count - 1)](pa, pb, i, chunk_end, choice, wide);
         i = p.next;
         if (p.stop == exact_stop::special) {  // the counting path for these 64
           if (!rare) rare.emplace();
           for (std::size_t j = i; j < i + 64; ++j) rare->add(pa[j], pb[j]);
           i += 64;
         } else if (p.stop == exact_stop::rewindow) {
-          narrow = false;
-          active = p.need;
+          choice.follow(p.need);
         }
       }
       for (int j = 0; j < plan::windows; ++j) {

@@ -48,12 +48,31 @@ inline namespace LMUL_ISA {
 /// Windows lo .. lo + count - 1 of a plan: the span a vector kernel sums a flush group in when the
 /// group's products need only those (exact_dot_vbmi.hpp, exact_dot_xsimd.hpp).
 struct window_span {
-  int lo = 0, count = 0;
-  constexpr bool holds(window_span o) const { return o.lo >= lo && o.lo + o.count <= lo + count; }
+  int lo = 0, count = 0;  // count 0: no window (a group without a nonzero pair)
+  constexpr bool empty() const { return count == 0; }
+  /// Whether every window of `o` is one of these (always, for an empty `o`).
+  constexpr bool holds(window_span o) const {
+    return o.empty() || (o.lo >= lo && o.lo + o.count <= lo + count);
+  }
   constexpr window_span joined(window_span o) const {
     const int first = o.lo < lo ? o.lo : lo;
     const int last = o.lo + o.count > lo + count ? o.lo + o.count : lo + count;
     return {first, last - first};
+  }
+};
+
+/// The windows a call sums its flush groups in: every window until the first group with a nonzero
+/// pair says which it needs (`narrowing`), then that span, widened whenever a group needs more (a
+/// call redoes at most windows - 1 groups).
+struct window_choice {
+  window_span active;
+  bool narrowing;
+  explicit constexpr window_choice(int windows) : active{0, windows}, narrowing(windows > 1) {}
+  /// Whether a run must track its groups' bounds: not once every window is in use for good.
+  constexpr bool tracks(int windows) const { return active.count < windows || narrowing; }
+  constexpr void follow(window_span need) {
+    active = need;
+    narrowing = false;
   }
 };
 

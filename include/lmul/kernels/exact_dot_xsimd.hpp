@@ -132,7 +132,7 @@ struct exact_span_xsimd {
     }
   }
 
-  /// The windows the tracked products need (none: count 0, when every pair was zero).
+  /// The windows the tracked products need (empty when every pair was zero).
   window_span need() const {
     alignas(64) std::uint16_t lows[words::size], highs[words::size];
     below.store_aligned(lows);
@@ -161,20 +161,21 @@ struct exact_span_xsimd {
 
 /// Flush groups of registers from `begin` up to `end` in the `Count` windows from `lo` on, as
 /// exact_blocks_vbmi does (exact_dot_vbmi.hpp, DATA-DRIVEN WINDOWS): a group whose bounds leave the
-/// span is dropped and returned with the span holding both; with `narrow` (every window) the first
-/// group with a nonzero pair is kept and returned with the span it needs. Registers with a NaN or inf
-/// operand go to `rare`, the counting path, as they come.
+/// span is dropped and returned with the span holding both; while choice.narrowing (every window)
+/// the first group with a nonzero pair is kept and returned with the span it needs. `Count` =
+/// choice.active.count. Registers with a NaN or inf operand go to `rare`, the counting path, as
+/// they come.
 template <class F, class A, int Count>
 [[gnu::noinline]] exact_progress exact_groups_xsimd(
-    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end, int lo,
-    bool narrow, std::int64_t (&units)[std::size_t(exact_window_plan<F>::windows)],
+    const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end,
+    window_choice choice, std::int64_t (&units)[std::size_t(exact_window_plan<F>::windows)],
     std::optional<class_histogram<F>>& rare) {
   using plan = exact_window_plan<F>;
   using bytes = xsimd::batch<std::uint8_t, A>;
   constexpr std::size_t step = bytes::size;
-  const window_span active{lo, Count};
-  const bool track = Count < plan::windows || narrow;
-  exact_span_xsimd<F, A, Count> acc(lo);
+  const window_span active = choice.active;
+  const bool track = choice.tracks(plan::windows);
+  exact_span_xsimd<F, A, Count> acc(active.lo);
   std::size_t i = begin;
   while (i < end) {
     const std::size_t group_begin = i;
@@ -194,13 +195,13 @@ template <class F, class A, int Count>
       acc.reset_bounds();
       registers(std::true_type{});
       const window_span need = acc.need();
-      if (need.count != 0 && !active.holds(need)) {
+      if (!active.holds(need)) {
         // The redo counts registers with NaN / inf operands again: harmless, their flags alone
         // decide the result (NaN or +-inf, whatever the finite terms are).
         return {group_begin, exact_stop::rewindow, active.joined(need)};
       }
       acc.flush(units);
-      if (narrow && need.count != 0) return {i, exact_stop::rewindow, need};
+      if (choice.narrowing && !need.empty()) return {i, exact_stop::rewindow, need};
     } else {
       registers(std::false_type{});
       acc.flush(units);
@@ -230,20 +231,16 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
   // Per window the integer sum of the flushed lanes: at most 2 * floats::size * 2^24 per flush, at
   // most 2^14 flushes per chunk (chunk_elements / 64): below 2^45 for 16 lanes.
   std::int64_t units[std::size_t(plan::windows)] = {};
-  window_span active{0, plan::windows};
-  bool narrow = plan::windows > 1;  // until the first group's span is known; then it only widens
+  window_choice choice(plan::windows);
   const auto registers = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
     std::size_t i = 0;
     while (i < count) {
       const std::size_t chunk_end = i + std::min(count - i, plan::chunk_elements);
       while (i < chunk_end) {
         const exact_progress p =
-            run[std::size_t(active.count - 1)](pa, pb, i, chunk_end, active.lo, narrow, units, rare);
+            run[std::size_t(choice.active.count - 1)](pa, pb, i, chunk_end, choice, units, rare);
         i = p.next;
-        if (p.stop == exact_stop::rewindow) {
-          narrow = false;
-          active = p.need;
-        }
+        if (p.stop == exact_stop::rewindow) choice.follow(p.need);
       }
       for (int j = 0; j < plan::windows; ++j) {
         add_lanes_shifted<F>(sum, &units[j], 1, j * plan::width);
