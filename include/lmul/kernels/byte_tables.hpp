@@ -2,11 +2,13 @@
 // definition at compile time (never typed in by hand).
 //
 // For finite nonzero operands of an 8-bit format the L-Mul result depends only on the sum of the
-// two magnitude indices K(x) + K(y) (spec 3.1; subnormals normalised). The kernels therefore map
-// each 7-bit magnitude code c to a small unsigned index u(c) = K(c) - K(smallest subnormal) and add
-// two of those: a "class" that one more table turns into the result. The builder below checks, for
-// all 127 x 127 finite nonzero magnitude pairs, that the class really determines the scalar result
-// (product rounded to the format, and the wide fp32 product); the kernels static_assert on that.
+// two magnitude indices K(x) + K(y) (spec 3.1; subnormals normalised): lmul_codes forms
+// k = K(x) + K(y) - bias * 2^M + a constant and rounds V(k). The kernels therefore map each 7-bit
+// magnitude code c to a small unsigned index u(c) = K(c) - K(smallest subnormal) and add two of
+// those: a "class" that one more table turns into the result. The builder evaluates the scalar
+// definition once per u sum, on the first pair with that sum (a few hundred evaluations, within
+// every compiler's default constexpr budget); tests/kernels/byte_tables_test.cpp checks all
+// 127 x 127 finite nonzero pairs of every 8-bit format against lmul_codes and lmul_wide.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -40,6 +42,10 @@ struct byte_tables {
 
   /// u(c) = K(c) - K(1) for finite nonzero magnitude codes c; 0 for c = 0; special_index for NaN/inf.
   std::array<std::uint8_t, 128> index{};
+  /// Marker in `product_of_sum` for a u sum that no pair of finite nonzero codes has.
+  static constexpr std::uint8_t no_pair = 255;
+  /// Magnitude code of L-Mul(x, y) rounded to F for each u sum u(x) + u(y) (finite u < 255).
+  std::array<std::uint8_t, 2 * 254 + 1> product_of_sum{};
   /// Magnitude code of L-Mul(x, y) rounded to F, for the class min(u(x) + u(y), 255).
   std::array<std::uint8_t, 256> product{};
   /// Whether `product` reproduces lmul_codes<F> for every finite nonzero pair (false when the
@@ -88,20 +94,25 @@ constexpr byte_tables<F> make_byte_tables() {
   t.overflow_magnitude =
       std::uint8_t(detail::overflow_code<F>(0, overflow_mode::non_saturating));
 
-  std::array<bool, 256> seen{};
+  // One scalar evaluation per u sum (the first pair with that sum): the result depends on the pair
+  // only through the sum (header comment).
+  t.product_of_sum.fill(byte_tables<F>::no_pair);
+  std::array<bool, 256> seen{};  // by class min(sum, 255)
   for (unsigned x = 1; x <= max_finite; ++x) {
     for (unsigned y = x; y <= max_finite; ++y) {  // L-Mul is symmetric in x and y
-      const int sum = t.index[x] + t.index[y];
+      const auto sum = std::size_t(t.index[x] + t.index[y]);
+      if (t.product_of_sum[sum] != byte_tables<F>::no_pair) continue;
       const auto code = detail::lmul_codes<F>(typename F::storage(x), typename F::storage(y));
-      const auto cls = std::size_t(sum > 255 ? 255 : sum);
+      t.product_of_sum[sum] = std::uint8_t(code);
+      const std::size_t cls = sum > 255 ? 255 : sum;
       if (!seen[cls]) {
         seen[cls] = true;
         t.product[cls] = std::uint8_t(code);
       } else if (t.product[cls] != code) {
-        t.product_by_class = false;
+        t.product_by_class = false;  // sums of 255 and more differ: more classes than a byte
       }
       const float wide = detail::lmul_wide<F>(typename F::storage(x), typename F::storage(y));
-      if (std::bit_cast<std::uint32_t>(wide) != std::uint32_t(sum + t.wide_bias) << (23 - M)) {
+      if (std::bit_cast<std::uint32_t>(wide) != std::uint32_t(int(sum) + t.wide_bias) << (23 - M)) {
         t.wide_by_index = false;
       }
     }
