@@ -1,50 +1,53 @@
 // lmul/kernels/exact_dot_vbmi.hpp -- lmul_dot_exact with AVX-512 BW + VBMI + VNNI intrinsics: the
 // wide products as exact integers in int32 lanes, one set of lanes per exponent window, filled by
-// vpdpwssd; the lanes go to int64 and then to the exact sum (exact_dot.hpp), rounded once.
+// vpdpbusd from bytes; the lanes go to int64 and then to the exact sum (exact_dot.hpp), rounded once.
 //
 // INTEGER FORM OF A PRODUCT. A finite nonzero pair of class s = u(x) + u(y) has the wide product
 // +-V, V = sig * 2^shift units of 2^exact_lsb_exponent (exact_dot_windows.hpp: sig = 2^M + r,
 // r < 2^M, 0 <= shift <= max_shift). With low_bits = wide_bias mod 2^M, q = s + low_bits is
 // shift * 2^M + r. Split shift = m * t + rem (0 <= rem < m) and let
-//   A = +-sig * 2^rem                       |A| < 2^(M + 1) * 2^(m - 1) = 2^(M + m) <= 2^15,
-//   B_j = 2^(m * (t - 2j)) for t in {2j, 2j + 1}, else 0          B_j <= 2^m <= 2^14,
-// two signed 16-bit words. Then A * B_j = +-V / 2^(2jm) for the window j that holds the product and
+//   A = sig * 2^rem                                  an unsigned byte: (2^(M+1) - 1) 2^(m-1) <= 255,
+//   B_j = +-2^(m * (t - 2j)) for t in {2j, 2j + 1}, else 0      a signed byte: 2^m <= 64,
+// the sign that of x * y. Then A * B_j = +-V / 2^(2jm) for the window j that holds the product and
 // 0 for every other window: window j's lanes count units of 2^(exact_lsb_exponent + 2jm).
 //
-// NO OVERFLOW. |A * B_j| < 2^(M + 2m). vpdpwssd adds two such products per int32 lane per step, so
-// after 2^steps_log2 steps a lane is below 2^(M + 2m + 1 + steps_log2) <= 2^31; then the lanes are
-// widened to int64 and cleared ("flush"). An int64 lane takes two int32 lanes per flush and goes to
-// the exact sum every 2^20 elements: below 2^14 * 2^32, far from 2^63.
+// NO OVERFLOW. |A * B_j| <= 255 * 64. vpdpbusd adds four such products per int32 lane per block of
+// 64 elements; after flush_blocks = 64 blocks a lane is below 2^22, then the lanes are widened to
+// int64 and cleared ("flush"). The int64 lanes go to the exact sum every 2^20 elements.
 //
-// THE PLAN per format: the fewest windows ceil((max_shift + 1) / 2m) over m <= min(14, 15 - M) with
-// at least 16 steps between flushes, then the smallest m with that many windows (the most steps):
-// e4m3fn 2 windows, e5m2 3, lmul<1,6> 6, lmul<2,5> 3, lmul<3,4> 2, lmul<4,3> 1, lmul<5,2> 1.
+// THE PLAN per format: the largest m within the byte limits above for which r(x) + r(y) (below) is
+// a 7-bit index; windows = ceil((max_shift + 1) / 2m): e4m3fn m = 5, 4 windows; e5m2 6, 6;
+// lmul<1,6> 6, 11; lmul<2,5> 6, 6; lmul<3,4> 5, 4; lmul<4,3> 4, 3; lmul<5,2> 2, 4.
 //
-// PER 64 ELEMENTS: u(x) by vpermi2b (the first operand's table holds u + low_bits, so that
-// vpmaddubsw of the pair (u(x), u(y)) is q); t = mulhi(q, div_mult) and
-// rem = mulhi(mullo(q, div_mult), m) (division by the constant m * 2^M, checked for every q by
-// static_assert); sig = (q mod 2^M) | 2^M; A = (sig * w) << rem, with w = +1, -1 or 0 (a zero
-// operand) per element; B_j by vpermw from a 32-word table indexed by t.
+// PER 64 ELEMENTS. With period = m 2^M, each operand's q part splits as q(x) = u(x) + low_bits =
+// period t(x) + r(x) and q(y) = u(y) = period t(y) + r(y): four vpermi2b lookups by code. r(x) is
+// stored plus 128 - period, so the byte sum r(x) + r(y) has bit 7 set exactly when the r parts
+// carry into t: t = t(x) + t(y) + carry, and the 7 (period <= 32: 6) low bits of the sum give A by
+// one more lookup (the carry and no-carry sums use disjoint entries). B_j is a vpermb of a 64-byte
+// table by t + 32 * negative. Zero operands: A masked to 0, or, for lmul<1,6> (period 12), a zero
+// code's r puts every pair with it on an A entry that is 0. Then per window one vpermb and one
+// vpdpbusd. (The earlier 16-bit form, vpdpwssd with A, B_j words, had windows twice as wide but
+// computed t and rem with four 16-bit multiplies per 32 elements and took twice the instructions
+// per window: about 1.4x slower on e4m3fn, 1.3x on lmul<1,6>.)
 //
-// HARDWARE MULTIPLIER AS ADDER: vpdpwssd multiplies A by B_j, a power of two or 0, i.e. it shifts
-// and adds; the other multiplies are by +-1 / 0 and by constants. No product of two data values is
-// computed by a hardware multiplier.
+// HARDWARE MULTIPLIER AS ADDER: vpdpbusd multiplies A by B_j, a power of two or 0 with a sign,
+// i.e. it shifts and adds. No product of two data values is computed by a hardware multiplier.
 //
-// DATA-DRIVEN WINDOWS. A window's vpermw + vpdpwssd pair is most of the cost, and real data seldom
-// spans the format's whole range (N(0, 1)-like e5m2 operands need 2 of the 3 windows, lmul<1,6>
-// ones 2 or 3 of 6). Each group of blocks between flushes therefore runs with a span of windows and
-// records bounds on its u bytes: the largest u of each operand and the smallest over the pairs of
-// nonzero operands (zero pairs add nothing, whatever their window). Every nonzero product of the
-// group has q within the sums of those bounds, hence a window the bounds name. A group that needs a
-// window outside the span is thrown away and redone with the span that holds both (so a product
-// outside the span, which its B_j tables turn into 0, never reaches the sum); a call starts with
-// every window and narrows once, to what its first group needs. Extra cost per 64 elements: two
-// masked vpminub (none when every window is in use for good).
+// DATA-DRIVEN WINDOWS. A window's vpermb + vpdpbusd pair is most of the cost for wide formats,
+// and real data seldom spans the format's whole range. Each group of blocks between flushes
+// therefore runs with a span of windows and records bounds on t: the largest over every pair and
+// the smallest over the pairs of nonzero operands (zero pairs add nothing, whatever their window).
+// Every nonzero product of the group is in a window between those of the bounds (window t / 2). A
+// group that needs a window outside the span is thrown away and redone with the span that holds
+// both (so a product outside the span, which its B_j tables turn into 0, never reaches the sum); a
+// call starts with every window and narrows once, to what its first group needs. Extra cost per 64
+// elements: one masked vpminub (none when every window is in use for good).
 //
-// NaN and inf operands: u = 255 (the special marker) on either side. Each group of blocks between
-// flushes runs unchecked while a running maximum of the u bytes records whether 255 occurred; if it
-// did, the group is cleared and redone block by block, up to the first block with a NaN or inf,
-// which goes through the counting path (class_histogram) whose flags decide NaN / inf.
+// NaN and inf operands: their t tables hold special_t = 100 (above every finite t) on either side.
+// Each group of blocks between flushes runs unchecked while the running maximum of t records
+// whether special_t was reached; if it was, the group is cleared and redone block by block, up to
+// the first block with a NaN or inf, which goes through the counting path (class_histogram) whose
+// flags decide NaN / inf.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -68,113 +71,159 @@ inline namespace LMUL_ISA {
 
 /// The exponent windows of the VBMI exact dot (derivation above).
 template <class F>
-struct exact_word_plan {
+struct exact_byte_plan {
   static constexpr int M = F::mantissa_bits;
   static constexpr int max_shift = exact_window_plan<F>::max_shift;
   static constexpr int largest_index = exact_window_plan<F>::largest_index();
   static constexpr int low_bits = byte_tables_v<F>.wide_bias % (1 << M);
   static constexpr int max_q = 2 * largest_index + low_bits;
+  static constexpr int sig_max = (2 << M) - 1;
 
-  static constexpr int min_steps_log2 = 4;
-  static constexpr int m_max = std::min({14, 15 - M, (31 - 1 - min_steps_log2 - M) / 2});
-  static constexpr int windows = (max_shift + 1 + 2 * m_max - 1) / (2 * m_max);
-  static constexpr int m = (max_shift + 1 + 2 * windows - 1) / (2 * windows);
-  static constexpr int steps_log2 = std::min(10, 31 - 1 - M - 2 * m);
-  static constexpr std::size_t flush_blocks = std::size_t{1} << (steps_log2 - 1);  // 2 steps each
+  /// The largest m with B_j = +-2^m a signed byte, A <= sig_max * 2^(m - 1) an unsigned byte and
+  /// r(x) + r(y) <= 2 (m 2^M - 1) a 7-bit index.
+  static constexpr int m = [] {
+    int k = 6;
+    while ((sig_max << (k - 1)) > 255 || 2 * ((k << M) - 1) > 127) --k;
+    return k;
+  }();
+  static constexpr int period = m << M;  // q = period * t + r
+  static constexpr int windows = (max_shift + 1 + 2 * m - 1) / (2 * m);
+  static constexpr int max_t = max_q / period;
+  /// t of a pair with a NaN or inf operand is at least this (t tables hold it for those codes).
+  static constexpr int special_t = 100;
+  /// vpdpbusd adds four products |A * B_j| <= 255 * 64 per int32 lane and block.
+  static constexpr std::size_t flush_blocks = 64;
   static constexpr std::size_t chunk_elements = std::size_t{1} << 20;
 
-  static_assert(M + m <= 15 && m <= 14, "A and B must be signed 16-bit words");
-  static_assert(2 * windows * m > max_shift, "the windows must cover every shift");
-  static_assert(steps_log2 >= min_steps_log2 &&
-                    (std::int64_t{2} << (M + 2 * m + steps_log2)) <= (std::int64_t{1} << 31),
+  static_assert(m >= 1 && (sig_max << (m - 1)) <= 255 && (1 << m) <= 64 && 2 * (period - 1) <= 127);
+  static_assert(2 * windows * m > max_shift && (max_t / 2) < windows,
+                "the windows must cover every shift");
+  static_assert(max_t + 1 < 32, "t and the sign share the 6-bit vpermb index");
+  static_assert(2 * special_t + 1 <= 255 && special_t > max_t + 1, "t of a special pair: a byte");
+  static_assert(flush_blocks * 4 * 255 * 64 < (std::size_t{1} << 31),
                 "an int32 lane must hold every partial sum");
-  static_assert(largest_index + low_bits < byte_tables<F>::special_index,
-                "u + low_bits must stay below the NaN / inf marker");
-
-  /// t = floor(q / (m 2^M)) = mulhi(q, div_mult), rem = mulhi(mullo(q, div_mult), m).
-  static constexpr int div_mult = (65536 + (m << M) - 1) / (m << M);
-  static constexpr bool division_is_exact() {
-    for (int q = 0; q <= max_q; ++q) {
-      const int t = (q * div_mult) >> 16, rem = (((q * div_mult) & 0xFFFF) * m) >> 16;
-      if (t != q / (m << M) || rem != (q % (m << M)) >> M) return false;
-    }
-    return true;
-  }
-  static_assert(division_is_exact());
-  static_assert(max_q / (m << M) < 32, "t indexes a 32-word table");
 
   /// Whether a call may use fewer windows than all (DATA-DRIVEN WINDOWS above).
   static constexpr bool tracks_windows = windows > 1;
-  /// The windows of every product with q in [q_low, q_high]: t = q / (m 2^M) is in window t / 2.
-  static constexpr window_span windows_of(int q_low, int q_high) {
-    const int first = q_low / (m << M) / 2, last = q_high / (m << M) / 2;
-    return {first, last - first + 1};
+  /// The windows of every nonzero product with t in [t_low, t_high]: window t / 2.
+  static constexpr window_span windows_of(int t_low, int t_high) {
+    return {t_low / 2, t_high / 2 - t_low / 2 + 1};
   }
-  static_assert(windows_of(0, max_q).lo == 0 && windows_of(0, max_q).count <= windows,
-                "every q has a window");
 
-  /// B_j by t: 1 at t = 2j, 2^m at t = 2j + 1, else 0.
-  using b_table = std::array<std::int16_t, 32>;
+  /// Per operand: t and r of q(x) = u(x) + low_bits and q(y) = u(y) (period * t + r), the NaN /
+  /// inf codes with t = special_t. r(x) is stored plus 128 - period, so that the byte sum
+  /// r(x) + r(y) + 128 - period has bit 7 set exactly when r(x) + r(y) >= period (the carry into t).
+  static constexpr int carry_bias = 128 - period;
+  using code_table = std::array<std::uint8_t, 128>;
+  static constexpr code_table part(int offset, bool t_part, int bias) {
+    code_table out{};
+    for (std::size_t c = 0; c < 128; ++c) {
+      const int u = byte_tables_v<F>.index[c];
+      if (u == byte_tables<F>::special_index) {
+        out[c] = std::uint8_t(t_part ? special_t : bias);
+      } else {
+        out[c] = std::uint8_t(t_part ? (u + offset) / period : (u + offset) % period + bias);
+      }
+    }
+    return out;
+  }
+  static constexpr code_table t_of_x = part(low_bits, true, 0);
+  static constexpr code_table t_of_y = part(0, true, 0);
+
+  /// A by the 7 low bits of the biased sum s = r(x) + r(y) + carry_bias: r(x) + r(y) = period * c
+  /// + r' with c = bit 7 of s, and A = sig * 2^rem with r' = 2^M rem + (r' mod 2^M), sig =
+  /// 2^M + (r' mod 2^M). (No carry: s = r' + carry_bias; carry: s - 128 = r'; disjoint.)
+  /// With period <= 32 the two ranges stay disjoint modulo 64 too: one vpermb (6-bit index)
+  /// instead of a vpermi2b, which takes twice as long on the Xeon this was measured on.
+  static constexpr bool a_by_vpermb = period <= 32;
+  static constexpr int a_entries = a_by_vpermb ? 64 : 128;
+  static constexpr code_table a_table() {
+    code_table out{};
+    for (int r = 0; r <= 2 * (period - 1); ++r) {
+      const int low = r % period;
+      out[std::size_t((r + carry_bias) % a_entries)] =
+          std::uint8_t(((1 << M) | (low & ((1 << M) - 1))) << (low >> M));
+    }
+    return out;
+  }
+  static constexpr code_table a_table_v = a_table();
+  static_assert(period - 2 < a_entries - period, "the carry and no-carry indices must not meet");
+
+  /// Zero operands by table (period <= 16): the A table has no entry at indices
+  /// [period - 1, a_entries - period - 1]; r(0) = period - 1 for x and 2 period - 1 for y put every
+  /// pair with a zero operand there (x zero: period - 1 + r(y); y zero: r(x) + carry_bias +
+  /// 2 period - 1 = r(x) + period - 1 mod 64; both: 3 period - 2), so A = 0 without a zero mask.
+  static constexpr bool zero_by_table = a_by_vpermb && period <= 16;
+  static constexpr int zero_r_x = period - 1, zero_r_y = 2 * period - 1;
+  static constexpr code_table r_part(int offset, int bias, int zero) {
+    code_table out = part(offset, false, bias);
+    if (zero_by_table) out[0] = std::uint8_t(zero);
+    return out;
+  }
+  static constexpr code_table r_of_x = r_part(low_bits, carry_bias, zero_r_x);
+  static constexpr code_table r_of_y = r_part(0, 0, zero_r_y);
+  static constexpr bool zero_pairs_give_zero() {
+    for (int other = 0; other < 128; ++other) {  // every r byte the other operand may have
+      if (a_table_v[std::size_t((r_of_x[0] + r_of_y[std::size_t(other)]) % a_entries)] != 0 ||
+          a_table_v[std::size_t((r_of_x[std::size_t(other)] + r_of_y[0]) % a_entries)] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+  static_assert(!zero_by_table || zero_pairs_give_zero());
+
+  /// B_j by t + 32 * negative: +-1 at t = 2j, +-2^m at t = 2j + 1, else 0.
+  using b_table = std::array<std::int8_t, 64>;
   static constexpr std::array<b_table, std::size_t(windows)> b_tables() {
     std::array<b_table, std::size_t(windows)> b{};
     for (std::size_t j = 0; j < std::size_t(windows); ++j) {
-      b[j][2 * j] = 1;
-      if (2 * j + 1 < 32) b[j][2 * j + 1] = std::int16_t(1 << m);
+      for (std::size_t t = 2 * j; t < 2 * j + 2 && t < 32; ++t) {
+        const int v = t == 2 * j ? 1 : 1 << m;
+        b[j][t] = std::int8_t(v);
+        b[j][32 + t] = std::int8_t(-v);
+      }
     }
     return b;
   }
   static constexpr auto b_tables_v = b_tables();
-
-  /// u(c) + low_bits for the first operand; the NaN / inf marker unchanged.
-  static constexpr std::array<std::uint8_t, 128> first_index() {
-    std::array<std::uint8_t, 128> t{};
-    for (int c = 0; c < 128; ++c) {
-      const int u = byte_tables_v<F>.index[std::size_t(c)];
-      t[std::size_t(c)] =
-          std::uint8_t(u == byte_tables<F>::special_index ? u : u + low_bits);
-    }
-    return t;
-  }
-  static constexpr auto first_index_v = first_index();
 };
 
 /// The constant registers of the VBMI exact dot (the B_j tables are loaded per window span).
 template <class F>
-struct exact_words_vbmi {
-  using plan = exact_word_plan<F>;
-  __m512i first_lo, first_hi, second_lo, second_hi;  // the u tables (vpermi2b halves)
-  __m512i ones, minus_ones, div_mult, m, sig_low, sig_one, marker, magnitude;
+struct exact_bytes_vbmi {
+  using plan = exact_byte_plan<F>;
+  __m512i tx[2], rx[2], ty[2], ry[2], a_table[2];  // 128-byte tables (vpermi2b halves)
+  __m512i one, thirty_two, special_t, magnitude;
 
   LMUL_VBMI_TARGET void load() {
-    constexpr auto& t = byte_tables_v<F>;
-    first_lo = _mm512_loadu_si512(plan::first_index_v.data());
-    first_hi = _mm512_loadu_si512(plan::first_index_v.data() + 64);
-    second_lo = _mm512_loadu_si512(t.index.data());
-    second_hi = _mm512_loadu_si512(t.index.data() + 64);
-    ones = _mm512_set1_epi8(1);
-    minus_ones = _mm512_set1_epi8(-1);
-    div_mult = _mm512_set1_epi16(short(plan::div_mult));
-    m = _mm512_set1_epi16(short(plan::m));
-    sig_low = _mm512_set1_epi16(short((1 << plan::M) - 1));
-    sig_one = _mm512_set1_epi16(short(1 << plan::M));
-    marker = _mm512_set1_epi8(char(byte_tables<F>::special_index));
+    const auto halves = [](__m512i (&out)[2], const std::uint8_t* table) {
+      out[0] = _mm512_loadu_si512(table);
+      out[1] = _mm512_loadu_si512(table + 64);
+    };
+    halves(tx, plan::t_of_x.data());
+    halves(rx, plan::r_of_x.data());
+    halves(ty, plan::t_of_y.data());
+    halves(ry, plan::r_of_y.data());
+    halves(a_table, plan::a_table_v.data());
+    one = _mm512_set1_epi8(1);
+    thirty_two = _mm512_set1_epi8(32);
+    special_t = _mm512_set1_epi8(char(plan::special_t));
     magnitude = _mm512_set1_epi8(0x7F);
     // Opaque to the compiler, so that the constants stay in registers (GCC otherwise
     // rematerialises some inside the loop as broadcasts: shuffle-port uops).
-    asm("" : "+v"(ones), "+v"(minus_ones), "+v"(div_mult), "+v"(m), "+v"(sig_low), "+v"(sig_one),
-        "+v"(marker), "+v"(magnitude));
+    asm("" : "+v"(one), "+v"(thirty_two), "+v"(special_t), "+v"(magnitude));
   }
 };
 
-/// Running bounds on the u bytes of a group of blocks: the largest of each operand over every
-/// element (the NaN / inf marker 255 included), the smallest over the pairs of nonzero operands.
-/// u(x) + u(y) of every nonzero pair, i.e. its q, then lies in [low_a + low_b, high_a + high_b].
-struct u_bounds {
-  __m512i low_a, low_b, high_a, high_b;
+/// Running bounds on t over a group of blocks: the largest over every pair (special_t or more
+/// when a NaN or inf occurred), the smallest over the pairs of nonzero operands.
+struct t_bounds {
+  __m512i low, high;
 
   LMUL_VBMI_TARGET void reset() {
-    low_a = low_b = _mm512_set1_epi8(-1);
-    high_a = high_b = _mm512_setzero_si512();
+    low = _mm512_set1_epi8(-1);
+    high = _mm512_setzero_si512();
   }
 };
 
@@ -202,63 +251,61 @@ struct group_summary {
 };
 
 template <class F>
-LMUL_VBMI_TARGET inline group_summary summarize(const u_bounds& b) {
-  using plan = exact_word_plan<F>;
+LMUL_VBMI_TARGET inline group_summary summarize(const t_bounds& b) {
+  using plan = exact_byte_plan<F>;
   group_summary s;
-  const int high_a = reduce_epu8<true>(b.high_a), high_b = reduce_epu8<true>(b.high_b);
-  s.special = high_a == byte_tables<F>::special_index || high_b == byte_tables<F>::special_index;
+  const int high = reduce_epu8<true>(b.high);
+  s.special = high >= plan::special_t;
   if (s.special || !plan::tracks_windows) return s;
-  const int low_a = reduce_epu8<false>(b.low_a), low_b = reduce_epu8<false>(b.low_b);
-  // The reset value 255 stays only where no pair was nonzero (no u reaches it: plan).
-  if (low_a != 255) s.need = plan::windows_of(low_a + low_b, high_a + high_b);
+  const int low = reduce_epu8<false>(b.low);
+  // The reset value 255 stays only where no pair was nonzero.
+  if (low != 255) s.need = plan::windows_of(low, high);
   return s;
 }
 
 /// 64 elements into the lanes of the Active windows whose B_j tables are `b_tables`. Checked: false
 /// (and nothing added) when a NaN or inf operand is among them. Unchecked: adds whatever the codes
 /// give (products outside the Active windows add 0: the group's bounds then reject it) and
-/// updates `bounds` (without Track only the largest u bytes: enough to find a NaN or inf).
+/// updates `bounds` (without Track only the largest t: enough to find a NaN or inf).
 template <class F, int Active, bool Checked, bool Track = true>
 [[gnu::always_inline]] LMUL_VBMI_TARGET inline bool exact_block_vbmi(
-    const std::uint8_t* pa, const std::uint8_t* pb, const exact_words_vbmi<F>& c,
+    const std::uint8_t* pa, const std::uint8_t* pb, const exact_bytes_vbmi<F>& c,
     const __m512i (&b_tables)[std::size_t(Active)], __m512i (&lanes)[std::size_t(Active)],
-    u_bounds& bounds) {
+    t_bounds& bounds) {
   const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
-  const __m512i ua = _mm512_permutex2var_epi8(c.first_lo, a, c.first_hi);
-  const __m512i ub = _mm512_permutex2var_epi8(c.second_lo, b, c.second_hi);
+  const __m512i r = _mm512_add_epi8(_mm512_permutex2var_epi8(c.rx[0], a, c.rx[1]),
+                                    _mm512_permutex2var_epi8(c.ry[0], b, c.ry[1]));
+  __m512i t = _mm512_add_epi8(_mm512_permutex2var_epi8(c.tx[0], a, c.tx[1]),
+                              _mm512_permutex2var_epi8(c.ty[0], b, c.ty[1]));
+  t = _mm512_mask_add_epi8(t, _mm512_movepi8_mask(r), t, c.one);  // the carry of r (bit 7)
   if constexpr (Checked) {
-    if (_mm512_cmpeq_epi8_mask(_mm512_max_epu8(ua, ub), c.marker) != 0) return false;
+    if (_mm512_cmpge_epu8_mask(t, c.special_t) != 0) return false;
   }
-  const __mmask64 nonzero =
-      _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, c.magnitude), b, c.magnitude);
+  using plan = exact_byte_plan<F>;
+  constexpr bool needs_nonzero = !plan::zero_by_table || (!Checked && Track && plan::tracks_windows);
+  __mmask64 nonzero = ~__mmask64{0};
+  if constexpr (needs_nonzero) {
+    nonzero = _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, c.magnitude), b, c.magnitude);
+  }
   if constexpr (!Checked) {
-    bounds.high_a = _mm512_max_epu8(bounds.high_a, ua);
-    bounds.high_b = _mm512_max_epu8(bounds.high_b, ub);
-    if constexpr (Track && exact_word_plan<F>::tracks_windows) {
-      bounds.low_a = _mm512_mask_min_epu8(bounds.low_a, nonzero, bounds.low_a, ua);
-      bounds.low_b = _mm512_mask_min_epu8(bounds.low_b, nonzero, bounds.low_b, ub);
+    bounds.high = _mm512_max_epu8(bounds.high, t);
+    if constexpr (Track && exact_byte_plan<F>::tracks_windows) {
+      bounds.low = _mm512_mask_min_epu8(bounds.low, nonzero, bounds.low, t);
     }
   }
-  const __mmask64 negative =
-      _mm512_mask_cmplt_epi8_mask(nonzero, _mm512_xor_si512(a, b), _mm512_setzero_si512());
-  // w = +1, -1 or 0 per element, and its sign-extension byte.
-  const __m512i w = _mm512_maskz_mov_epi8(nonzero, _mm512_mask_mov_epi8(c.ones, negative, c.minus_ones));
-  const __m512i w_high = _mm512_maskz_mov_epi8(negative, c.minus_ones);
-  // unpacklo/hi_epi8 take bytes 0-7 / 8-15 of each 128-bit lane: the pairs and their signs alike.
-  const __m512i pairs[2] = {_mm512_unpacklo_epi8(ua, ub), _mm512_unpackhi_epi8(ua, ub)};
-  const __m512i signs[2] = {_mm512_unpacklo_epi8(w, w_high), _mm512_unpackhi_epi8(w, w_high)};
-#pragma GCC unroll 2
-  for (int half = 0; half < 2; ++half) {
-    const __m512i q = _mm512_maddubs_epi16(pairs[half], c.ones);  // u(x) + u(y) + low_bits
-    const __m512i t = _mm512_mulhi_epu16(q, c.div_mult);
-    const __m512i rem = _mm512_mulhi_epu16(_mm512_mullo_epi16(q, c.div_mult), c.m);
-    // sig = (q & (2^M - 1)) | 2^M: ternary-logic truth table A & B | C = 0xEA.
-    const __m512i sig = _mm512_ternarylogic_epi32(q, c.sig_low, c.sig_one, 0xEA);
-    const __m512i A = _mm512_sllv_epi16(_mm512_mullo_epi16(sig, signs[half]), rem);
-#pragma GCC unroll 8
-    for (int j = 0; j < Active; ++j) {
-      lanes[j] = _mm512_dpwssd_epi32(lanes[j], A, _mm512_permutexvar_epi16(t, b_tables[j]));
-    }
+  __m512i A;
+  if constexpr (plan::zero_by_table) {
+    A = _mm512_permutexvar_epi8(r, c.a_table[0]);
+  } else if constexpr (plan::a_by_vpermb) {
+    A = _mm512_maskz_permutexvar_epi8(nonzero, r, c.a_table[0]);
+  } else {
+    A = _mm512_maskz_permutex2var_epi8(nonzero, c.a_table[0], r, c.a_table[1]);
+  }
+  const __mmask64 negative = _mm512_movepi8_mask(_mm512_xor_si512(a, b));
+  const __m512i index = _mm512_mask_add_epi8(t, negative, t, c.thirty_two);
+#pragma GCC unroll 16
+  for (int j = 0; j < Active; ++j) {
+    lanes[j] = _mm512_dpbusd_epi32(lanes[j], A, _mm512_permutexvar_epi8(index, b_tables[j]));
   }
   return true;
 }
@@ -273,19 +320,19 @@ template <class F, int Active, bool Checked, bool Track = true>
 template <class F, int Active>
 [[gnu::noinline]] LMUL_VBMI_TARGET exact_progress exact_blocks_vbmi(
     const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end,
-    window_choice choice, __m512i (&wide)[exact_word_plan<F>::windows]) {
-  using plan = exact_word_plan<F>;
+    window_choice choice, __m512i (&wide)[exact_byte_plan<F>::windows]) {
+  using plan = exact_byte_plan<F>;
   const window_span active = choice.active;
   const int lo = active.lo;
-  const bool track = choice.tracks(plan::windows);  // else only the largest u bytes (NaN / inf)
-  exact_words_vbmi<F> c;
+  const bool track = choice.tracks(plan::windows);  // else only the largest t (NaN / inf)
+  exact_bytes_vbmi<F> c;
   c.load();
   __m512i b_tables[std::size_t(Active)];
   for (int j = 0; j < Active; ++j) {
     b_tables[j] = _mm512_loadu_si512(plan::b_tables_v[std::size_t(lo + j)].data());
   }
   __m512i lanes[std::size_t(Active)];
-  u_bounds bounds;
+  t_bounds bounds;
   std::size_t i = begin;
   while (i < end) {
     for (auto& l : lanes) l = _mm512_setzero_si512();
@@ -341,7 +388,7 @@ constexpr auto exact_blocks_by_count(std::index_sequence<Count...>) {
 template <class F>
 LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b,
                                             std::size_t n) {
-  using plan = exact_word_plan<F>;
+  using plan = exact_byte_plan<F>;
   static constexpr auto run = exact_blocks_by_count<F>(std::make_index_sequence<plan::windows>());
   exact_sum<F> sum;
   // blocks with NaN / inf operands: built on demand (4 KB of counters that most calls never use)
