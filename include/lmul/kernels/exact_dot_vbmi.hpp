@@ -74,9 +74,8 @@ template <class F>
 struct exact_byte_plan {
   static constexpr int M = F::mantissa_bits;
   static constexpr int max_shift = exact_window_plan<F>::max_shift;
-  static constexpr int largest_index = exact_window_plan<F>::largest_index();
   static constexpr int low_bits = byte_tables_v<F>.wide_bias % (1 << M);
-  static constexpr int max_q = 2 * largest_index + low_bits;
+  static constexpr int max_q = exact_window_plan<F>::max_class + low_bits;
   static constexpr int sig_max = (2 << M) - 1;
 
   /// The largest m with B_j = +-2^m a signed byte, A <= sig_max * 2^(m - 1) an unsigned byte and
@@ -115,20 +114,21 @@ struct exact_byte_plan {
   /// r(x) + r(y) + 128 - period has bit 7 set exactly when r(x) + r(y) >= period (the carry into t).
   static constexpr int carry_bias = 128 - period;
   using code_table = std::array<std::uint8_t, 128>;
-  static constexpr code_table part(int offset, bool t_part, int bias) {
+  /// value(u(c), special) for every magnitude code c.
+  template <class Value>
+  static constexpr code_table by_code(Value value) {
     code_table out{};
     for (std::size_t c = 0; c < 128; ++c) {
       const int u = byte_tables_v<F>.index[c];
-      if (u == byte_tables<F>::special_index) {
-        out[c] = std::uint8_t(t_part ? special_t : bias);
-      } else {
-        out[c] = std::uint8_t(t_part ? (u + offset) / period : (u + offset) % period + bias);
-      }
+      out[c] = std::uint8_t(value(u, u == byte_tables<F>::special_index));
     }
     return out;
   }
-  static constexpr code_table t_of_x = part(low_bits, true, 0);
-  static constexpr code_table t_of_y = part(0, true, 0);
+  static constexpr code_table t_part(int offset) {
+    return by_code([offset](int u, bool special) { return special ? special_t : (u + offset) / period; });
+  }
+  static constexpr code_table t_of_x = t_part(low_bits);
+  static constexpr code_table t_of_y = t_part(0);
 
   /// A by the 7 low bits of the biased sum s = r(x) + r(y) + carry_bias: r(x) + r(y) = period * c
   /// + r' with c = bit 7 of s, and A = sig * 2^rem with r' = 2^M rem + (r' mod 2^M), sig =
@@ -156,7 +156,8 @@ struct exact_byte_plan {
   static constexpr bool zero_by_table = a_by_vpermb && period <= 16;
   static constexpr int zero_r_x = period - 1, zero_r_y = 2 * period - 1;
   static constexpr code_table r_part(int offset, int bias, int zero) {
-    code_table out = part(offset, false, bias);
+    code_table out = by_code(
+        [offset, bias](int u, bool special) { return special ? bias : (u + offset) % period + bias; });
     if (zero_by_table) out[0] = std::uint8_t(zero);
     return out;
   }
@@ -272,6 +273,7 @@ template <class F, int Active, bool Checked, bool Track = true>
     const std::uint8_t* pa, const std::uint8_t* pb, const exact_bytes_vbmi<F>& c,
     const __m512i (&b_tables)[std::size_t(Active)], __m512i (&lanes)[std::size_t(Active)],
     t_bounds& bounds) {
+  using plan = exact_byte_plan<F>;
   const __m512i a = _mm512_loadu_si512(pa), b = _mm512_loadu_si512(pb);
   const __m512i r = _mm512_add_epi8(_mm512_permutex2var_epi8(c.rx[0], a, c.rx[1]),
                                     _mm512_permutex2var_epi8(c.ry[0], b, c.ry[1]));
@@ -281,7 +283,6 @@ template <class F, int Active, bool Checked, bool Track = true>
   if constexpr (Checked) {
     if (_mm512_cmpge_epu8_mask(t, c.special_t) != 0) return false;
   }
-  using plan = exact_byte_plan<F>;
   constexpr bool needs_nonzero = !plan::zero_by_table || (!Checked && Track && plan::tracks_windows);
   __mmask64 nonzero = ~__mmask64{0};
   if constexpr (needs_nonzero) {
@@ -289,7 +290,7 @@ template <class F, int Active, bool Checked, bool Track = true>
   }
   if constexpr (!Checked) {
     bounds.high = _mm512_max_epu8(bounds.high, t);
-    if constexpr (Track && exact_byte_plan<F>::tracks_windows) {
+    if constexpr (Track && plan::tracks_windows) {
       bounds.low = _mm512_mask_min_epu8(bounds.low, nonzero, bounds.low, t);
     }
   }

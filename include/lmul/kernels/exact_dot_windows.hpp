@@ -1,7 +1,7 @@
 // lmul/kernels/exact_dot_windows.hpp -- the plan of the xsimd exact dot (exact_dot_xsimd.hpp): the
 // wide products of an 8-bit format split into exponent windows, each summed in fp32 lanes that
 // provably never round. (The VBMI kernel sums in int32 lanes with a plan of its own,
-// exact_dot_vbmi.hpp; it takes max_shift from here.)
+// exact_dot_vbmi.hpp; it takes max_class and max_shift from here.)
 //
 // The exact sum is unique, so any lane layout, order or instruction set that adds without rounding
 // gives the same bits after the one final rounding (wide_integer::to_float), as the counting path.
@@ -93,16 +93,8 @@ struct exact_window_plan {
   static constexpr int M = F::mantissa_bits;
   static constexpr int E0 = byte_tables_v<F>.wide_bias >> M;
 
-  static constexpr int largest_index() {
-    int largest = 0;
-    for (unsigned c = 1; c < 128; ++c) {
-      const int u = byte_tables_v<F>.index[c];
-      if (u != byte_tables<F>::special_index && u > largest) largest = u;
-    }
-    return largest;
-  }
   /// The largest class of a finite pair and its shift.
-  static constexpr int max_class = 2 * largest_index();
+  static constexpr int max_class = 2 * largest_finite_index<F>();
   static constexpr int max_shift = ((max_class + byte_tables_v<F>.wide_bias) >> M) - E0;
 
   static constexpr int min_flush_log2 = 3;
