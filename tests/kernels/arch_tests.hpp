@@ -651,6 +651,53 @@ TYPED_TEST(ByteKernels, ExactDotNanAndInfAnywhere) {
   }
 }
 
+// NaN / inf operands far apart: once a kernel has met one, the result is NaN or +-inf whatever
+// the finite terms, and the VBMI dots only look for more. The second one sits in the same block, a
+// later flush group, past a chunk of 2^20 elements or in the partial last block, and in b only;
+// expected values from IEEE addition of the infinite products (spec: NaN for inf - inf), for the
+// exact dot and the fp32 dot alike.
+TYPED_TEST(ByteKernels, DotsWithNanAndInfFarApart) {
+  LMUL_REQUIRE_ARCH();
+  using T = TypeParam;
+  using F = format_t<T>;
+  if constexpr (F::has_infinity) {
+    const T inf = from_code<T>(F::infinity_code), nan = from_code<T>(F::nan_code);
+    const T minus_inf = from_code<T>(F::infinity_code | F::sign_mask);
+    const std::size_t small = 64 * 600 + 37, large = (std::size_t{1} << 20) + 64 * 3 + 5;
+    for (std::size_t n : {small, large}) {
+      std::mt19937_64 rng(n);
+      const std::vector<T> a0 = any_finite_values<T>(n, rng), b0 = any_finite_values<T>(n, rng);
+      std::vector<std::pair<std::size_t, std::size_t>> places;  // (first, second)
+      if (n == small) {
+        for (std::size_t first : {std::size_t(0), std::size_t(64 * 70 + 3)}) {
+          for (std::size_t second : {first + 1, first + 64 * 70, n - 40, n - 1}) {
+            places.emplace_back(first, second);
+          }
+        }
+      } else {
+        places = {{5, (std::size_t{1} << 20) + 1}, {64 * 500, n - 1}};
+      }
+      for (const auto& [first, second] : places) {
+        std::vector<T> a = a0, b = b0;
+        a[first] = inf;
+        b[first] = T(1.0f);
+        a[second] = T(1.0f);
+        b[second] = minus_inf;
+        const auto fast_dot = [&] { return lmul::kernels::dot<arch>(a.data(), b.data(), n); };
+        const auto where = [&] { return " n=" + std::to_string(n) + " at " + std::to_string(first) + ", " + std::to_string(second); };
+        EXPECT_TRUE(std::isnan(exact_dot(a, b))) << "exact, inf - inf," << where();
+        EXPECT_TRUE(std::isnan(fast_dot())) << "fp32, inf - inf," << where();
+        b[second] = inf;
+        EXPECT_EQ(exact_dot(a, b), std::numeric_limits<float>::infinity()) << "exact," << where();
+        EXPECT_EQ(fast_dot(), std::numeric_limits<float>::infinity()) << "fp32," << where();
+        b[second] = nan;
+        EXPECT_TRUE(std::isnan(exact_dot(a, b))) << "exact, inf + NaN," << where();
+        EXPECT_TRUE(std::isnan(fast_dot())) << "fp32, inf + NaN," << where();
+      }
+    }
+  }
+}
+
 // ---- MX block sums of FP6 / FP4 codes -------------------------------------------------------
 
 template <class T>

@@ -21,6 +21,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -395,6 +396,23 @@ TYPED_TEST(DispatchedBytes, DotExactNanAndInfAtEveryPosition) {
         b[at] = T(2.f);
         ASSERT_EQ(lmul::lmul_dot_exact(a, b), -std::numeric_limits<float>::infinity()) << "n " << n;
       }
+    }
+  }
+  // Two infinities far apart, the second in b only: after the first, the VBMI kernel only looks for
+  // more NaN / inf operands (issue 18); IEEE: NaN for opposite signs, inf for equal ones.
+  if constexpr (F::has_infinity) {
+    const std::size_t n = 64 * 600 + 37;
+    const T inf = from_code<T>(F::infinity_code), minus_inf = from_code<T>(F::infinity_code | F::sign_mask);
+    for (const auto& [first, second] : {std::pair<std::size_t, std::size_t>{0, n - 1}, {10, 64 * 300}}) {
+      std::vector<T> a = random_finite<T>(n, first), b = random_finite<T>(n, second);
+      a[first] = inf;
+      b[first] = T(1.f);
+      a[second] = T(1.f);
+      b[second] = minus_inf;
+      ASSERT_TRUE(std::isnan(lmul::lmul_dot_exact(a, b))) << "inf - inf at " << first << ", " << second;
+      b[second] = inf;
+      ASSERT_EQ(lmul::lmul_dot_exact(a, b), std::numeric_limits<float>::infinity())
+          << "inf + inf at " << first << ", " << second;
     }
   }
 }

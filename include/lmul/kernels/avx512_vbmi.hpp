@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -321,9 +322,9 @@ template <class F>
           _mm512_set1_epi8(char(C::scale_low_byte))};
 }
 
-/// Sum of the wide products of n finite-or-not 8-bit codes, 64 at a time; a register holding a
-/// NaN/inf code is summed by the scalar definition when `checked`, else only reported.
-template <class F, bool checked>
+/// Sum of the wide products of n 8-bit codes, 64 at a time, and whether a NaN / inf code occurred
+/// (the sum is then meaningless).
+template <class F>
 LMUL_VBMI_TARGET float dot_codes_vbmi_pass(const std::uint8_t* a, const std::uint8_t* b,
                                            std::size_t n, bool& saw_special) {
   using C = vbmi_dot_constants<F>;
@@ -331,46 +332,65 @@ LMUL_VBMI_TARGET float dot_codes_vbmi_pass(const std::uint8_t* a, const std::uin
   const __m512i marker = _mm512_set1_epi8(char(C::t.special_index));
   __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
   __m512i largest = _mm512_setzero_si512();
-  float scalar_sum = 0.f;
   std::size_t i = 0;
-  if constexpr (!checked) {
-    for (; i + 128 <= n; i += 128) {
-      dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i), r, acc[0], acc[1], largest);
-      dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i + 64), _mm512_loadu_si512(b + i + 64), r, acc[2],
-                        acc[3], largest);
-    }
+  for (; i + 128 <= n; i += 128) {
+    dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i), r, acc[0], acc[1], largest);
+    dot_bytes_vbmi<F>(_mm512_loadu_si512(a + i + 64), _mm512_loadu_si512(b + i + 64), r, acc[2],
+                      acc[3], largest);
   }
   for (; i < n; i += 64) {  // remaining registers; the last one masked (zero codes add nothing)
     const std::size_t count = n - i < 64 ? n - i : 64;
     const __mmask64 lanes = count == 64 ? ~__mmask64(0) : (__mmask64(1) << count) - 1;
     const __m512i va = _mm512_maskz_loadu_epi8(lanes, a + i), vb = _mm512_maskz_loadu_epi8(lanes, b + i);
-    if constexpr (checked) {
-      __m512i block_largest = _mm512_setzero_si512();
-      __m512 p0 = _mm512_setzero_ps(), p1 = _mm512_setzero_ps();
-      dot_bytes_vbmi<F>(va, vb, r, p0, p1, block_largest);
-      if (_mm512_cmpeq_epi8_mask(block_largest, marker) != 0) {
-        scalar_sum += dot_codes_scalar<F>(a + i, b + i, count);
-      } else {
-        acc[0] = _mm512_add_ps(acc[0], p0);
-        acc[1] = _mm512_add_ps(acc[1], p1);
-      }
-    } else {
-      dot_bytes_vbmi<F>(va, vb, r, acc[0], acc[1], largest);
-    }
+    dot_bytes_vbmi<F>(va, vb, r, acc[0], acc[1], largest);
   }
   saw_special = _mm512_cmpeq_epi8_mask(largest, marker) != 0;
   const __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
-  return _mm512_reduce_add_ps(sum) + scalar_sum;
+  return _mm512_reduce_add_ps(sum);
 }
 
-/// Sum of wide products of n 8-bit codes. Inputs with a NaN or inf code (the result is then NaN or
-/// +-inf) are summed again, the registers holding them by the scalar definition.
+/// The lanes of 64 code pairs with a NaN or inf operand.
+template <class F>
+LMUL_VBMI_TARGET inline __mmask64 special_lanes_vbmi(__m512i a, __m512i b) {
+  static_assert(specials_above_max_finite<F>());
+  const __m512i magnitude = _mm512_set1_epi8(0x7F);
+  const __m512i from = _mm512_set1_epi8(char(F::max_finite_code + 1));
+  return _mm512_cmpge_epu8_mask(_mm512_and_si512(a, magnitude), from) |
+         _mm512_cmpge_epu8_mask(_mm512_and_si512(b, magnitude), from);
+}
+
+/// The sum of the wide products with a NaN or inf operand, by the scalar definition (NaN or +-inf;
+/// adding the finite products would not change it).
+template <class F>
+LMUL_VBMI_TARGET float dot_of_special_registers_vbmi(const std::uint8_t* a, const std::uint8_t* b,
+                                                     std::size_t n) {
+  float sum = 0.f;
+  const auto add_specials = [&](std::size_t i, __m512i va, __m512i vb) {
+    for (__mmask64 special = special_lanes_vbmi<F>(va, vb); special != 0; special &= special - 1) {
+      const std::size_t j = i + std::size_t(std::countr_zero(special));
+      sum += lmul_wide<F>(a[j], b[j]);
+    }
+  };
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) add_specials(i, _mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i));
+  if (i < n) {  // zero codes past the end are not special
+    const __mmask64 lanes = (__mmask64(1) << (n - i)) - 1;
+    add_specials(i, _mm512_maskz_loadu_epi8(lanes, a + i), _mm512_maskz_loadu_epi8(lanes, b + i));
+  }
+  return sum;
+}
+
+/// Sum of wide products of n 8-bit codes. With a NaN or inf code the result is NaN or +-inf
+/// whatever the finite products add up to (8-bit wide products cannot sum to an fp32 overflow), so
+/// then only the products with such an operand are summed again, by the scalar definition: the
+/// same result as adding the finite products to them, at a fraction of the cost (before, the whole
+/// input was summed again: 2.8x the time of a finite input, lmul<5,2> at 65536).
 template <class F>
 float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) {
   static_assert(byte_tables_v<F>.wide_by_index);
   bool special = false;
-  const float sum = dot_codes_vbmi_pass<F, false>(a, b, n, special);
-  return special ? dot_codes_vbmi_pass<F, true>(a, b, n, special) : sum;
+  const float sum = dot_codes_vbmi_pass<F>(a, b, n, special);
+  return special ? dot_of_special_registers_vbmi<F>(a, b, n) : sum;
 }
 
 // ---- per-block sums (MX dot) ---------------------------------------------------------------

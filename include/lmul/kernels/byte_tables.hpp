@@ -146,6 +146,17 @@ constexpr byte_tables<F> make_byte_tables() {
 template <class F>
 inline constexpr byte_tables<F> byte_tables_v = make_byte_tables<F>();
 
+/// Whether the NaN / inf magnitude codes (index special_index) are exactly those above
+/// F::max_finite_code, so that one unsigned comparison finds them.
+template <class F>
+constexpr bool specials_above_max_finite() {
+  for (unsigned c = 0; c < 128; ++c) {
+    const bool special = byte_tables_v<F>.index[c] == byte_tables<F>::special_index;
+    if (special != (c > F::max_finite_code)) return false;
+  }
+  return true;
+}
+
 /// The largest index u(c) of a finite code.
 template <class F>
 constexpr int largest_finite_index() {

@@ -175,13 +175,10 @@ struct class_histogram {
   }
 };
 
-/// Adds `count` int64 lanes, each counting units of 2^(exact_lsb_exponent + shift) (a window's
-/// unit), to the exact sum.
+/// Adds a window's integer sum, counting units of 2^(exact_lsb_exponent + shift), to the exact sum.
 template <class F>
-void add_lanes_shifted(exact_sum<F>& sum, const std::int64_t* lanes, std::size_t count, int shift) {
-  for (std::size_t i = 0; i < count; ++i) {
-    if (lanes[i] != 0) sum.add_shifted(lanes[i], shift);
-  }
+void add_window(exact_sum<F>& sum, std::int64_t units, int shift) {
+  if (units != 0) sum.add_shifted(units, shift);
 }
 
 /// Runs blocks(a, b, count) over the whole blocks of Step elements, then over the rest copied into

@@ -12,8 +12,10 @@
 // 0 for every other window: window j's lanes count units of 2^(exact_lsb_exponent + 2jm).
 //
 // NO OVERFLOW. |A * B_j| <= 255 * 64. vpdpbusd adds four such products per int32 lane per block of
-// 64 elements; after flush_blocks = 64 blocks a lane is below 2^22, then the lanes are widened to
-// int64 and cleared ("flush"). The int64 lanes go to the exact sum every 2^20 elements.
+// 64 elements; after a group of at most 512 blocks (below) a lane is below 2^25, then the lanes are
+// widened to int64 and cleared ("flush"). An int64 lane takes two int32 lanes, i.e. 8 products per
+// block: over a chunk of 2^20 elements (2^14 blocks) below 2^31, and the sum of a window's 8 lanes
+// below 2^34. That sum goes to the exact sum once per window and chunk.
 //
 // THE PLAN per format: the largest m within the byte limits above for which r(x) + r(y) (below) is
 // a 7-bit index; windows = ceil((max_shift + 1) / 2m): e4m3fn m = 5, 4 windows; e5m2 6, 6;
@@ -43,11 +45,11 @@
 // call starts with every window and narrows once, to what its first group needs. Extra cost per 64
 // elements: one masked vpminub (none when every window is in use for good).
 //
-// NaN and inf operands: their t tables hold special_t = 100 (above every finite t) on either side.
-// Each group of blocks between flushes runs unchecked while the running maximum of t records
-// whether special_t was reached; if it was, the group is cleared and redone block by block, up to
-// the first block with a NaN or inf, which goes through the counting path (class_histogram) whose
-// flags decide NaN / inf.
+// NaN and inf operands: their t tables hold special_t = 100 (above every finite t) on either side,
+// so the running maximum of t tells whether a group had one. Then the result is NaN or +-inf
+// whatever the finite terms add up to (8-bit wide products cannot sum to an fp32 overflow): the
+// call drops its sums and, from that group on, only looks for blocks with NaN / inf operands, which
+// go through the counting path (class_histogram) whose flags decide NaN / inf.
 #pragma once
 
 #include "../detail/isa_namespace.hpp"
@@ -91,7 +93,10 @@ struct exact_byte_plan {
   /// t of a pair with a NaN or inf operand is at least this (t tables hold it for those codes).
   static constexpr int special_t = 100;
   /// vpdpbusd adds four products |A * B_j| <= 255 * 64 per int32 lane and block.
-  static constexpr std::size_t flush_blocks = 64;
+  /// Blocks per group (flush) while the windows may still change (DATA-DRIVEN WINDOWS), and once
+  /// every window is in use for good: a group then only ends to flush (fewer flushes: about 3% of
+  /// a uniform lmul<1,6> dot at 65536).
+  static constexpr std::size_t flush_blocks = 64, settled_flush_blocks = 512;
   static constexpr std::size_t chunk_elements = std::size_t{1} << 20;
 
   static_assert(m >= 1 && (sig_max << (m - 1)) <= 255 && (1 << m) <= 64 && 2 * (period - 1) <= 127);
@@ -99,8 +104,10 @@ struct exact_byte_plan {
                 "the windows must cover every shift");
   static_assert(max_t + 1 < 32, "t and the sign share the 6-bit vpermb index");
   static_assert(2 * special_t + 1 <= 255 && special_t > max_t + 1, "t of a special pair: a byte");
-  static_assert(flush_blocks * 4 * 255 * 64 < (std::size_t{1} << 31),
-                "an int32 lane must hold every partial sum");
+  static_assert(flush_blocks <= settled_flush_blocks &&
+                    settled_flush_blocks * 4 * 255 * 64 < (std::size_t{1} << 31) &&
+                    chunk_elements / 64 * 8 * 255 * 64 < (std::uint64_t{1} << 31),
+                "int32 lanes must hold every partial sum of a group, int64 lanes of a chunk");
 
   /// Whether a call may use fewer windows than all (DATA-DRIVEN WINDOWS above).
   static constexpr bool tracks_windows = windows > 1;
@@ -195,7 +202,7 @@ template <class F>
 struct exact_bytes_vbmi {
   using plan = exact_byte_plan<F>;
   __m512i tx[2], rx[2], ty[2], ry[2], a_table[2];  // 128-byte tables (vpermi2b halves)
-  __m512i one, thirty_two, special_t, magnitude;
+  __m512i one, thirty_two, magnitude;
 
   LMUL_VBMI_TARGET void load() {
     const auto halves = [](__m512i (&out)[2], const std::uint8_t* table) {
@@ -209,11 +216,10 @@ struct exact_bytes_vbmi {
     halves(a_table, plan::a_table_v.data());
     one = _mm512_set1_epi8(1);
     thirty_two = _mm512_set1_epi8(32);
-    special_t = _mm512_set1_epi8(char(plan::special_t));
     magnitude = _mm512_set1_epi8(0x7F);
     // Opaque to the compiler, so that the constants stay in registers (GCC otherwise
     // rematerialises some inside the loop as broadcasts: shuffle-port uops).
-    asm("" : "+v"(one), "+v"(thirty_two), "+v"(special_t), "+v"(magnitude));
+    asm("" : "+v"(one), "+v"(thirty_two), "+v"(magnitude));
   }
 };
 
@@ -264,12 +270,12 @@ LMUL_VBMI_TARGET inline group_summary summarize(const t_bounds& b) {
   return s;
 }
 
-/// 64 elements into the lanes of the Active windows whose B_j tables are `b_tables`. Checked: false
-/// (and nothing added) when a NaN or inf operand is among them. Unchecked: adds whatever the codes
-/// give (products outside the Active windows add 0: the group's bounds then reject it) and
-/// updates `bounds` (without Track only the largest t: enough to find a NaN or inf).
-template <class F, int Active, bool Checked, bool Track = true>
-[[gnu::always_inline]] LMUL_VBMI_TARGET inline bool exact_block_vbmi(
+/// 64 elements into the lanes of the Active windows whose B_j tables are `b_tables`: adds whatever
+/// the codes give (products outside the Active windows add 0: the group's bounds then reject it;
+/// NaN / inf operands add garbage: their group is dropped) and updates `bounds` (without Track only
+/// the largest t: enough to find a NaN or inf).
+template <class F, int Active, bool Track>
+[[gnu::always_inline]] LMUL_VBMI_TARGET inline void exact_block_vbmi(
     const std::uint8_t* pa, const std::uint8_t* pb, const exact_bytes_vbmi<F>& c,
     const __m512i (&b_tables)[std::size_t(Active)], __m512i (&lanes)[std::size_t(Active)],
     t_bounds& bounds) {
@@ -280,19 +286,14 @@ template <class F, int Active, bool Checked, bool Track = true>
   __m512i t = _mm512_add_epi8(_mm512_permutex2var_epi8(c.tx[0], a, c.tx[1]),
                               _mm512_permutex2var_epi8(c.ty[0], b, c.ty[1]));
   t = _mm512_mask_add_epi8(t, _mm512_movepi8_mask(r), t, c.one);  // the carry of r (bit 7)
-  if constexpr (Checked) {
-    if (_mm512_cmpge_epu8_mask(t, c.special_t) != 0) return false;
-  }
-  constexpr bool needs_nonzero = !plan::zero_by_table || (!Checked && Track && plan::tracks_windows);
+  constexpr bool needs_nonzero = !plan::zero_by_table || (Track && plan::tracks_windows);
   __mmask64 nonzero = ~__mmask64{0};
   if constexpr (needs_nonzero) {
     nonzero = _mm512_mask_test_epi8_mask(_mm512_test_epi8_mask(a, c.magnitude), b, c.magnitude);
   }
-  if constexpr (!Checked) {
-    bounds.high = _mm512_max_epu8(bounds.high, t);
-    if constexpr (Track && plan::tracks_windows) {
-      bounds.low = _mm512_mask_min_epu8(bounds.low, nonzero, bounds.low, t);
-    }
+  bounds.high = _mm512_max_epu8(bounds.high, t);
+  if constexpr (Track && plan::tracks_windows) {
+    bounds.low = _mm512_mask_min_epu8(bounds.low, nonzero, bounds.low, t);
   }
   __m512i A;
   if constexpr (plan::zero_by_table) {
@@ -308,16 +309,17 @@ template <class F, int Active, bool Checked, bool Track = true>
   for (int j = 0; j < Active; ++j) {
     lanes[j] = _mm512_dpbusd_epi32(lanes[j], A, _mm512_permutexvar_epi8(index, b_tables[j]));
   }
-  return true;
 }
 
-/// Groups of plan::flush_blocks blocks of 64 from `begin` up to `end`, each summed in the int32
-/// lanes of the Active windows from `lo` on, then widened into `wide` (int64 lanes per window).
+/// Groups of plan::flush_blocks blocks of 64 (plan::settled_flush_blocks once every window is in
+/// use for good) from `begin` up to `end`, each summed in the int32 lanes of the Active windows from
+/// `lo` on, then widened into `wide` (int64 lanes per window).
 /// `Active` = choice.active.count windows from lo = choice.active.lo on. A group whose bounds need
 /// a window outside them is dropped and returned with the span that holds both (`rewindow`, to redo
 /// it). While choice.narrowing (`Active` is then every window) the first group with a nonzero pair
-/// is kept and returned with the windows it needs (`rewindow`, to go on with them). A function
-/// without calls, so that the lanes and tables stay in registers.
+/// is kept and returned with the windows it needs (`rewindow`, to go on with them). A group with a
+/// NaN or inf operand is dropped and returned (`special`). A function without calls, so that the
+/// lanes and tables stay in registers.
 template <class F, int Active>
 [[gnu::noinline]] LMUL_VBMI_TARGET exact_progress exact_blocks_vbmi(
     const std::uint8_t* a, const std::uint8_t* b, std::size_t begin, std::size_t end,
@@ -339,30 +341,20 @@ template <class F, int Active>
     for (auto& l : lanes) l = _mm512_setzero_si512();
     bounds.reset();
     const std::size_t group_begin = i;
-    const std::size_t group_end = i + std::min(end - i, 64 * plan::flush_blocks);
+    const std::size_t group_end =
+        i + std::min(end - i, 64 * (track ? plan::flush_blocks : plan::settled_flush_blocks));
     if (track) {
       for (; i < group_end; i += 64) {
-        exact_block_vbmi<F, Active, false, true>(a + i, b + i, c, b_tables, lanes, bounds);
+        exact_block_vbmi<F, Active, true>(a + i, b + i, c, b_tables, lanes, bounds);
       }
     } else {
       for (; i < group_end; i += 64) {
-        exact_block_vbmi<F, Active, false, false>(a + i, b + i, c, b_tables, lanes, bounds);
+        exact_block_vbmi<F, Active, false>(a + i, b + i, c, b_tables, lanes, bounds);
       }
     }
     const group_summary seen = summarize<F>(bounds);
-    bool special = false;
-    if (seen.special) {
-      // Redo block by block up to the one with a NaN or inf. The span is not checked: the result
-      // is then NaN or +-inf whatever the finite terms add up to (8-bit wide products cannot sum
-      // to an fp32 overflow), so products outside the span may go uncounted.
-      for (auto& l : lanes) l = _mm512_setzero_si512();
-      for (i = group_begin; i < group_end; i += 64) {
-        if (!exact_block_vbmi<F, Active, true>(a + i, b + i, c, b_tables, lanes, bounds)) {
-          special = true;
-          break;
-        }
-      }
-    } else if (!active.holds(seen.need)) {
+    if (seen.special) return {group_begin, exact_stop::special, {}};
+    if (!active.holds(seen.need)) {
       return {group_begin, exact_stop::rewindow, active.joined(seen.need)};
     }
     for (int j = 0; j < Active; ++j) {
@@ -370,10 +362,25 @@ template <class F, int Active>
           wide[lo + j], _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(lanes[j])),
                                          _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(lanes[j], 1))));
     }
-    if (special) return {i, exact_stop::special, {}};
     if (choice.narrowing && !seen.need.empty()) return {i, exact_stop::rewindow, seen.need};
   }
   return {i, exact_stop::end, {}};
+}
+
+/// After a NaN or inf operand the result is NaN or +-inf whatever the finite terms add up to
+/// (finish_exact_sum), so the rest of a call only looks for more NaN / inf operands: blocks of 64
+/// from `begin` to `end` with one go to the counting path, the others are skipped (a fraction of
+/// the cost of summing them; before, each such block redid its group block by block).
+template <class F>
+LMUL_VBMI_TARGET void count_special_blocks_vbmi(const std::uint8_t* a, const std::uint8_t* b,
+                                                std::size_t begin, std::size_t end,
+                                                class_histogram<F>& rare) {
+  for (std::size_t i = begin; i < end; i += 64) {
+    if (rare.nan || (rare.plus_inf && rare.minus_inf)) return;  // NaN whatever comes
+    const __m512i va = _mm512_loadu_si512(a + i), vb = _mm512_loadu_si512(b + i);
+    if (special_lanes_vbmi<F>(va, vb) == 0) continue;
+    for (std::size_t j = i; j < i + 64; ++j) rare.add(a[j], b[j]);
+  }
 }
 
 /// exact_blocks_vbmi for 1, 2, .. plan::windows windows, indexed by count - 1.
@@ -397,6 +404,10 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
   __m512i wide[plan::windows];
   window_choice choice(plan::windows);
   const auto blocks = [&](const std::uint8_t* pa, const std::uint8_t* pb, std::size_t count) {
+    if (rare) {  // the tail, after a NaN or inf among the whole blocks
+      count_special_blocks_vbmi<F>(pa, pb, 0, count, *rare);
+      return;
+    }
     std::size_t i = 0;
     while (i < count) {
       const std::size_t chunk_end = i + std::min(count - i, plan::chunk_elements);
@@ -405,18 +416,19 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
         const exact_progress p =
             run[std::size_t(choice.active.count - 1)](pa, pb, i, chunk_end, choice, wide);
         i = p.next;
-        if (p.stop == exact_stop::special) {  // the counting path for these 64
-          if (!rare) rare.emplace();
-          for (std::size_t j = i; j < i + 64; ++j) rare->add(pa[j], pb[j]);
-          i += 64;
-        } else if (p.stop == exact_stop::rewindow) {
+        if (p.stop == exact_stop::special) {  // the block at i has a NaN or inf operand
+          rare.emplace();
+          count_special_blocks_vbmi<F>(pa, pb, i, count, *rare);
+          return;
+        }
+        if (p.stop == exact_stop::rewindow) {
           choice.follow(p.need);
         }
       }
+      // One value per window (NO OVERFLOW): 8x fewer multiword additions, which took about 7% of
+      // a 65536-element lmul<1,6> call.
       for (int j = 0; j < plan::windows; ++j) {
-        alignas(64) std::int64_t lanes[8];
-        _mm512_store_si512(lanes, wide[j]);
-        add_lanes_shifted<F>(sum, lanes, 8, 2 * j * plan::m);
+        add_window<F>(sum, _mm512_reduce_add_epi64(wide[j]), 2 * j * plan::m);
       }
     }
   };

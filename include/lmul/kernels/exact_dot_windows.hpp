@@ -79,7 +79,7 @@ struct window_choice {
 /// Why a kernel's run over flush groups returned.
 enum class exact_stop {
   end,       // every element up to `end` is summed
-  special,   // the block at `next` has a NaN or inf operand; the elements before it are summed
+  special,   // the group from `next` on has a NaN or inf operand (the result is NaN or +-inf)
   rewindow,  // continue at `next` with the windows `need`
 };
 struct exact_progress {

@@ -243,7 +243,7 @@ float dot_exact_codes_xsimd(const std::uint8_t* a, const std::uint8_t* b, std::s
         if (p.stop == exact_stop::rewindow) choice.follow(p.need);
       }
       for (int j = 0; j < plan::windows; ++j) {
-        add_lanes_shifted<F>(sum, &units[j], 1, j * plan::width);
+        add_window<F>(sum, units[j], j * plan::width);
         units[j] = 0;
       }
     }
