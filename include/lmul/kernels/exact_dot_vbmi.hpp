@@ -92,10 +92,10 @@ struct exact_byte_plan {
   static constexpr int max_t = max_q / period;
   /// t of a pair with a NaN or inf operand is at least this (t tables hold it for those codes).
   static constexpr int special_t = 100;
-  /// vpdpbusd adds four products |A * B_j| <= 255 * 64 per int32 lane and block.
   /// Blocks per group (flush) while the windows may still change (DATA-DRIVEN WINDOWS), and once
   /// every window is in use for good: a group then only ends to flush (fewer flushes: about 3% of
-  /// a uniform lmul<1,6> dot at 65536).
+  /// a uniform lmul<1,6> dot at 65536). vpdpbusd adds four products |A * B_j| <= 255 * 64 per
+  /// int32 lane and block (the bound below).
   static constexpr std::size_t flush_blocks = 64, settled_flush_blocks = 512;
   static constexpr std::size_t chunk_elements = std::size_t{1} << 20;
 
@@ -416,7 +416,7 @@ LMUL_VBMI_TARGET float dot_exact_codes_vbmi(const std::uint8_t* a, const std::ui
         const exact_progress p =
             run[std::size_t(choice.active.count - 1)](pa, pb, i, chunk_end, choice, wide);
         i = p.next;
-        if (p.stop == exact_stop::special) {  // the block at i has a NaN or inf operand
+        if (p.stop == exact_stop::special) {  // the group from i on has a NaN or inf operand
           rare.emplace();
           count_special_blocks_vbmi<F>(pa, pb, i, count, *rare);
           return;
