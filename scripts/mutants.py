@@ -85,7 +85,7 @@ MUTANTS = [
      "return _mm512_ternarylogic_epi32(result, _mm512_or_si512(a, b),",
      "avx512_vbmi", "AVX-512 VBMI multiply: OR instead of XOR for the sign"),
     ("dot-nan-vbmi", "include/lmul/kernels/avx512_vbmi.hpp",
-     "return special ? dot_of_special_registers_vbmi<F>(a, b, n) : sum;",
+     "return special ? dot_of_special_products_vbmi<F>(a, b, n) : sum;",
      "return sum;",
      "avx512_vbmi", "AVX-512 VBMI dot: the NaN/inf re-sum skipped"),
     ("dot-scan-vbmi", "include/lmul/kernels/avx512_vbmi.hpp",

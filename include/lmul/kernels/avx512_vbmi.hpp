@@ -362,8 +362,8 @@ LMUL_VBMI_TARGET inline __mmask64 special_lanes_vbmi(__m512i a, __m512i b) {
 /// The sum of the wide products with a NaN or inf operand, by the scalar definition (NaN or +-inf;
 /// adding the finite products would not change it).
 template <class F>
-LMUL_VBMI_TARGET float dot_of_special_registers_vbmi(const std::uint8_t* a, const std::uint8_t* b,
-                                                     std::size_t n) {
+LMUL_VBMI_TARGET float dot_of_special_products_vbmi(const std::uint8_t* a, const std::uint8_t* b,
+                                                    std::size_t n) {
   float sum = 0.f;
   const auto add_specials = [&](std::size_t i, __m512i va, __m512i vb) {
     for (__mmask64 special = special_lanes_vbmi<F>(va, vb); special != 0; special &= special - 1) {
@@ -390,7 +390,7 @@ float dot_codes_vbmi(const std::uint8_t* a, const std::uint8_t* b, std::size_t n
   static_assert(byte_tables_v<F>.wide_by_index);
   bool special = false;
   const float sum = dot_codes_vbmi_pass<F>(a, b, n, special);
-  return special ? dot_of_special_registers_vbmi<F>(a, b, n) : sum;
+  return special ? dot_of_special_products_vbmi<F>(a, b, n) : sum;
 }
 
 // ---- per-block sums (MX dot) ---------------------------------------------------------------

@@ -158,10 +158,13 @@ struct class_histogram {
     }
   }
 
+  /// Whether the flags alone make the result NaN (a NaN product, or inf of both signs).
+  bool result_is_nan() const { return nan || (plus_inf && minus_inf); }
+
   /// The exact sum `finite` of the finite terms combined with this histogram's NaN / inf flags
   /// (IEEE: NaN, or inf of the only sign present), rounded once to fp32.
   float finish(const exact_sum<F>& finite) const {
-    if (nan || (plus_inf && minus_inf)) return std::numeric_limits<float>::quiet_NaN();
+    if (result_is_nan()) return std::numeric_limits<float>::quiet_NaN();
     if (plus_inf) return std::numeric_limits<float>::infinity();
     if (minus_inf) return -std::numeric_limits<float>::infinity();
     return finite.to_float(exact_lsb_exponent<F>);

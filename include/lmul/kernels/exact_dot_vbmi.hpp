@@ -376,7 +376,7 @@ LMUL_VBMI_TARGET void count_special_blocks_vbmi(const std::uint8_t* a, const std
                                                 std::size_t begin, std::size_t end,
                                                 class_histogram<F>& rare) {
   for (std::size_t i = begin; i < end; i += 64) {
-    if (rare.nan || (rare.plus_inf && rare.minus_inf)) return;  // NaN whatever comes
+    if (rare.result_is_nan()) return;  // whatever comes
     const __m512i va = _mm512_loadu_si512(a + i), vb = _mm512_loadu_si512(b + i);
     if (special_lanes_vbmi<F>(va, vb) == 0) continue;
     for (std::size_t j = i; j < i + 64; ++j) rare.add(a[j], b[j]);
